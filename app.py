@@ -1,0 +1,3 @@
+from icsdebate import create_app
+
+app = create_app()

@@ -1,0 +1,36 @@
+"""ICS Debate: the argument over England's integrated care systems, as navigable pro/con trees."""
+from pathlib import Path
+
+from flask import Flask
+from flask_htmx import HTMX
+
+from . import config, db
+
+ROOT = Path(__file__).resolve().parent.parent
+htmx = HTMX()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, database, blueprints, error pages, headers and CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config.load(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    db.init_app(app)
+    htmx.init_app(app)
+
+    from . import cli, web
+    from .views import browse, catalogue
+
+    web.init_app(app)
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(catalogue.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,45 @@
+"""Flask commands: init-db, seed, db-revision."""
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from . import db, migrate, seeds
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    migrate.upgrade(db.engine())
+    click.echo("Database schema is up to date.")
+
+
+@click.command("seed")
+@click.option("--check", is_flag=True, help="Only validate the seed files; write nothing.")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), help="Seed folder (default: seeds/).")
+def seed(check: bool, folder: Path | None) -> None:
+    """Load every seeds/*.yaml file in one transaction; running it again changes nothing."""
+    folder = folder or Path(current_app.config["SEEDS_DIR"])
+    try:
+        seed_set = seeds.read(folder)
+    except seeds.SeedError as exc:
+        raise click.ClickException(f"The seeds in {folder} cannot be loaded:\n  " + "\n  ".join(exc.problems))
+    if check:
+        click.echo(f"Seeds OK: {len(seed_set.debates)} debates, {len(seed_set.nodes)} nodes.")
+        return
+    migrate.upgrade(db.engine())
+    with db.write_session() as session:
+        counts = seeds.load(session, seed_set)
+    click.echo("Seeded " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+
+
+@click.command("db-revision")
+@click.argument("message")
+def db_revision(message: str) -> None:
+    """Write a new migration from the models (for developers)."""
+    migrate.revision(db.engine(), message)
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, seed, db_revision):
+        app.cli.add_command(command)

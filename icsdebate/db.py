@@ -1,0 +1,82 @@
+"""One engine per app, one session per request, SQLite set up properly."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+_immediate: ContextVar[bool] = ContextVar("immediate", default=False)
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 15})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["engine"] = make_engine(app.config["DATABASE_URL"], app.config["SQL_ECHO"])
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    return current_app.extensions["engine"]
+
+
+def session() -> Session:
+    """The request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def _close_session(exc: BaseException | None) -> None:
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        if exc is not None:
+            db_session.rollback()
+        db_session.close()
+
+
+@contextmanager
+def write_session():
+    """A session whose transaction takes the write lock up front and commits at the end."""
+    token = _immediate.set(True)
+    try:
+        with Session(engine(), expire_on_commit=False) as db_session:
+            with db_session.begin():
+                yield db_session
+    finally:
+        _immediate.reset(token)
+
+
+@contextmanager
+def count_queries(target: Engine):
+    """Counts the SQL statements `target` runs inside the block: `with count_queries(e) as n: ...; n[0]`."""
+    counter = [0]
+
+    def _count(*_args):
+        counter[0] += 1
+
+    event.listen(target, "before_cursor_execute", _count)
+    try:
+        yield counter
+    finally:
+        event.remove(target, "before_cursor_execute", _count)

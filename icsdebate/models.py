@@ -1,0 +1,121 @@
+"""The tables of the argument graph, and the vocabularies they use."""
+from datetime import datetime, timezone
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+NODE_KINDS = ("thesis", "claim", "evidence", "question", "event")
+RELATIONS = ("supports", "opposes")
+SOURCE_KINDS = ("think tank", "parliament", "campaign", "comment", "encyclopedia", "government", "news")
+STATUSES = ("active", "archived")
+
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _in(column: str, values: tuple[str, ...]) -> CheckConstraint:
+    allowed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
+
+
+class Theme(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=60, unique=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", sa_type=Text)
+
+
+class Source(SQLModel, table=True):
+    __table_args__ = (_in("kind", SOURCE_KINDS),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str | None = Field(default=None, max_length=80, unique=True)
+    title: str = Field(max_length=400)
+    publisher: str = Field(default="", max_length=200)
+    author: str = Field(default="", max_length=200)
+    date: str | None = Field(default=None, max_length=10)
+    address: str | None = Field(default=None, max_length=600)
+    kind: str = Field(max_length=20)
+
+
+class Voice(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str | None = Field(default=None, max_length=80, unique=True)
+    name: str = Field(max_length=200)
+    role: str = Field(default="", max_length=200)
+    organisation: str = Field(default="", max_length=200)
+    group_name: str = Field(max_length=80, index=True)
+
+
+class Debate(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    title: str = Field(max_length=280)
+    summary: str = Field(default="", sa_type=Text)
+    summary_html: str = Field(default="", sa_type=Text)
+    thesis_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("node.id", use_alter=True, name="fk_debate_thesis"), nullable=True),
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Node(SQLModel, table=True):
+    __table_args__ = (_in("kind", NODE_KINDS), _in("status", STATUSES))
+    id: int | None = Field(default=None, primary_key=True)
+    key: str | None = Field(default=None, max_length=80, unique=True)
+    debate_id: int = Field(foreign_key="debate.id", index=True)
+    kind: str = Field(max_length=10)
+    title: str = Field(max_length=280)
+    annotation: str = Field(default="", sa_type=Text)
+    annotation_html: str = Field(default="", sa_type=Text)
+    voice_id: int | None = Field(default=None, foreign_key="voice.id", index=True)
+    argued_on: str | None = Field(default=None, max_length=10)
+    happened_on: str | None = Field(default=None, max_length=10)
+    status: str = Field(default="active", max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Link(SQLModel, table=True):
+    """child -> parent: the child supports or opposes the parent."""
+
+    __table_args__ = (
+        UniqueConstraint("child_id", "parent_id", name="uq_link_child_parent"),
+        CheckConstraint("child_id <> parent_id", name="not_self"),
+        _in("relation", RELATIONS),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="node.id", index=True)
+    parent_id: int = Field(foreign_key="node.id", index=True)
+    relation: str = Field(max_length=10)
+    position: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Citation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    node_id: int = Field(foreign_key="node.id", index=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    quote: str = Field(sa_type=Text)
+    locator: str = Field(default="", max_length=300)
+    position: int = Field(default=0)
+
+
+class NodeTheme(SQLModel, table=True):
+    node_id: int = Field(foreign_key="node.id", primary_key=True)
+    theme_id: int = Field(foreign_key="theme.id", primary_key=True, index=True)
+
+
+class DebateTheme(SQLModel, table=True):
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True)
+    theme_id: int = Field(foreign_key="theme.id", primary_key=True)

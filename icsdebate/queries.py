@@ -1,0 +1,242 @@
+"""What each page reads, in a fixed number of queries whatever the size of the debate."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from . import graph
+from .models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, Source, Theme, Voice
+
+ACTIVE = Node.status == "active"
+
+
+@dataclass
+class Card:
+    """A node as a card: its voice, the sources it cites and how many pros and cons it has itself."""
+
+    node: Node
+    voice: Voice | None
+    relation: str | None = None
+    sources: list[Source] = field(default_factory=list)
+    pros: int = 0
+    cons: int = 0
+
+
+@dataclass
+class Page:
+    """One page of cards under a parent, for one relation."""
+
+    cards: list[Card]
+    page: int
+    has_more: bool
+
+
+def _decorate(session: Session, cards: list[Card]) -> list[Card]:
+    """Fill in sources and child counts for a list of cards: two queries."""
+    ids = [card.node.id for card in cards]
+    if not ids:
+        return cards
+    by_id = {card.node.id: card for card in cards}
+    rows = session.exec(
+        select(Citation.node_id, Source).join(Source, Source.id == Citation.source_id)
+        .where(Citation.node_id.in_(ids)).order_by(Citation.position)
+    )
+    for node_id, source in rows:
+        if source not in by_id[node_id].sources:
+            by_id[node_id].sources.append(source)
+    counts = session.exec(
+        select(Link.parent_id, Link.relation, func.count()).join(Node, Node.id == Link.child_id)
+        .where(Link.parent_id.in_(ids), ACTIVE).group_by(Link.parent_id, Link.relation)
+    )
+    for parent_id, relation, count in counts:
+        setattr(by_id[parent_id], "pros" if relation == "supports" else "cons", count)
+    return cards
+
+
+def card(session: Session, node: Node, voice: Voice | None) -> Card:
+    return _decorate(session, [Card(node, voice)])[0]
+
+
+def children(session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40) -> Page:
+    """A page of a node's active children, supporting or opposing (or both when relation is None)."""
+    query = (
+        select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
+        .outerjoin(Voice, Voice.id == Node.voice_id)
+        .where(Link.parent_id == parent_id, ACTIVE)
+        .order_by(Link.relation.desc(), Link.position, Node.id)
+        .offset((page - 1) * size).limit(size + 1)
+    )
+    if relation:
+        query = query.where(Link.relation == relation)
+    rows = list(session.exec(query))
+    cards = [Card(node, voice, rel) for node, voice, rel in rows[:size]]
+    return Page(_decorate(session, cards), page, len(rows) > size)
+
+
+@dataclass
+class DebateSummary:
+    debate: Debate
+    thesis: Node
+    pros: int = 0
+    cons: int = 0
+    evidence: int = 0
+    nodes: int = 0
+    themes: list[Theme] = field(default_factory=list)
+    voices: list[tuple[Voice, int]] = field(default_factory=list)
+    voice_count: int = 0
+
+
+def debate_summaries(session: Session, *, slug: str | None = None, top_voices: int = 6) -> list[DebateSummary]:
+    """Every debate (or the one with `slug`) with its counts, themes and most frequent voices: four queries."""
+    query = select(Debate, Node).join(Node, Node.id == Debate.thesis_id).order_by(Debate.id)
+    if slug is not None:
+        query = query.where(Debate.slug == slug)
+    summaries = {d.id: DebateSummary(d, thesis) for d, thesis in session.exec(query)}
+    if not summaries:
+        return []
+    ids = list(summaries)
+    links = session.exec(
+        select(Node.debate_id, Link.relation, func.count()).join(Link, Link.child_id == Node.id)
+        .where(Node.debate_id.in_(ids), ACTIVE).group_by(Node.debate_id, Link.relation)
+    )
+    for debate_id, relation, count in links:
+        setattr(summaries[debate_id], "pros" if relation == "supports" else "cons", count)
+    kinds = session.exec(
+        select(Node.debate_id, Node.kind, func.count()).where(Node.debate_id.in_(ids), ACTIVE)
+        .group_by(Node.debate_id, Node.kind)
+    )
+    for debate_id, kind, count in kinds:
+        summaries[debate_id].nodes += count
+        if kind == "evidence":
+            summaries[debate_id].evidence = count
+    for debate_id, theme in session.exec(
+        select(DebateTheme.debate_id, Theme).join(Theme, Theme.id == DebateTheme.theme_id)
+        .where(DebateTheme.debate_id.in_(ids)).order_by(Theme.name)
+    ):
+        summaries[debate_id].themes.append(theme)
+    voices = session.exec(
+        select(Node.debate_id, Voice, func.count().label("n")).join(Voice, Voice.id == Node.voice_id)
+        .where(Node.debate_id.in_(ids), ACTIVE).group_by(Node.debate_id, Voice.id)
+        .order_by(Node.debate_id, func.count().desc(), Voice.name)
+    )
+    for debate_id, voice, count in voices:
+        summary = summaries[debate_id]
+        summary.voice_count += 1
+        if len(summary.voices) < top_voices:
+            summary.voices.append((voice, count))
+    return list(summaries.values())
+
+
+@dataclass
+class NodeDetail:
+    node: Node
+    voice: Voice | None
+    debate: Debate
+    paths: list[list[graph.Step]]
+    citations: list[tuple[Citation, Source]]
+    themes: list[Theme]
+    card: Card
+
+
+def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
+    """A node with its voice, debate, every path from the thesis, citations and themes: five queries."""
+    row = session.exec(
+        select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
+        .join(Debate, Debate.id == Node.debate_id).where(Node.id == node_id, ACTIVE)
+    ).first()
+    if row is None:
+        return None
+    node, voice, debate = row
+    citations = list(session.exec(
+        select(Citation, Source).join(Source, Source.id == Citation.source_id)
+        .where(Citation.node_id == node.id).order_by(Citation.position)
+    ))
+    themes = list(session.exec(
+        select(Theme).join(NodeTheme, NodeTheme.theme_id == Theme.id).where(NodeTheme.node_id == node.id)
+        .order_by(Theme.name)
+    ))
+    paths = graph.ancestor_paths(session, node=node)
+    return NodeDetail(node, voice, debate, paths, citations, themes, card(session, node, voice))
+
+
+@dataclass
+class Group:
+    """Nodes of one debate, split by the side of its thesis they argue."""
+
+    debate: Debate
+    sides: dict[str, list[Card]] = field(default_factory=lambda: defaultdict(list))
+
+
+SIDE_ORDER = ("for", "against", "both", "thesis")
+
+
+def grouped(session: Session, rows: list[tuple[Node, Voice | None, Debate]]) -> list[Group]:
+    """Cards grouped by debate, then by side of the thesis: three queries."""
+    cards = _decorate(session, [Card(node, voice) for node, voice, _ in rows])
+    node_sides = graph.sides(session, node_ids=[c.node.id for c in cards])
+    groups: dict[int, Group] = {}
+    for card_, (_node, _voice, debate) in zip(cards, rows):
+        group = groups.setdefault(debate.id, Group(debate))
+        side = "thesis" if card_.node.kind == "thesis" else node_sides.get((card_.node.id, debate.id), "both")
+        group.sides[side].append(card_)
+    return list(groups.values())
+
+
+def _nodes_where(session: Session, *conditions, join=None) -> list[tuple[Node, Voice | None, Debate]]:
+    query = (
+        select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
+        .join(Debate, Debate.id == Node.debate_id).where(ACTIVE, *conditions)
+        .order_by(Debate.id, Node.id)
+    )
+    if join is not None:
+        query = query.join(*join)
+    return list(session.exec(query.distinct()))
+
+
+def source_nodes(session: Session, *, source_id: int) -> list[Group]:
+    rows = _nodes_where(session, Citation.source_id == source_id, join=(Citation, Citation.node_id == Node.id))
+    return grouped(session, rows)
+
+
+def voice_nodes(session: Session, *, voice_id: int) -> list[Group]:
+    return grouped(session, _nodes_where(session, Node.voice_id == voice_id))
+
+
+def theme_nodes(session: Session, *, theme_id: int) -> list[Group]:
+    rows = _nodes_where(session, NodeTheme.theme_id == theme_id, join=(NodeTheme, NodeTheme.node_id == Node.id))
+    return grouped(session, rows)
+
+
+def by_id_or_key(session: Session, model, value: str):
+    """A row by numeric id or by its seed key."""
+    if value.isdigit():
+        return session.get(model, int(value))
+    return session.exec(select(model).where(model.key == value)).first()
+
+
+def sources_index(session: Session) -> list[tuple[Source, int]]:
+    """Every source with how many active nodes cite it."""
+    cited = aliased(Node)
+    return list(session.exec(
+        select(Source, func.count(func.distinct(cited.id)))
+        .outerjoin(Citation, Citation.source_id == Source.id)
+        .outerjoin(cited, (cited.id == Citation.node_id) & (cited.status == "active"))
+        .group_by(Source.id).order_by(Source.date, Source.title)
+    ))
+
+
+def voices_index(session: Session) -> list[tuple[Voice, int]]:
+    """Every voice with how many active nodes it argued, grouped by voice group."""
+    return list(session.exec(
+        select(Voice, func.count(Node.id)).outerjoin(Node, (Node.voice_id == Voice.id) & ACTIVE)
+        .group_by(Voice.id).order_by(Voice.group_name, Voice.name)
+    ))
+
+
+def themes_index(session: Session) -> list[tuple[Theme, int]]:
+    return list(session.exec(
+        select(Theme, func.count(NodeTheme.node_id)).outerjoin(NodeTheme, NodeTheme.theme_id == Theme.id)
+        .group_by(Theme.id).order_by(Theme.name)
+    ))

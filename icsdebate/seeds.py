@@ -1,0 +1,389 @@
+"""Load the argument maps in seeds/*.yaml: validate everything, then write it in one transaction."""
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
+from sqlmodel import Session, select
+
+from .models import (
+    NODE_KINDS, SOURCE_KINDS, Citation, Debate, DebateTheme, Link, Node, NodeTheme, Source, Theme, Voice, utcnow,
+)
+from .text import render_markdown
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class SeedError(Exception):
+    """Seeds that cannot be loaded; `problems` says where and what, one line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _keys(value):
+    """`supports: a` and `supports: [a, b]` both mean a list of keys."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else value
+
+
+class ThemeSeed(_Entry):
+    key: Key
+    name: Annotated[Text, StringConstraints(max_length=120)]
+    description: str = ""
+
+
+class SourceSeed(_Entry):
+    key: Key
+    title: Annotated[Text, StringConstraints(max_length=400)]
+    publisher: str = ""
+    author: str = ""
+    date: PartialDate | None = None
+    address: Annotated[str, StringConstraints(pattern=r"^https?://", max_length=600)] | None = None
+    kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_as_text(cls, value):
+        return None if value is None else str(value)
+
+
+class VoiceSeed(_Entry):
+    key: Key
+    name: Annotated[Text, StringConstraints(max_length=200)]
+    role: str = ""
+    organisation: str = ""
+    group: Annotated[Text, StringConstraints(max_length=80)]
+
+
+class DebateSeed(_Entry):
+    key: Key
+    title: Annotated[Text, StringConstraints(max_length=280)]
+    thesis: Key
+    themes: list[Key] = []
+    summary: str = ""
+
+
+class CitationSeed(_Entry):
+    source: Key
+    quote: Text
+    locator: Annotated[str, StringConstraints(max_length=300)] = ""
+
+
+class NodeSeed(_Entry):
+    key: Key
+    kind: Literal[NODE_KINDS]  # type: ignore[valid-type]
+    title: Annotated[Text, StringConstraints(max_length=280)]
+    voice: Key
+    supports: list[Key] = []
+    opposes: list[Key] = []
+    argued_on: PartialDate | None = None
+    happened_on: PartialDate | None = None
+    themes: list[Key] = []
+    annotation: str = ""
+    citations: list[CitationSeed]
+
+    @field_validator("supports", "opposes", mode="before")
+    @classmethod
+    def _as_list(cls, value):
+        return _keys(value)
+
+    @field_validator("argued_on", "happened_on", mode="before")
+    @classmethod
+    def _date_as_text(cls, value):
+        return None if value is None else str(value)
+
+    @field_validator("citations")
+    @classmethod
+    def _cited(cls, value):
+        if not value:
+            raise ValueError("a node needs at least one citation")
+        return value
+
+    def parents(self) -> list[tuple[str, str]]:
+        return [(key, "supports") for key in self.supports] + [(key, "opposes") for key in self.opposes]
+
+
+SECTIONS = {"themes": ThemeSeed, "sources": SourceSeed, "voices": VoiceSeed, "debates": DebateSeed, "nodes": NodeSeed}
+
+
+@dataclass
+class SeedSet:
+    """Everything in the seed files, by key, in file order."""
+
+    themes: dict[str, ThemeSeed] = field(default_factory=dict)
+    sources: dict[str, SourceSeed] = field(default_factory=dict)
+    voices: dict[str, VoiceSeed] = field(default_factory=dict)
+    debates: dict[str, DebateSeed] = field(default_factory=dict)
+    nodes: dict[str, NodeSeed] = field(default_factory=dict)
+    where: dict[tuple[str, str], str] = field(default_factory=dict)
+    debate_of: dict[str, str] = field(default_factory=dict)
+
+
+def _location(error: dict) -> str:
+    return ".".join(str(part) for part in error["loc"])
+
+
+def _parse_file(path: Path, seeds: SeedSet, problems: list[str]) -> None:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        problems.append(f"{path.name}:{line} is not valid YAML: {getattr(exc, 'problem', exc)}")
+        return
+    if document is None:
+        return
+    if not isinstance(document, dict):
+        problems.append(f"{path.name}: expected a mapping of {', '.join(SECTIONS)} at the top")
+        return
+    for section, entries in document.items():
+        model = SECTIONS.get(section)
+        if model is None:
+            problems.append(f"{path.name}: unknown section '{section}' (expected one of {', '.join(SECTIONS)})")
+            continue
+        if not isinstance(entries, list):
+            problems.append(f"{path.name}: '{section}' must be a list")
+            continue
+        for index, raw in enumerate(entries):
+            label = f"{path.name}: {section}[{index}]"
+            if isinstance(raw, dict) and isinstance(raw.get("key"), str):
+                label += f" ({raw['key']})"
+            try:
+                entry = model.model_validate(raw)
+            except ValidationError as exc:
+                for error in exc.errors():
+                    problems.append(f"{label}: {_location(error) or 'entry'}: {error['msg']}")
+                continue
+            table = getattr(seeds, section)
+            if entry.key in table:
+                problems.append(f"{label}: key '{entry.key}' is already used in {seeds.where[(section, entry.key)]}")
+                continue
+            table[entry.key] = entry
+            seeds.where[(section, entry.key)] = path.name
+
+
+def _check_references(seeds: SeedSet, problems: list[str]) -> None:
+    def missing(label, section, key, what):
+        if key not in getattr(seeds, section):
+            problems.append(f"{label}: {what} '{key}' is not defined in any seed file")
+
+    for key, debate in seeds.debates.items():
+        label = f"{seeds.where[('debates', key)]}: debate {key}"
+        missing(label, "nodes", debate.thesis, "thesis")
+        for theme in debate.themes:
+            missing(label, "themes", theme, "theme")
+        thesis = seeds.nodes.get(debate.thesis)
+        if thesis and thesis.kind != "thesis":
+            problems.append(f"{label}: thesis '{debate.thesis}' is of kind {thesis.kind}, not thesis")
+    for key, node in seeds.nodes.items():
+        label = f"{seeds.where[('nodes', key)]}: node {key}"
+        missing(label, "voices", node.voice, "voice")
+        for theme in node.themes:
+            missing(label, "themes", theme, "theme")
+        for citation in node.citations:
+            missing(label, "sources", citation.source, "source")
+        for parent, _relation in node.parents():
+            missing(label, "nodes", parent, "parent")
+            if parent == key:
+                problems.append(f"{label}: a node cannot be its own parent")
+        if node.kind == "thesis" and node.parents():
+            problems.append(f"{label}: a thesis has no parent")
+        if node.kind != "thesis" and not node.parents():
+            problems.append(f"{label}: needs a parent (supports: or opposes:)")
+        if node.kind == "event" and not node.happened_on:
+            problems.append(f"{label}: an event needs happened_on")
+
+
+def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
+    """Depth-first search over child -> parent edges; reports each cycle once."""
+    state: dict[str, int] = {}
+
+    def visit(key: str, trail: list[str]) -> None:
+        state[key] = 1
+        trail.append(key)
+        for parent, _relation in seeds.nodes[key].parents():
+            if parent not in seeds.nodes:
+                continue
+            if state.get(parent) == 1:
+                cycle = trail[trail.index(parent):] + [parent]
+                problems.append(f"{seeds.where[('nodes', key)]}: links make a cycle: {' -> '.join(cycle)}")
+            elif parent not in state:
+                visit(parent, trail)
+        trail.pop()
+        state[key] = 2
+
+    for key in seeds.nodes:
+        if key not in state:
+            visit(key, [])
+
+
+def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
+    """Each node belongs to the debate its first parent chain leads to."""
+    thesis_debate = {debate.thesis: key for key, debate in seeds.debates.items()}
+    for key in seeds.nodes:
+        chain, current = [], key
+        while current in seeds.nodes and current not in thesis_debate and current not in seeds.debate_of:
+            chain.append(current)
+            parents = seeds.nodes[current].parents()
+            current = parents[0][0] if parents else None
+        debate = thesis_debate.get(current) or seeds.debate_of.get(current)
+        if debate is None:
+            problems.append(f"{seeds.where[('nodes', key)]}: node {key} is not reached from any debate's thesis")
+            continue
+        for member in chain:
+            seeds.debate_of[member] = debate
+        seeds.debate_of.setdefault(key, debate)
+
+
+def read(folder: Path) -> SeedSet:
+    """Parse and validate every *.yaml file in `folder`; raise SeedError listing every problem."""
+    files = sorted(Path(folder).glob("*.yaml"))
+    if not files:
+        raise SeedError([f"{folder}: no *.yaml seed files found"])
+    seeds, problems = SeedSet(), []
+    for path in files:
+        _parse_file(path, seeds, problems)
+    _check_references(seeds, problems)
+    if not problems:
+        _check_cycles(seeds, problems)
+    if not problems:
+        _assign_debates(seeds, problems)
+    if problems:
+        raise SeedError(problems)
+    return seeds
+
+
+def _assign(row, values: dict) -> bool:
+    """Set changed attributes only; True when anything changed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _upsert(session: Session, model, rows_by_key: dict, key: str, values: dict, key_field: str = "key"):
+    row = rows_by_key.get(key)
+    if row is None:
+        row = model(**{key_field: key}, **values)
+        session.add(row)
+        rows_by_key[key] = row
+    else:
+        _assign(row, values)
+    return row
+
+
+def _existing(session: Session, model, key_field: str = "key") -> dict:
+    column = getattr(model, key_field)
+    return {getattr(row, key_field): row for row in session.exec(select(model).where(column.is_not(None)))}
+
+
+def load(session: Session, seeds: SeedSet) -> dict[str, int]:
+    """Write `seeds` into the session's open transaction; returns counts of what the seeds hold."""
+    themes = _existing(session, Theme)
+    for key, t in seeds.themes.items():
+        _upsert(session, Theme, themes, key, {"name": t.name, "description": t.description})
+    sources = _existing(session, Source)
+    for key, s in seeds.sources.items():
+        _upsert(session, Source, sources, key, s.model_dump(exclude={"key"}))
+    voices = _existing(session, Voice)
+    for key, v in seeds.voices.items():
+        values = {"name": v.name, "role": v.role, "organisation": v.organisation, "group_name": v.group}
+        _upsert(session, Voice, voices, key, values)
+    debates = _existing(session, Debate, "slug")
+    for key, d in seeds.debates.items():
+        values = {"title": d.title, "summary": d.summary, "summary_html": render_markdown(d.summary)}
+        _upsert(session, Debate, debates, key, values, key_field="slug")
+    session.flush()
+
+    nodes = _existing(session, Node)
+    for key, n in seeds.nodes.items():
+        values = {
+            "debate_id": debates[seeds.debate_of[key]].id, "kind": n.kind, "title": n.title,
+            "annotation": n.annotation, "annotation_html": render_markdown(n.annotation),
+            "voice_id": voices[n.voice].id, "argued_on": n.argued_on, "happened_on": n.happened_on,
+        }
+        row = nodes.get(key)
+        if row is None:
+            nodes[key] = Node(key=key, **values)
+            session.add(nodes[key])
+        elif _assign(row, values):
+            row.updated_at = utcnow()
+    session.flush()
+    for key, d in seeds.debates.items():
+        _assign(debates[key], {"thesis_id": nodes[d.thesis].id})
+
+    by_id = {row.id: key for key, row in nodes.items()}
+    _sync_links(session, seeds, nodes, by_id)
+    _sync_citations(session, seeds, nodes, sources)
+    _sync_themes(session, seeds, nodes, debates, themes)
+    session.flush()
+    return {
+        "debates": len(seeds.debates), "nodes": len(seeds.nodes), "sources": len(seeds.sources),
+        "voices": len(seeds.voices), "citations": sum(len(n.citations) for n in seeds.nodes.values()),
+    }
+
+
+def _sync_links(session: Session, seeds: SeedSet, nodes: dict, by_id: dict) -> None:
+    """Links between seeded nodes mirror the seeds; links a user made are left alone."""
+    wanted = {}
+    for key, n in seeds.nodes.items():
+        for position, (parent, relation) in enumerate(n.parents()):
+            wanted[(nodes[key].id, nodes[parent].id)] = (relation, position)
+    seeded_ids = set(by_id)
+    for link in session.exec(select(Link).where(Link.child_id.in_(seeded_ids))):
+        if link.parent_id not in seeded_ids:
+            continue
+        target = wanted.pop((link.child_id, link.parent_id), None)
+        if target is None:
+            session.delete(link)
+        else:
+            _assign(link, {"relation": target[0], "position": target[1]})
+    for (child_id, parent_id), (relation, position) in wanted.items():
+        session.add(Link(child_id=child_id, parent_id=parent_id, relation=relation, position=position))
+
+
+def _sync_citations(session: Session, seeds: SeedSet, nodes: dict, sources: dict) -> None:
+    ids = [nodes[key].id for key in seeds.nodes]
+    current: dict[int, list[Citation]] = {}
+    for citation in session.exec(select(Citation).where(Citation.node_id.in_(ids)).order_by(Citation.position)):
+        current.setdefault(citation.node_id, []).append(citation)
+    for key, n in seeds.nodes.items():
+        node_id = nodes[key].id
+        wanted = [(sources[c.source].id, c.quote, c.locator) for c in n.citations]
+        have = [(c.source_id, c.quote, c.locator) for c in current.get(node_id, [])]
+        if wanted == have:
+            continue
+        for citation in current.get(node_id, []):
+            session.delete(citation)
+        for position, (source_id, quote, locator) in enumerate(wanted):
+            session.add(Citation(node_id=node_id, source_id=source_id, quote=quote, locator=locator, position=position))
+
+
+def _sync_themes(session: Session, seeds: SeedSet, nodes: dict, debates: dict, themes: dict) -> None:
+    node_ids = [nodes[key].id for key in seeds.nodes]
+    have = {(r.node_id, r.theme_id) for r in session.exec(select(NodeTheme).where(NodeTheme.node_id.in_(node_ids)))}
+    want = {(nodes[k].id, themes[t].id) for k, n in seeds.nodes.items() for t in n.themes}
+    for node_id, theme_id in want - have:
+        session.add(NodeTheme(node_id=node_id, theme_id=theme_id))
+    for node_id, theme_id in have - want:
+        session.delete(session.get(NodeTheme, (node_id, theme_id)))
+    debate_ids = [debates[k].id for k in seeds.debates]
+    have = {(r.debate_id, r.theme_id) for r in session.exec(select(DebateTheme).where(DebateTheme.debate_id.in_(debate_ids)))}
+    want = {(debates[k].id, themes[t].id) for k, d in seeds.debates.items() for t in d.themes}
+    for debate_id, theme_id in want - have:
+        session.add(DebateTheme(debate_id=debate_id, theme_id=theme_id))
+    for debate_id, theme_id in have - want:
+        session.delete(session.get(DebateTheme, (debate_id, theme_id)))
+

@@ -1,0 +1,38 @@
+"""Markdown to sanitised HTML, and small display helpers."""
+import calendar
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "em", "strong", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "abbr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+
+def render_markdown(source: str) -> str:
+    """Markdown to HTML that keeps only harmless tags, attributes and http(s)/mailto links."""
+    if not source or not source.strip():
+        return ""
+    html = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+
+
+def partial_date(value: str | None) -> str:
+    """'2018-02-22' -> '22 February 2018'; '2018-02' -> 'February 2018'; '2018' stays."""
+    if not value:
+        return ""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = calendar.month_name[int(parts[1])]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"

@@ -1,0 +1,86 @@
+"""Browsing debates: the home page, a debate, a node, the outline."""
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlmodel import select
+
+from .. import db, queries
+from ..models import RELATIONS, Debate, Node
+from ..web import render_page
+
+bp = Blueprint("browse", __name__)
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
+def _columns(parent_id: int) -> dict[str, queries.Page]:
+    size = current_app.config["PAGE_SIZE"]
+    session = db.session()
+    return {rel: queries.children(session, parent_id=parent_id, relation=rel, size=size) for rel in RELATIONS}
+
+
+@bp.get("/")
+def home():
+    summaries = queries.debate_summaries(db.session())
+    return render_page("browse/_home.html", "ICS Debate", summaries=summaries)
+
+
+@bp.get("/debates/<slug>")
+def debate(slug: str):
+    summary = next(iter(queries.debate_summaries(db.session(), slug=slug)), None)
+    if summary is None:
+        abort(404, f"There is no debate called “{slug}”.")
+    thesis = queries.node_detail(db.session(), node_id=summary.thesis.id)
+    return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=thesis,
+                       columns=_columns(summary.thesis.id))
+
+
+def _detail_or_404(node_id: int) -> queries.NodeDetail:
+    detail = queries.node_detail(db.session(), node_id=node_id)
+    if detail is None:
+        abort(404, f"There is no claim numbered {node_id}.")
+    return detail
+
+
+@bp.get("/nodes/<int:node_id>")
+def node(node_id: int):
+    detail = _detail_or_404(node_id)
+    return render_page("browse/_node.html", detail.node.title, detail=detail, columns=_columns(node_id))
+
+
+@bp.get("/nodes/<int:node_id>/children/<relation>")
+def children(node_id: int, relation: str):
+    """One page of a node's supporting or opposing children: cards for htmx, a full page otherwise."""
+    if relation not in RELATIONS:
+        abort(404, "Children either support or oppose.")
+    detail = _detail_or_404(node_id)
+    page = queries.children(db.session(), parent_id=node_id, relation=relation,
+                            page=_page_number(), size=current_app.config["PAGE_SIZE"])
+    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") != "main":
+        return render_template("browse/_cards.html", page=page, parent=detail.node, relation=relation)
+    return render_page("browse/_children.html", f"{relation.capitalize()}: {detail.node.title}",
+                       detail=detail, page=page, relation=relation)
+
+
+@bp.get("/debates/<slug>/outline")
+def outline(slug: str):
+    debate_ = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
+    if debate_ is None:
+        abort(404, f"There is no debate called “{slug}”.")
+    return node_outline(debate_.thesis_id)
+
+
+@bp.get("/nodes/<int:node_id>/outline")
+def node_outline(node_id: int):
+    """The tree below a node as an outline; htmx asks for one level at a time."""
+    page = queries.children(db.session(), parent_id=node_id, relation=None,
+                            page=_page_number(), size=current_app.config["PAGE_SIZE"])
+    target = request.headers.get("HX-Target", "")
+    if request.headers.get("HX-Request") == "true" and target.startswith("outline-"):
+        node_ = db.session().get(Node, node_id)
+        if node_ is None:
+            abort(404, f"There is no claim numbered {node_id}.")
+        return render_template("browse/_outline_items.html", page=page, parent=node_)
+    detail = _detail_or_404(node_id)
+    return render_page("browse/_outline.html", f"Outline: {detail.node.title}", detail=detail, page=page)

@@ -1,0 +1,51 @@
+"""Sources, voices and themes: every node that cites, was argued by or carries each one."""
+from flask import Blueprint, abort
+
+from .. import db, queries
+from ..models import Source, Theme, Voice
+from ..web import render_page
+
+bp = Blueprint("catalogue", __name__)
+
+
+def _get_or_404(model, value: str, what: str):
+    row = queries.by_id_or_key(db.session(), model, value)
+    if row is None:
+        abort(404, f"There is no {what} “{value}”.")
+    return row
+
+
+@bp.get("/sources")
+def sources():
+    return render_page("catalogue/_sources.html", "Sources", rows=queries.sources_index(db.session()))
+
+
+@bp.get("/sources/<ref>")
+def source(ref: str):
+    source_ = _get_or_404(Source, ref, "source")
+    groups = queries.source_nodes(db.session(), source_id=source_.id)
+    return render_page("catalogue/_source.html", source_.title, source=source_, groups=groups)
+
+
+@bp.get("/voices")
+def voices():
+    return render_page("catalogue/_voices.html", "Voices", rows=queries.voices_index(db.session()))
+
+
+@bp.get("/voices/<ref>")
+def voice(ref: str):
+    voice_ = _get_or_404(Voice, ref, "voice")
+    groups = queries.voice_nodes(db.session(), voice_id=voice_.id)
+    return render_page("catalogue/_voice.html", voice_.name, voice=voice_, groups=groups)
+
+
+@bp.get("/themes")
+def themes():
+    return render_page("catalogue/_themes.html", "Themes", rows=queries.themes_index(db.session()))
+
+
+@bp.get("/themes/<ref>")
+def theme(ref: str):
+    theme_ = _get_or_404(Theme, ref, "theme")
+    groups = queries.theme_nodes(db.session(), theme_id=theme_.id)
+    return render_page("catalogue/_theme.html", theme_.name, theme=theme_, groups=groups)

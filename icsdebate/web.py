@@ -1,0 +1,53 @@
+"""What every response shares: page rendering for htmx and full loads, headers, error pages, filters."""
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from . import db
+from .text import partial_date
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'"
+)
+
+
+def render_page(partial: str, title: str, **context):
+    """The whole page, or only its main content when htmx asks to swap #main."""
+    context.update(partial=partial, title=title)
+    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "main":
+        return render_template("_fragment.html", **context)
+    return render_template("page.html", **context)
+
+
+def _headers(response):
+    response.headers.add("Vary", "HX-Request")
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _error(error: HTTPException):
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": error.name, "message": error.description}, error.code
+    return render_page("errors/_error.html", error.name, error=error), error.code
+
+
+def _server_error(_error_):
+    session = db.session()
+    session.rollback()
+    message = "Something went wrong on our side. Nothing you sent was half-saved; please try again."
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": "Internal Server Error", "message": message}, 500
+    return render_template("page.html", partial="errors/_error.html", title="Server error",
+                           error={"code": 500, "name": "Server error", "description": message}), 500
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_headers)
+    app.register_error_handler(HTTPException, _error)
+    app.register_error_handler(500, _server_error)
+    app.add_template_filter(partial_date, "date")
+    app.jinja_env.globals["SIDE_LABELS"] = {"for": "For the thesis", "against": "Against the thesis",
+                                            "both": "On both sides", "thesis": "Thesis"}
