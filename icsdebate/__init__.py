@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
 
     db.init_app(app)
     htmx.init_app(app)

@@ -3,11 +3,13 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from . import db, migrate, seeds
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
     migrate.upgrade(db.engine())
@@ -15,6 +17,7 @@ def init_db() -> None:
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--check", is_flag=True, help="Only validate the seed files; write nothing.")
 @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), help="Seed folder (default: seeds/).")
 def seed(check: bool, folder: Path | None) -> None:
@@ -34,6 +37,7 @@ def seed(check: bool, folder: Path | None) -> None:
 
 
 @click.command("db-revision")
+@with_appcontext
 @click.argument("message")
 def db_revision(message: str) -> None:
     """Write a new migration from the models (for developers)."""

@@ -6,10 +6,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _secret_key(instance_path: str) -> str:
-    """SECRET_KEY from the environment, else a random key kept in instance/."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
+def instance_secret_key(instance_path: str) -> str:
+    """A random key kept in instance/, for when SECRET_KEY is not set."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_hex(32))
@@ -21,7 +19,7 @@ def load(instance_path: str) -> dict:
     """Defaults for an app whose instance folder is `instance_path`."""
     database = Path(instance_path) / "icsdebate.db"
     return {
-        "SECRET_KEY": _secret_key(instance_path),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{database}"),
         "SEEDS_DIR": os.environ.get("SEEDS_DIR", str(ROOT / "seeds")),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "40")),

@@ -1,0 +1,69 @@
+"""Fixtures: an app on a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set)."""
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from icsdebate import create_app, db, migrate, seeds
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        engine = db.make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _empty_tables(engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE debate SET thesis_id = NULL"))
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "PAGE_SIZE": 5})
+    engine = app.extensions["engine"]
+    migrate.upgrade(engine)
+    yield app
+    _empty_tables(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def load_seeds(app, folder: Path) -> seeds.SeedSet:
+    """Read and load a seed folder into the app's database."""
+    seed_set = seeds.read(folder)
+    with app.app_context(), db.write_session() as session:
+        seeds.load(session, seed_set)
+    return seed_set
+
+
+@pytest.fixture
+def mini(app):
+    """The app with the tiny test map loaded; returns node ids by seed key."""
+    load_seeds(app, FIXTURES / "seeds")
+    with app.app_context():
+        rows = db.session().exec(text("SELECT key, id FROM node")).all()
+    return dict(rows)
