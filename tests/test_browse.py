@@ -1,0 +1,126 @@
+"""Every page through the test client: full page, htmx fragment, 404s, headers."""
+import pytest
+
+PAGES = [
+    "/", "/debates/mini", "/debates/mini/outline", "/nodes/{pro-boards}", "/nodes/{amendment}",
+    "/nodes/{t}/outline", "/nodes/{t}/children/supports", "/sources", "/sources/kf", "/voices",
+    "/voices/ham", "/themes", "/themes/privatisation",
+]
+
+
+def url(template, mini):
+    return template.format(**mini)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_answers_a_full_page(client, mini, page):
+    response = client.get(url(page, mini))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.startswith("<!doctype html>")
+    assert 'src="/static/vendor/htmx-2.0.11.min.js"' in html
+    assert "HX-Request" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_answers_a_fragment_to_htmx(client, mini, page):
+    response = client.get(url(page, mini), headers={"HX-Request": "true", "HX-Target": "main"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "site-header" not in html
+    assert html.lstrip().startswith("<title>")
+
+
+def test_home_lists_the_debate_with_counts_themes_and_voices(client, mini):
+    html = client.get("/").get_data(as_text=True)
+    assert "ICSs open the door to privatisation" in html
+    assert "3 for" in html and "2 against" in html
+    assert "Privatisation" in html
+    assert "Chris Ham" in html and "NHS for Sale?" in html
+
+
+def test_debate_shows_thesis_and_two_columns(client, mini):
+    html = client.get("/debates/mini").get_data(as_text=True)
+    pro, con = html.index('id="col-supports"'), html.index('id="col-opposes"')
+    assert pro < html.index("Private companies could sit on ICS boards") < con
+    assert html.index("NHS bodies can hold the contracts") > con
+    assert "Controversy for the development of ICS" in html  # the thesis quote
+
+
+def test_node_page_shows_every_path_citation_and_children(client, mini):
+    html = client.get(f"/nodes/{mini['amendment']}").get_data(as_text=True)
+    assert "This point appears in 2 places" in html
+    assert "no private company will be allowed" in html
+    assert "September 2021" in html
+    assert 'href="/sources/campaign"' in html
+
+
+def test_card_counts_its_own_pros_and_cons(client, mini):
+    html = client.get("/debates/mini").get_data(as_text=True)
+    card = html[html.index("NHS bodies can hold the contracts"):]
+    assert '<span class="count-pro">1 for</span>' in card[:800]
+
+
+def test_annotation_is_sanitised(client, mini):
+    html = client.get(f"/nodes/{mini['con-nhs-bodies']}").get_data(as_text=True)
+    assert "alert(1)" not in html
+    assert 'href="https://www.kingsfund.org.uk/"' in html
+
+
+def test_question_columns_read_as_answers(client, mini):
+    html = client.get(f"/nodes/{mini['question']}").get_data(as_text=True)
+    assert "Answers: yes" in html and "Answers: no" in html
+
+
+def test_outline_loads_children_on_demand(client, mini):
+    html = client.get("/debates/mini/outline").get_data(as_text=True)
+    assert f'hx-get="/nodes/{mini["pro-boards"]}/outline"' in html
+    fragment = client.get(f"/nodes/{mini['pro-boards']}/outline",
+                          headers={"HX-Request": "true", "HX-Target": f"outline-{mini['pro-boards']}"})
+    text = fragment.get_data(as_text=True)
+    assert "Government keeps private companies off ICB boards" in text
+    assert "<title>" not in text and "<html" not in text
+
+
+def test_long_columns_are_paged(app, client, mini):
+    from icsdebate import db, graph
+    from icsdebate.models import Node
+
+    with app.app_context():
+        session = db.session()
+        thesis = session.get(Node, mini["t"])
+        for index in range(7):
+            child = Node(debate_id=thesis.debate_id, kind="claim", title=f"Extra point {index}", voice_id=None)
+            session.add(child)
+            session.flush()
+            graph.add_link(session, child=child, parent=thesis, relation="opposes")
+        session.commit()
+    html = client.get("/debates/mini").get_data(as_text=True)
+    assert f'hx-get="/nodes/{mini["t"]}/children/opposes?page=2"' in html
+    more = client.get(f"/nodes/{mini['t']}/children/opposes?page=2", headers={"HX-Request": "true"})
+    assert more.get_data(as_text=True).count('class="card ') == 3  # 8 cons, 5 a page
+    assert "Extra point 6" in more.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["/debates/nope", "/nodes/99999", "/sources/nope", "/voices/nope",
+                                  "/themes/nope", "/nodes/{t}/children/sideways", "/debates/nope/outline"])
+def test_unknown_things_get_a_404_page(client, mini, page):
+    response = client.get(url(page, mini))
+    assert response.status_code == 404
+    assert "Not Found" in response.get_data(as_text=True)
+    assert "site-header" in response.get_data(as_text=True)
+
+
+def test_404_answers_json_when_asked(client, mini):
+    response = client.get("/nodes/99999", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.json["error"] == "Not Found"
+
+
+def test_security_headers(client, mini):
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"

@@ -1,0 +1,53 @@
+"""Every page costs the same number of SQL queries on a debate ten times larger."""
+import pytest
+from sqlmodel import select
+
+from icsdebate import db
+from icsdebate.db import count_queries
+from icsdebate.generate import generate
+from icsdebate.models import Citation, Link, Node, NodeTheme
+
+from .conftest import _empty_tables
+
+
+def build(app, size: int) -> dict:
+    """A generated debate of `size` nodes, and the ids its pages are opened with."""
+    with app.app_context(), db.write_session() as session:
+        debate = generate(session, nodes=size, seed=7, slug="big")
+        busiest = session.exec(
+            select(Link.parent_id).join(Node, Node.id == Link.parent_id)
+            .where(Node.debate_id == debate.id, Node.kind != "thesis").group_by(Link.parent_id)
+            .order_by(Link.parent_id)
+        ).first()
+        node = session.get(Node, busiest)
+        citation = session.exec(select(Citation).where(Citation.node_id == node.id)).first()
+        theme = session.exec(select(NodeTheme).where(NodeTheme.node_id == node.id)).first()
+        return {"slug": debate.slug, "node": node.id, "thesis": debate.thesis_id, "voice": node.voice_id,
+                "source": citation.source_id, "theme": theme.theme_id}
+
+
+PAGES = [
+    "/", "/debates/{slug}", "/debates/{slug}/outline", "/nodes/{node}", "/nodes/{node}/outline",
+    "/nodes/{thesis}/children/supports?page=2", "/sources/{source}", "/voices/{voice}", "/themes/{theme}",
+    "/sources", "/voices", "/themes",
+]
+
+
+def queries_per_page(app, ids: dict) -> dict[str, int]:
+    client = app.test_client()
+    counts = {}
+    for page in PAGES:
+        with count_queries(app.extensions["engine"]) as counter:
+            response = client.get(page.format(**ids))
+        assert response.status_code == 200, page
+        counts[page] = counter[0]
+    return counts
+
+
+@pytest.mark.parametrize("small,large", [(60, 600)])
+def test_queries_per_page_do_not_grow_with_the_debate(app, small, large):
+    small_counts = queries_per_page(app, build(app, small))
+    _empty_tables(app.extensions["engine"])
+    large_counts = queries_per_page(app, build(app, large))
+    assert large_counts == small_counts
+    assert max(small_counts.values()) <= 20
