@@ -15,7 +15,7 @@ class GraphError(ValueError):
 
 _REACHES = text("""
     WITH RECURSIVE down(id) AS (
-        SELECT :child
+        SELECT CAST(:child AS INTEGER)
         UNION
         SELECT link.child_id FROM link JOIN down ON link.parent_id = down.id
     )
