@@ -5,7 +5,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from sqlmodel import select
+
 from . import db, migrate, seeds
+from .models import Debate
 
 
 @click.command("init-db")
@@ -19,8 +22,9 @@ def init_db() -> None:
 @click.command("seed")
 @with_appcontext
 @click.option("--check", is_flag=True, help="Only validate the seed files; write nothing.")
+@click.option("--if-empty", is_flag=True, help="Only seed a database that holds no debate yet.")
 @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), help="Seed folder (default: seeds/).")
-def seed(check: bool, folder: Path | None) -> None:
+def seed(check: bool, if_empty: bool, folder: Path | None) -> None:
     """Load every seeds/*.yaml file in one transaction; running it again changes nothing."""
     folder = folder or Path(current_app.config["SEEDS_DIR"])
     try:
@@ -31,6 +35,9 @@ def seed(check: bool, folder: Path | None) -> None:
         click.echo(f"Seeds OK: {len(seed_set.debates)} debates, {len(seed_set.nodes)} nodes.")
         return
     migrate.upgrade(db.engine())
+    if if_empty and db.session().exec(select(Debate.id)).first() is not None:
+        click.echo("The database already holds debates: not seeding.")
+        return
     with db.write_session() as session:
         counts = seeds.load(session, seed_set)
     click.echo("Seeded " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")

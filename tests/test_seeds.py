@@ -128,3 +128,12 @@ def test_a_failure_while_writing_rolls_everything_back(app, tmp_path):
 def test_the_shipped_seeds_validate():
     seed_set = seeds.read(Path(__file__).resolve().parent.parent / "seeds")
     assert seed_set.themes and seed_set.sources and seed_set.voices
+
+
+def test_seed_if_empty_leaves_a_seeded_database_alone(app, runner, mini, tmp_path):
+    (tmp_path / "mini.yaml").write_text(MINI.replace("NHS bodies can hold the contracts", "Changed title"))
+    result = runner.invoke(args=["seed", "--if-empty", "--folder", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "not seeding" in result.output
+    with app.app_context():
+        assert db.session().get(Node, mini["con-nhs-bodies"]).title == "NHS bodies can hold the contracts"

@@ -1,0 +1,37 @@
+# make run   set up everything on a new machine and serve on http://127.0.0.1:5000
+# make test  run the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test seed check-quotes clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/flask --app app init-db
+	$(BIN)/flask --app app seed --if-empty
+	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+seed: $(VENV)/.runtime
+	$(BIN)/flask --app app seed
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check-quotes: $(VENV)/.runtime
+	$(BIN)/python ../shared/tools/check_quotes.py seeds
+
+clean:
+	rm -rf $(VENV) .pytest_cache
