@@ -4,7 +4,8 @@ from pathlib import Path
 from flask import Flask
 from flask_htmx import HTMX
 
-from . import config, db
+from . import auth, config, db
+from .extensions import csrf, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 htmx = HTMX()
@@ -27,12 +28,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     htmx.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.before_request(auth.load_user)
 
     from . import cli, web
+    from .views import auth as auth_views
     from .views import browse, catalogue
 
     web.init_app(app)
-    app.register_blueprint(browse.bp)
-    app.register_blueprint(catalogue.bp)
+    for blueprint in (browse.bp, catalogue.bp, auth_views.bp):
+        app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

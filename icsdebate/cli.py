@@ -7,8 +7,8 @@ from flask.cli import with_appcontext
 
 from sqlmodel import select
 
-from . import db, migrate, seeds
-from .models import Debate
+from . import auth, db, migrate, seeds
+from .models import ROLES, Debate
 
 
 @click.command("init-db")
@@ -51,6 +51,22 @@ def db_revision(message: str) -> None:
     migrate.revision(db.engine(), message)
 
 
+@click.command("create-user")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="contributor", show_default=True)
+@click.password_option(help="The password (asked for when not given).")
+@with_appcontext
+def create_user(name: str, role: str, password: str) -> None:
+    """Create an account, for example the first admin."""
+    migrate.upgrade(db.engine())
+    try:
+        with db.write_session() as session:
+            auth.create_user(session, name=name, password=password, role=role)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Created {role} {name}.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db, seed, db_revision):
+    for command in (init_db, seed, db_revision, create_user):
         app.cli.add_command(command)

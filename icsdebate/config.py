@@ -28,4 +28,10 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
         "SQL_ECHO": False,
+        "SIGNUP_OPEN": os.environ.get("SIGNUP_OPEN", "1") == "1",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
     }

@@ -82,6 +82,7 @@ class Node(SQLModel, table=True):
     argued_on: str | None = Field(default=None, max_length=10)
     happened_on: str | None = Field(default=None, max_length=10)
     status: str = Field(default="active", max_length=10)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -100,6 +101,7 @@ class Link(SQLModel, table=True):
     relation: str = Field(max_length=10)
     position: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class Citation(SQLModel, table=True):
@@ -119,3 +121,45 @@ class NodeTheme(SQLModel, table=True):
 class DebateTheme(SQLModel, table=True):
     debate_id: int = Field(foreign_key="debate.id", primary_key=True)
     theme_id: int = Field(foreign_key="theme.id", primary_key=True)
+
+
+ROLES = ("contributor", "moderator", "admin")
+
+
+class User(SQLModel, table=True):
+    __table_args__ = (_in("role", ROLES),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True)
+    password_hash: str = Field(max_length=300)
+    role: str = Field(default="contributor", max_length=12)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    def can(self, permission: str) -> bool:
+        """moderate: edit, archive, restore and re-link anything; administer: manage users."""
+        granted = {"contributor": set(), "moderator": {"moderate"}, "admin": {"moderate", "administer"}}
+        return permission in granted[self.role]
+
+
+class Login(SQLModel, table=True):
+    """A signed-in session, kept on the server so that signing out ends it for good."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+
+
+class Revision(SQLModel, table=True):
+    """One version of a node: every creation, edit, archive, restore and re-link adds one."""
+
+    __table_args__ = (UniqueConstraint("node_id", "number", name="uq_revision_node_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    node_id: int = Field(foreign_key="node.id", index=True)
+    debate_id: int = Field(foreign_key="debate.id", index=True)
+    number: int
+    action: str = Field(max_length=20)
+    note: str = Field(default="", max_length=300)
+    author_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    content: str = Field(sa_type=Text)  # JSON: the node's fields, citations and themes at this version

@@ -1,5 +1,6 @@
 """What every response shares: page rendering for htmx and full loads, headers, error pages, filters."""
 from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import db
@@ -34,6 +35,15 @@ def _error(error: HTTPException):
     return render_page("errors/_error.html", error.name, error=error), error.code
 
 
+def _csrf_error(_error_):
+    error = {"code": 400, "name": "This form has expired",
+             "description": "The form was missing its security token, or it came from another site. "
+                            "Reload the page and send it again; nothing was saved."}
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": error["name"], "message": error["description"]}, 400
+    return render_page("errors/_error.html", error["name"], error=error), 400
+
+
 def _server_error(_error_):
     session = db.session()
     session.rollback()
@@ -46,6 +56,7 @@ def _server_error(_error_):
 
 def init_app(app: Flask) -> None:
     app.after_request(_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(500, _server_error)
     app.add_template_filter(partial_date, "date")

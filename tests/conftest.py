@@ -1,5 +1,6 @@
 """Fixtures: an app on a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set)."""
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,31 @@ def mini(app):
     with app.app_context():
         rows = db.session().exec(text("SELECT key, id FROM node")).all()
     return dict(rows)
+
+
+PASSWORD = "plover tungsten marmalade"
+
+
+def make_user(app, name: str, role: str = "contributor"):
+    from icsdebate import auth
+
+    with app.app_context(), db.write_session() as session:
+        return auth.create_user(session, name=name, password=PASSWORD, role=role).id
+
+
+def csrf_token(client) -> str:
+    """A CSRF token for the client's session, as a page would embed it."""
+    html = client.get("/signin").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def sign_in(client, name: str) -> str:
+    token = csrf_token(client)
+    response = client.post("/signin", data={"name": name, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return csrf_token(client)
+
+
+@pytest.fixture
+def users(app):
+    return {role: make_user(app, f"{role}-user", role) for role in ("contributor", "moderator", "admin")}
