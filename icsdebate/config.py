@@ -31,6 +31,7 @@ def load(instance_path: str) -> dict:
         "SIGNUP_OPEN": os.environ.get("SIGNUP_OPEN", "1") == "1",
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "WRITE_LIMIT": os.environ.get("WRITE_LIMIT", "60 per minute"),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,

@@ -31,6 +31,8 @@ def validate(schema: type[BaseModel], data: dict, hints: dict[str, str] | None =
             template = MESSAGES.get(error["type"])
             context = {**(error.get("ctx") or {}), "hint": (hints or {}).get(field, "This is not in the expected form.")}
             message = template.format(**context) if template else str(error["msg"]).removeprefix("Value error, ")
+            if field == "form" and ": " in message:  # a whole-form rule names its field first
+                field, message = message.split(": ", 1)
             errors.setdefault(field, message)
         raise FormError(errors) from None
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from . import graph
-from .models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, Source, Theme, Voice
+from .models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice
 
 ACTIVE = Node.status == "active"
 
@@ -148,7 +148,10 @@ def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
     ).first()
     if row is None:
         return None
-    node, voice, debate = row
+    return _detail(session, *row)
+
+
+def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate) -> NodeDetail:
     citations = list(session.exec(
         select(Citation, Source).join(Source, Source.id == Citation.source_id)
         .where(Citation.node_id == node.id).order_by(Citation.position)
@@ -240,3 +243,64 @@ def themes_index(session: Session) -> list[tuple[Theme, int]]:
         select(Theme, func.count(NodeTheme.node_id)).outerjoin(NodeTheme, NodeTheme.theme_id == Theme.id)
         .group_by(Theme.id).order_by(Theme.name)
     ))
+
+
+@dataclass
+class FormChoices:
+    voices: list[Voice]
+    sources: list[Source]
+    themes: list[Theme]
+
+
+def form_choices(session: Session) -> FormChoices:
+    """The voices, sources and themes a form offers: three queries."""
+    return FormChoices(
+        list(session.exec(select(Voice).order_by(Voice.group_name, Voice.name))),
+        list(session.exec(select(Source).order_by(Source.title))),
+        list(session.exec(select(Theme).order_by(Theme.name))),
+    )
+
+
+def find_nodes(session: Session, *, words: str, exclude: int | None = None, limit: int = 10) -> list[tuple[Node, Debate]]:
+    """Active nodes whose title contains `words` (any case), for the link picker."""
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        select(Node, Debate).join(Debate, Debate.id == Node.debate_id)
+        .where(ACTIVE, func.lower(Node.title).like(pattern.lower(), escape="\\"))
+        .order_by(func.length(Node.title)).limit(limit)
+    )
+    if exclude is not None:
+        query = query.where(Node.id != exclude)
+    return list(session.exec(query))
+
+
+def node_any_status(session: Session, *, node_id: int) -> NodeDetail | None:
+    """Like node_detail, but archived nodes too (for moderators and history)."""
+    row = session.exec(
+        select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
+        .join(Debate, Debate.id == Node.debate_id).where(Node.id == node_id)
+    ).first()
+    if row is None:
+        return None
+    return _detail(session, *row)
+
+
+def revisions(session: Session, *, node_id: int) -> list[tuple[Revision, User | None]]:
+    return list(session.exec(
+        select(Revision, User).outerjoin(User, User.id == Revision.author_id)
+        .where(Revision.node_id == node_id).order_by(Revision.number.desc())
+    ))
+
+
+def recent_changes(session: Session, *, debate_id: int | None = None, page: int = 1, size: int = 50):
+    """Newest changes first: (revision, node, debate, author), one query; plus whether there are more."""
+    query = (
+        select(Revision, Node, Debate, User).join(Node, Node.id == Revision.node_id)
+        .join(Debate, Debate.id == Revision.debate_id).outerjoin(User, User.id == Revision.author_id)
+        .where(Revision.action != "original")
+        .order_by(Revision.created_at.desc(), Revision.id.desc()).offset((page - 1) * size).limit(size + 1)
+    )
+    if debate_id is not None:
+        query = query.where(Revision.debate_id == debate_id)
+    rows = list(session.exec(query))
+    return rows[:size], len(rows) > size

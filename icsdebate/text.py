@@ -1,8 +1,11 @@
 """Markdown to sanitised HTML, and small display helpers."""
 import calendar
+import difflib
+import re
 
 import markdown
 import nh3
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote",
@@ -36,3 +39,18 @@ def partial_date(value: str | None) -> str:
     if len(parts) == 2:
         return f"{month} {parts[0]}"
     return f"{int(parts[2])} {month} {parts[0]}"
+
+
+def word_diff(old: str, new: str) -> Markup:
+    """The words removed and added between two texts, marked up with <del> and <ins>."""
+    a, b = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(Markup("<del>{}</del>").format("".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(Markup("<ins>{}</ins>").format("".join(b[j1:j2])))
+    return Markup("").join(out)

@@ -1,5 +1,5 @@
 """Browsing debates: the home page, a debate, a node, the outline."""
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 from sqlmodel import select
 
 from .. import db, queries
@@ -37,7 +37,10 @@ def debate(slug: str):
 
 
 def _detail_or_404(node_id: int) -> queries.NodeDetail:
-    detail = queries.node_detail(db.session(), node_id=node_id)
+    if g.user and g.user.can("moderate"):
+        detail = queries.node_any_status(db.session(), node_id=node_id)
+    else:
+        detail = queries.node_detail(db.session(), node_id=node_id)
     if detail is None:
         abort(404, f"There is no claim numbered {node_id}.")
     return detail

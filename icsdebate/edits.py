@@ -1,0 +1,170 @@
+"""Every change to the argument map: each one keeps a revision, so nothing a user wrote is lost."""
+import json
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from . import graph
+from .models import Citation, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice, utcnow
+from .schemas import NodeCreate, NodeFields, NodeUpdate
+from .text import render_markdown
+
+
+class EditError(ValueError):
+    """A change the rules refuse; `field` names the form field it concerns, when there is one."""
+
+    def __init__(self, message: str, field: str = "form"):
+        super().__init__(message)
+        self.field = field
+
+
+def snapshot(session: Session, node: Node) -> dict:
+    """The node's content as a plain dict: what a revision keeps."""
+    citations = session.exec(
+        select(Citation, Source).join(Source, Source.id == Citation.source_id)
+        .where(Citation.node_id == node.id).order_by(Citation.position)
+    ).all()
+    themes = session.exec(select(Theme).join(NodeTheme, NodeTheme.theme_id == Theme.id)
+                          .where(NodeTheme.node_id == node.id).order_by(Theme.name)).all()
+    voice = session.get(Voice, node.voice_id) if node.voice_id else None
+    return {
+        "kind": node.kind, "title": node.title, "annotation": node.annotation,
+        "argued_on": node.argued_on or "", "happened_on": node.happened_on or "", "status": node.status,
+        "voice_id": node.voice_id, "voice": voice.name if voice else "",
+        "citations": [{"source_id": s.id, "source": s.title, "quote": c.quote, "locator": c.locator} for c, s in citations],
+        "themes": [{"id": t.id, "name": t.name} for t in themes],
+    }
+
+
+def _record(session: Session, node: Node, action: str, author: User | None, note: str = "") -> Revision:
+    session.flush()
+    number = session.exec(select(func.coalesce(func.max(Revision.number), 0)).where(Revision.node_id == node.id)).one()
+    revision = Revision(node_id=node.id, debate_id=node.debate_id, number=number + 1, action=action, note=note,
+                        author_id=author.id if author else None, content=json.dumps(snapshot(session, node)))
+    session.add(revision)
+    return revision
+
+
+def _keep_original(session: Session, node: Node) -> None:
+    """A node loaded from the seeds has no revision yet: keep its original before the first change."""
+    if session.exec(select(Revision.id).where(Revision.node_id == node.id)).first() is None:
+        _record(session, node, "original", None, "As first published")
+
+
+def _voice(session: Session, data, author: User) -> int:
+    if data.voice == "new":
+        voice = Voice(name=data.voice_name, role=data.voice_role, organisation=data.voice_organisation,
+                      group_name=data.voice_group)
+        session.add(voice)
+        session.flush()
+        return voice.id
+    if session.get(Voice, int(data.voice)) is None:
+        raise EditError("That voice no longer exists; choose another.", "voice")
+    return int(data.voice)
+
+
+def _add_citation(session: Session, node: Node, data) -> None:
+    if not data.quote:
+        return
+    if data.source == "new":
+        source = Source(title=data.source_title, publisher=data.source_publisher, author=data.source_author,
+                        date=data.source_date or None, address=data.source_address or None, kind=data.source_kind)
+        session.add(source)
+        session.flush()
+    else:
+        source = session.get(Source, int(data.source))
+        if source is None:
+            raise EditError("That source no longer exists; choose another.", "source")
+    position = session.exec(select(func.count()).where(Citation.node_id == node.id)).one()
+    session.add(Citation(node_id=node.id, source_id=source.id, quote=data.quote, locator=data.locator, position=position))
+
+
+def _set_themes(session: Session, node: Node, theme_ids: list[int]) -> None:
+    known = set(session.exec(select(Theme.id).where(Theme.id.in_(theme_ids))).all()) if theme_ids else set()
+    if known != set(theme_ids):
+        raise EditError("One of the themes no longer exists.", "themes")
+    current = set(session.exec(select(NodeTheme.theme_id).where(NodeTheme.node_id == node.id)).all())
+    for theme_id in known - current:
+        session.add(NodeTheme(node_id=node.id, theme_id=theme_id))
+    for theme_id in current - known:
+        session.delete(session.get(NodeTheme, (node.id, theme_id)))
+
+
+def _apply(node: Node, data: NodeFields) -> None:
+    node.kind, node.title = data.kind, data.title
+    node.annotation, node.annotation_html = data.annotation, render_markdown(data.annotation)
+    node.argued_on, node.happened_on = data.argued_on or None, data.happened_on or None
+    node.updated_at = utcnow()
+
+
+def create_node(session: Session, *, parent: Node, data: NodeCreate, author: User) -> Node:
+    """A new node under `parent`, with its voice, first citation and themes, and its first revision."""
+    if parent.status != "active":
+        raise EditError("That point is archived; nothing can be added under it.")
+    node = Node(debate_id=parent.debate_id, kind=data.kind, title=data.title, created_by_id=author.id,
+                voice_id=_voice(session, data, author))
+    _apply(node, data)
+    session.add(node)
+    session.flush()
+    _add_citation(session, node, data)
+    _set_themes(session, node, data.themes)
+    graph.add_link(session, child=node, parent=parent, relation=data.relation).created_by_id = author.id
+    _record(session, node, "created", author, f"{data.relation} “{parent.title}”")
+    return node
+
+
+def may_edit(user: User | None, node: Node) -> bool:
+    return user is not None and (user.can("moderate") or node.created_by_id == user.id)
+
+
+def update_node(session: Session, *, node: Node, data: NodeUpdate, author: User) -> Revision:
+    """Apply an edit and keep the new version (and the original, for a node that had none)."""
+    _keep_original(session, node)
+    node.voice_id = _voice(session, data, author)
+    _apply(node, data)
+    _add_citation(session, node, data)
+    _set_themes(session, node, data.themes)
+    return _record(session, node, "edited", author, data.note)
+
+
+def set_status(session: Session, *, node: Node, status: str, author: User) -> Revision:
+    """Archive a node (it leaves the tree) or bring it back; both are versions in its history."""
+    if node.kind == "thesis":
+        raise EditError("A debate's thesis cannot be archived.")
+    _keep_original(session, node)
+    node.status, node.updated_at = status, utcnow()
+    return _record(session, node, "archived" if status == "archived" else "restored", author)
+
+
+def restore_revision(session: Session, *, node: Node, number: int, author: User) -> Revision:
+    """Make an earlier version current again, as a new version: later ones stay in the history."""
+    old = session.exec(select(Revision).where(Revision.node_id == node.id, Revision.number == number)).first()
+    if old is None:
+        raise EditError(f"There is no version {number} of this point.")
+    content = json.loads(old.content)
+    node.kind, node.title, node.status = content["kind"], content["title"], content["status"]
+    node.annotation, node.annotation_html = content["annotation"], render_markdown(content["annotation"])
+    node.argued_on, node.happened_on = content["argued_on"] or None, content["happened_on"] or None
+    node.voice_id, node.updated_at = content["voice_id"], utcnow()
+    for citation in session.exec(select(Citation).where(Citation.node_id == node.id)):
+        session.delete(citation)
+    for position, cited in enumerate(content["citations"]):
+        session.add(Citation(node_id=node.id, source_id=cited["source_id"], quote=cited["quote"],
+                             locator=cited["locator"], position=position))
+    session.flush()
+    _set_themes(session, node, [theme["id"] for theme in content["themes"]])
+    return _record(session, node, "restored", author, f"Restored version {number}")
+
+
+def link_existing(session: Session, *, child: Node, parent: Node, relation: str, author: User) -> Link:
+    """Put an existing node under another parent too; refused when it would make a cycle."""
+    if child.status != "active" or parent.status != "active":
+        raise EditError("Archived points cannot be linked.")
+    try:
+        link = graph.add_link(session, child=child, parent=parent, relation=relation)
+    except graph.GraphError as exc:
+        raise EditError(str(exc), "child") from exc
+    link.created_by_id = author.id
+    _keep_original(session, child)
+    _record(session, child, "linked", author, f"Also {relation} “{parent.title}”")
+    return link

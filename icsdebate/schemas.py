@@ -1,0 +1,114 @@
+"""What a form may submit: validated here before any table row is built from it."""
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
+
+from .models import RELATIONS, SOURCE_KINDS
+
+Clean = StringConstraints(strip_whitespace=True)
+Title = Annotated[str, Clean, StringConstraints(min_length=1, max_length=280)]
+Short = Annotated[str, Clean, StringConstraints(max_length=200)]
+DATE_PATTERN = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
+PartialDate = Annotated[str, Clean, StringConstraints(pattern=DATE_PATTERN)]
+Address = Annotated[str, Clean, StringConstraints(max_length=600, pattern=r"^(https?://\S+)?$")]
+
+HINTS = {
+    "argued_on": "Write a date as 2018, 2018-02 or 2018-02-22.",
+    "happened_on": "Write a date as 2018, 2018-02 or 2018-02-22.",
+    "source_date": "Write a date as 2018, 2018-02 or 2018-02-22.",
+    "source_address": "Give an address that starts with http:// or https://.",
+}
+EDIT_KINDS = ("claim", "evidence", "question", "event")
+
+
+class _Form(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class NodeFields(_Form):
+    """The fields every version of a node has."""
+
+    kind: Literal[EDIT_KINDS]  # type: ignore[valid-type]
+    title: Title
+    annotation: Annotated[str, StringConstraints(max_length=10_000)] = ""
+    argued_on: PartialDate = ""
+    happened_on: PartialDate = ""
+    themes: list[int] = []
+
+    @model_validator(mode="after")
+    def _event_has_a_date(self):
+        if self.kind == "event" and not self.happened_on:
+            raise ValueError("happened_on: An event needs the date it happened.")
+        return self
+
+
+class CitationFields(_Form):
+    """A quote with where it comes from: an existing source, or a new one described here."""
+
+    source: Annotated[str, Clean] = ""
+    source_title: Annotated[str, Clean, StringConstraints(max_length=400)] = ""
+    source_publisher: Short = ""
+    source_author: Short = ""
+    source_date: PartialDate = ""
+    source_address: Address = ""
+    source_kind: Literal[("",) + SOURCE_KINDS] = ""  # type: ignore[valid-type]
+    quote: Annotated[str, Clean, StringConstraints(max_length=2000)] = ""
+    locator: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if self.source == "new":
+            if not self.source_title:
+                raise ValueError("source_title: Give the new source a title.")
+            if not self.source_kind:
+                raise ValueError("source_kind: Say what kind of source it is.")
+        elif self.source and not self.source.isdigit():
+            raise ValueError("source: Choose a source from the list, or “A new source”.")
+        if self.source and not self.quote:
+            raise ValueError("quote: Quote the source's own words.")
+        if self.quote and not self.source:
+            raise ValueError("source: Say where the quote comes from.")
+        return self
+
+
+class VoiceFields(_Form):
+    voice: Annotated[str, Clean] = ""
+    voice_name: Short = ""
+    voice_role: Short = ""
+    voice_organisation: Short = ""
+    voice_group: Annotated[str, Clean, StringConstraints(max_length=80)] = ""
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if self.voice == "new":
+            if not self.voice_name:
+                raise ValueError("voice_name: Name the person or body who argued this.")
+            if not self.voice_group:
+                raise ValueError("voice_group: Say which group the voice speaks for.")
+        elif not self.voice.isdigit():
+            raise ValueError("voice: Choose who argued this, or “Someone new”.")
+        return self
+
+
+class NodeCreate(NodeFields, VoiceFields, CitationFields):
+    """A new node under a parent: fields, voice, and its first citation (required)."""
+
+    relation: Literal[RELATIONS]  # type: ignore[valid-type]
+
+    @field_validator("quote")
+    @classmethod
+    def _quoted(cls, value):
+        if not value:
+            raise ValueError("Quote the source's own words: every point carries at least one quote.")
+        return value
+
+
+class NodeUpdate(NodeFields, VoiceFields, CitationFields):
+    """An edit: new fields, and optionally one more citation."""
+
+    note: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
+
+
+class LinkCreate(_Form):
+    child: int
+    relation: Literal[RELATIONS]  # type: ignore[valid-type]

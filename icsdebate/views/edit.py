@@ -1,0 +1,272 @@
+"""Adding, editing, linking, archiving and restoring nodes; history and recent changes."""
+import json
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from sqlmodel import select
+
+from .. import auth, db, edits, queries
+from ..extensions import limiter, per_user
+from ..forms import FormError, validate
+from ..models import RELATIONS, Debate, Node, Voice
+from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate
+from ..text import render_markdown, word_diff
+from ..web import render_page
+
+bp = Blueprint("edit", __name__)
+write_limit = limiter.shared_limit(lambda: current_app.config["WRITE_LIMIT"], scope="writes", key_func=per_user,
+                                   exempt_when=lambda: request.method == "GET")
+LABELS = {("claim", "supports"): "Add a supporting claim", ("claim", "opposes"): "Add an opposing claim",
+          ("evidence", "supports"): "Add evidence", ("evidence", "opposes"): "Add evidence",
+          ("question", "supports"): "Ask a question", ("question", "opposes"): "Ask a question",
+          ("event", "supports"): "Add an event", ("event", "opposes"): "Add an event"}
+
+
+def _node_or_404(node_id: int, *, archived: bool = False) -> Node:
+    node = db.session().get(Node, node_id)
+    if node is None or (node.status != "active" and not archived):
+        abort(404, f"There is no claim numbered {node_id}.")
+    return node
+
+
+def _is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _form_data() -> dict:
+    data = {key: value for key, value in request.form.items() if key not in ("csrf_token", "themes")}
+    data["themes"] = [int(t) for t in request.form.getlist("themes") if t.isdigit()]
+    return data
+
+
+def _render_add(parent: Node, values: dict, errors: dict, status: int = 200):
+    context = {"parent": parent, "values": values, "errors": errors, "kinds": EDIT_KINDS,
+               "choices": queries.form_choices(db.session()),
+               "label": LABELS[(values.get("kind", "claim"), values.get("relation", "supports"))]}
+    if _is_htmx() and request.headers.get("HX-Target", "").startswith("add-slot"):
+        return render_template("edit/_add_slot.html", **context), status
+    return render_page("edit/_add_page.html", context["label"], **context), status
+
+
+@bp.get("/nodes/<int:node_id>/add")
+@auth.signed_in
+def add_form(node_id: int):
+    parent = _node_or_404(node_id)
+    kind = request.args.get("kind", "claim")
+    relation = request.args.get("relation", "supports")
+    if kind not in EDIT_KINDS or relation not in RELATIONS:
+        abort(404, "Nodes are claims, evidence, questions or events that support or oppose.")
+    return _render_add(parent, {"kind": kind, "relation": relation}, {})
+
+
+@bp.post("/nodes/<int:node_id>/add")
+@auth.signed_in
+@write_limit
+def add(node_id: int):
+    data = _form_data()
+    try:
+        valid = validate(NodeCreate, data, HINTS)
+        with db.write_session() as session:
+            parent = session.get(Node, node_id)
+            if parent is None or parent.status != "active":
+                abort(404, f"There is no claim numbered {node_id}.")
+            node = edits.create_node(session, parent=parent, data=valid, author=g.user)
+    except FormError as exc:
+        return _render_add(_node_or_404(node_id), data, exc.errors, 422)
+    except edits.EditError as exc:
+        return _render_add(_node_or_404(node_id), data, {exc.field: str(exc)}, 422)
+    if _is_htmx():
+        session = db.session()
+        added = session.get(Node, node.id)
+        card = queries.card(session, added, session.get(Voice, added.voice_id))
+        card.relation = valid.relation
+        return render_template("edit/_added.html", card=card, relation=valid.relation, parent=_node_or_404(node_id))
+    flash(f"Added “{node.title}”.")
+    return redirect(url_for("browse.node", node_id=node_id))
+
+
+@bp.get("/add-slot/<relation>")
+def close_slot(relation: str):
+    """An empty add slot: what Cancel puts back."""
+    if relation not in RELATIONS:
+        abort(404, "Children either support or oppose.")
+    return f'<div id="add-slot-{relation}" class="add-slot"></div>'
+
+
+@bp.post("/preview")
+@auth.signed_in
+def preview():
+    """The annotation as it will show, sanitised like the stored one."""
+    html = render_markdown(request.form.get("annotation", "")[:10_000])
+    return render_template("edit/_preview.html", html=html)
+
+
+def _edit_values(node: Node) -> dict:
+    content = edits.snapshot(db.session(), node)
+    return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]]}
+
+
+def _render_edit(node: Node, values: dict, errors: dict, status: int = 200):
+    return render_page("edit/_edit.html", f"Edit: {node.title}", node=node, values=values, errors=errors,
+                       kinds=EDIT_KINDS, choices=queries.form_choices(db.session())), status
+
+
+def _may_edit_or_403(node: Node) -> None:
+    if not edits.may_edit(g.user, node):
+        abort(403, "You can edit the points you added; moderators can edit any point.")
+
+
+@bp.route("/nodes/<int:node_id>/edit", methods=["GET", "POST"])
+@auth.signed_in
+@write_limit
+def edit(node_id: int):
+    node = _node_or_404(node_id, archived=True)
+    _may_edit_or_403(node)
+    if node.kind == "thesis" and not g.user.can("moderate"):
+        abort(403, "Only moderators edit a debate's thesis.")
+    if request.method == "GET":
+        return _render_edit(node, _edit_values(node), {})
+    data = _form_data()
+    if node.kind == "thesis":
+        data["kind"] = "claim"  # validated as a claim, stored as the thesis it is
+    try:
+        valid = validate(NodeUpdate, data, HINTS)
+        with db.write_session() as session:
+            current = session.get(Node, node_id)
+            valid.kind = current.kind if current.kind == "thesis" else valid.kind
+            edits.update_node(session, node=current, data=valid, author=g.user)
+    except FormError as exc:
+        return _render_edit(node, data, exc.errors, 422)
+    except edits.EditError as exc:
+        return _render_edit(node, data, {exc.field: str(exc)}, 422)
+    flash("Saved. The earlier version is kept in the history.")
+    return redirect(url_for("browse.node", node_id=node_id))
+
+
+@bp.post("/nodes/<int:node_id>/archive")
+@auth.signed_in
+@write_limit
+def archive(node_id: int):
+    node = _node_or_404(node_id)
+    _may_edit_or_403(node)
+    return _set_status(node_id, "archived", "Archived. A moderator can restore it from its history.")
+
+
+@bp.post("/nodes/<int:node_id>/unarchive")
+@auth.require("moderate")
+@write_limit
+def unarchive(node_id: int):
+    _node_or_404(node_id, archived=True)
+    return _set_status(node_id, "active", "Restored to the tree.")
+
+
+def _set_status(node_id: int, status: str, message: str):
+    try:
+        with db.write_session() as session:
+            node = session.get(Node, node_id)
+            edits.set_status(session, node=node, status=status, author=g.user)
+    except edits.EditError as exc:
+        abort(422, str(exc))
+    flash(message)
+    if status == "archived" and not g.user.can("moderate"):
+        debate = db.session().get(Debate, node.debate_id)
+        return redirect(url_for("browse.debate", slug=debate.slug))
+    return redirect(url_for("browse.node", node_id=node_id))
+
+
+@bp.get("/nodes/<int:node_id>/history")
+def history(node_id: int):
+    node = _node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
+    rows = queries.revisions(db.session(), node_id=node_id)
+    return render_page("edit/_history.html", f"History: {node.title}", node=node, rows=rows)
+
+
+DIFF_FIELDS = ("title", "kind", "voice", "argued_on", "happened_on", "status", "annotation")
+
+
+def _compare(old: dict, new: dict) -> list[tuple[str, object]]:
+    changes = [(field, word_diff(str(old[field] or ""), str(new[field] or ""))) for field in DIFF_FIELDS
+               if old[field] != new[field]]
+    for field, shown in (("citations", lambda c: f"“{c['quote']}” — {c['source']}, {c['locator']}"),
+                         ("themes", lambda t: t["name"])):
+        before, after = "\n".join(map(shown, old[field])), "\n".join(map(shown, new[field]))
+        if before != after:
+            changes.append((field, word_diff(before, after)))
+    return changes
+
+
+@bp.get("/nodes/<int:node_id>/history/compare")
+def compare(node_id: int):
+    node = _node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
+    rows = {revision.number: (revision, user) for revision, user in queries.revisions(db.session(), node_id=node_id)}
+    try:
+        a, b = int(request.args.get("from", "")), int(request.args.get("to", ""))
+        old, new = rows[a], rows[b]
+    except (ValueError, KeyError):
+        abort(404, "Choose two versions of this point that exist.")
+    changes = _compare(json.loads(old[0].content), json.loads(new[0].content))
+    return render_page("edit/_compare.html", f"Changes: {node.title}", node=node, old=old, new=new, changes=changes)
+
+
+@bp.post("/nodes/<int:node_id>/history/<int:number>/restore")
+@auth.require("moderate")
+@write_limit
+def restore(node_id: int, number: int):
+    _node_or_404(node_id, archived=True)
+    try:
+        with db.write_session() as session:
+            edits.restore_revision(session, node=session.get(Node, node_id), number=number, author=g.user)
+    except edits.EditError as exc:
+        abort(404, str(exc))
+    flash(f"Version {number} is current again; every version stays in the history.")
+    return redirect(url_for("edit.history", node_id=node_id))
+
+
+@bp.route("/nodes/<int:node_id>/link", methods=["GET", "POST"])
+@auth.signed_in
+@write_limit
+def link(node_id: int):
+    """Link an existing point under this one, as support or opposition."""
+    parent = _node_or_404(node_id)
+    errors, words = {}, request.values.get("q", "").strip()
+    if request.method == "POST":
+        try:
+            valid = validate(LinkCreate, _form_data())
+            with db.write_session() as session:
+                child = session.get(Node, valid.child)
+                if child is None:
+                    raise edits.EditError("Choose a point from the list.", "child")
+                edits.link_existing(session, child=child, parent=session.get(Node, node_id),
+                                    relation=valid.relation, author=g.user)
+        except FormError as exc:
+            errors = exc.errors
+        except edits.EditError as exc:
+            errors = {exc.field: str(exc)}
+        if not errors:
+            flash("Linked. The point now appears here as well as where it was.")
+            return redirect(url_for("browse.node", node_id=node_id))
+    found = queries.find_nodes(db.session(), words=words, exclude=node_id) if words else []
+    if _is_htmx() and request.headers.get("HX-Target") == "link-results":
+        return render_template("edit/_link_results.html", found=found, words=words)
+    return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent, found=found,
+                       words=words, errors=errors, values=request.form), 422 if errors else 200
+
+
+@bp.get("/changes")
+def changes():
+    return _changes(None)
+
+
+@bp.get("/debates/<slug>/changes")
+def debate_changes(slug: str):
+    debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
+    if debate is None:
+        abort(404, f"There is no debate called “{slug}”.")
+    return _changes(debate)
+
+
+def _changes(debate: Debate | None):
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    rows, more = queries.recent_changes(db.session(), debate_id=debate.id if debate else None, page=page)
+    title = f"Recent changes: {debate.title}" if debate else "Recent changes"
+    return render_page("edit/_changes.html", title, rows=rows, more=more, page=page, debate=debate)
