@@ -65,6 +65,8 @@ def write_session():
                 yield db_session
     finally:
         _immediate.reset(token)
+    if "db_session" in g:  # end the request's read snapshot, so its next read sees this write
+        g.db_session.commit()
 
 
 @contextmanager

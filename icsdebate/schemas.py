@@ -56,7 +56,7 @@ class CitationFields(_Form):
     locator: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
 
     @model_validator(mode="after")
-    def _complete(self):
+    def _citation_complete(self):
         if self.source == "new":
             if not self.source_title:
                 raise ValueError("source_title: Give the new source a title.")
@@ -79,7 +79,7 @@ class VoiceFields(_Form):
     voice_group: Annotated[str, Clean, StringConstraints(max_length=80)] = ""
 
     @model_validator(mode="after")
-    def _complete(self):
+    def _voice_complete(self):
         if self.voice == "new":
             if not self.voice_name:
                 raise ValueError("voice_name: Name the person or body who argued this.")

@@ -228,21 +228,26 @@ def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
 
 
 def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
-    """Each node belongs to the debate its first parent chain leads to."""
+    """Each node belongs to a debate its parents lead to: the one defined in its own file when there is one."""
     thesis_debate = {debate.thesis: key for key, debate in seeds.debates.items()}
+
+    def reached(key: str) -> list[str]:
+        if key in thesis_debate:
+            return [thesis_debate[key]]
+        if key not in seeds.debate_of:
+            seeds.debate_of[key] = None  # guards against revisiting while the answer is worked out
+            found = [d for parent, _ in seeds.nodes[key].parents() for d in reached(parent)]
+            home = seeds.where[("nodes", key)]
+            same_file = [d for d in found if seeds.where[("debates", d)] == home]
+            seeds.debate_of[key] = (same_file or found or [None])[0]
+        return [seeds.debate_of[key]] if seeds.debate_of[key] else []
+
     for key in seeds.nodes:
-        chain, current = [], key
-        while current in seeds.nodes and current not in thesis_debate and current not in seeds.debate_of:
-            chain.append(current)
-            parents = seeds.nodes[current].parents()
-            current = parents[0][0] if parents else None
-        debate = thesis_debate.get(current) or seeds.debate_of.get(current)
-        if debate is None:
+        debates = reached(key)
+        if debates:
+            seeds.debate_of[key] = debates[0]
+        else:
             problems.append(f"{seeds.where[('nodes', key)]}: node {key} is not reached from any debate's thesis")
-            continue
-        for member in chain:
-            seeds.debate_of[member] = debate
-        seeds.debate_of.setdefault(key, debate)
 
 
 def read(folder: Path) -> SeedSet:

@@ -41,7 +41,7 @@ def _form_data() -> dict:
 def _render_add(parent: Node, values: dict, errors: dict, status: int = 200):
     context = {"parent": parent, "values": values, "errors": errors, "kinds": EDIT_KINDS,
                "choices": queries.form_choices(db.session()),
-               "label": LABELS[(values.get("kind", "claim"), values.get("relation", "supports"))]}
+               "label": LABELS.get((values.get("kind"), values.get("relation")), "Add a point")}
     if _is_htmx() and request.headers.get("HX-Target", "").startswith("add-slot"):
         return render_template("edit/_add_slot.html", **context), status
     return render_page("edit/_add_page.html", context["label"], **context), status

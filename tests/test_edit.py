@@ -1,0 +1,191 @@
+"""Contributors add, edit and archive; every version is kept and can be compared and restored."""
+import re
+
+import pytest
+from sqlmodel import select
+
+from icsdebate import db
+from icsdebate.models import Citation, Link, Node, Revision, Source, Voice
+
+from .conftest import sign_in
+
+
+def ids(app, model, *conditions):
+    with app.app_context():
+        return [row.id for row in db.session().exec(select(model).where(*conditions))]
+
+
+@pytest.fixture
+def form(app, mini):
+    """A valid 'add an opposing claim' form for the mini map."""
+    voice = ids(app, Voice, Voice.key == "ham")[0]
+    source = ids(app, Source, Source.key == "kf")[0]
+    return {"relation": "opposes", "kind": "claim", "title": "Boards answer to NHS England",
+            "annotation": "See *the long read*.", "voice": str(voice), "source": str(source),
+            "quote": "NHS organisations continue to look upwards", "locator": "section: Accountability"}
+
+
+def post_add(client, node_id, data, token, **headers):
+    return client.post(f"/nodes/{node_id}/add", data={**data, "csrf_token": token}, headers=headers)
+
+
+def test_add_without_javascript_redirects_to_the_parent(app, client, mini, users, form):
+    token = sign_in(client, "contributor-user")
+    response = post_add(client, mini["pro-boards"], form, token)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/nodes/{mini['pro-boards']}")
+    page = client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)
+    con = page[page.index('id="col-opposes"'):]
+    assert "Boards answer to NHS England" in con
+    with app.app_context():
+        node = db.session().exec(select(Node).where(Node.title == "Boards answer to NHS England")).one()
+        assert node.annotation_html == "<p>See <em>the long read</em>.</p>"
+        assert db.session().exec(select(Citation).where(Citation.node_id == node.id)).one().locator == "section: Accountability"
+        assert db.session().exec(select(Revision).where(Revision.node_id == node.id)).one().action == "created"
+
+
+def test_add_with_htmx_returns_the_card_for_the_right_column(client, mini, users, form):
+    token = sign_in(client, "contributor-user")
+    response = post_add(client, mini["pro-boards"], form, token, **{"HX-Request": "true", "HX-Target": "add-slot-opposes"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'hx-swap-oob="afterbegin:#cards-opposes"' in html
+    assert "Boards answer to NHS England" in html and "card-opposes" in html
+
+
+def test_add_form_opens_inline_for_htmx_and_as_a_page_without(client, mini, users):
+    sign_in(client, "contributor-user")
+    inline = client.get(f"/nodes/{mini['t']}/add?relation=opposes&kind=evidence",
+                        headers={"HX-Request": "true", "HX-Target": "add-slot-opposes"}).get_data(as_text=True)
+    assert inline.startswith('<div id="add-slot-opposes"') and "<html" not in inline
+    page = client.get(f"/nodes/{mini['t']}/add?relation=opposes&kind=evidence").get_data(as_text=True)
+    assert "<html" in page and "Add evidence" in page
+
+
+INVALID = {
+    "title": ({"title": ""}, "This is required."),
+    "long title": ({"title": "x" * 281}, "at most 280 characters"),
+    "relation": ({"relation": "ignores"}, "Choose one of the options."),
+    "kind": ({"kind": "thesis"}, "Choose one of the options."),
+    "voice": ({"voice": ""}, "Choose who argued this"),
+    "new voice": ({"voice": "new"}, "Name the person or body"),
+    "quote": ({"quote": ""}, "Quote the source"),
+    "source": ({"source": ""}, "Say where the quote comes from"),
+    "new source": ({"source": "new"}, "Give the new source a title"),
+    "source address": ({"source": "new", "source_title": "T", "source_kind": "news", "source_address": "javascript:alert(1)"}, "starts with http"),
+    "date": ({"argued_on": "22/02/2018"}, "Write a date as 2018"),
+    "event date": ({"kind": "event"}, "An event needs the date"),
+    "annotation": ({"annotation": "x" * 10_001}, "at most 10000 characters"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVALID))
+def test_each_field_is_validated_and_what_was_typed_is_kept(app, client, mini, users, form, case):
+    change, message = INVALID[case]
+    token = sign_in(client, "contributor-user")
+    before = len(ids(app, Node))
+    response = post_add(client, mini["t"], {**form, **change}, token)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert 'aria-invalid="true"' in html or 'class="error"' in html
+    if change.get("title", "x") != "":
+        assert "NHS organisations continue to look upwards" in html or change.get("quote") == ""
+    assert len(ids(app, Node)) == before
+
+
+def test_new_voice_and_source_are_created_with_the_claim(app, client, mini, users, form):
+    token = sign_in(client, "contributor-user")
+    data = {**form, "voice": "new", "voice_name": "A Reader", "voice_group": "Commenters",
+            "source": "new", "source_title": "A letter", "source_kind": "news", "source_address": "https://example.org/l"}
+    assert post_add(client, mini["t"], data, token).status_code == 302
+    assert ids(app, Voice, Voice.name == "A Reader") and ids(app, Source, Source.title == "A letter")
+
+
+def add_one(client, mini, form, token) -> int:
+    post_add(client, mini["pro-boards"], form, token)
+    return int(re.search(r"/nodes/(\d+)", client.get("/changes").get_data(as_text=True)).group(1))
+
+
+def test_edit_twice_compare_and_restore(app, client, mini, users, form):
+    token = sign_in(client, "contributor-user")
+    node_id = add_one(client, mini, form, token)
+    for title in ("Boards answer upwards", "Boards answer to the centre"):
+        response = client.post(f"/nodes/{node_id}/edit", data={**{k: v for k, v in form.items() if k not in ("quote", "source")},
+                                                                "title": title, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    history = client.get(f"/nodes/{node_id}/history").get_data(as_text=True)
+    assert history.count("<strong>edited</strong>") == 2 and "<strong>created</strong>" in history
+    diff = client.get(f"/nodes/{node_id}/history/compare?from=1&to=3").get_data(as_text=True)
+    assert "<del>to NHS England</del>" in diff or "<del>" in diff and "centre" in diff
+    # a contributor cannot restore; a moderator can
+    assert client.post(f"/nodes/{node_id}/history/1/restore", data={"csrf_token": token}).status_code == 403
+    client.post("/signout", data={"csrf_token": token})
+    token = sign_in(client, "moderator-user")
+    assert client.post(f"/nodes/{node_id}/history/1/restore", data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        assert db.session().get(Node, node_id).title == "Boards answer to NHS England"
+        assert [r.action for r in db.session().exec(select(Revision).where(Revision.node_id == node_id)
+                                                    .order_by(Revision.number))] == ["created", "edited", "edited", "restored"]
+
+
+def test_editing_a_published_point_keeps_its_original(app, client, mini, users):
+    token = sign_in(client, "moderator-user")
+    response = client.get(f"/nodes/{mini['pro-boards']}/edit")
+    values = dict(re.findall(r'name="(title|voice_group)" [^>]*value="([^"]*)"', response.get_data(as_text=True)))
+    data = {"kind": "claim", "title": "Private firms could join ICS boards", "voice": "", "csrf_token": token}
+    with app.app_context():
+        data["voice"] = str(db.session().get(Node, mini["pro-boards"]).voice_id)
+    assert values["title"] == "Private companies could sit on ICS boards"
+    assert client.post(f"/nodes/{mini['pro-boards']}/edit", data=data).status_code == 302
+    history = client.get(f"/nodes/{mini['pro-boards']}/history").get_data(as_text=True)
+    assert "<strong>original</strong>" in history and "<strong>edited</strong>" in history
+
+
+def test_archive_hides_and_a_moderator_restores(app, client, mini, users, form):
+    token = sign_in(client, "contributor-user")
+    node_id = add_one(client, mini, form, token)
+    assert client.post(f"/nodes/{node_id}/archive", data={"csrf_token": token}).status_code == 302
+    assert client.get(f"/nodes/{node_id}").status_code == 404
+    assert "Boards answer to NHS England" not in client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)
+    client.post("/signout", data={"csrf_token": token})
+    token = sign_in(client, "moderator-user")
+    page = client.get(f"/nodes/{node_id}")
+    assert page.status_code == 200 and "Restore to the tree" in page.get_data(as_text=True)
+    assert client.post(f"/nodes/{node_id}/unarchive", data={"csrf_token": token}).status_code == 302
+    assert "Boards answer to NHS England" in client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)
+    with app.app_context():
+        assert db.session().get(Node, node_id).status == "active"
+
+
+def test_contributors_cannot_edit_or_archive_others_points(client, mini, users, form):
+    token = sign_in(client, "contributor-user")
+    assert client.get(f"/nodes/{mini['pro-boards']}/edit").status_code == 403
+    assert client.post(f"/nodes/{mini['pro-boards']}/archive", data={"csrf_token": token}).status_code == 403
+
+
+def test_link_an_existing_point_and_refuse_a_cycle(app, client, mini, users):
+    token = sign_in(client, "contributor-user")
+    found = client.get(f"/nodes/{mini['pro-boards']}/link?q=free at", headers={"HX-Request": "true", "HX-Target": "link-results"})
+    assert "Will care stay free at the point of use?" in found.get_data(as_text=True)
+    ok = client.post(f"/nodes/{mini['pro-boards']}/link", data={"child": mini["question"], "relation": "opposes", "csrf_token": token})
+    assert ok.status_code == 302
+    assert ids(app, Link, Link.child_id == mini["question"], Link.parent_id == mini["pro-boards"])
+    cycle = client.post(f"/nodes/{mini['amendment']}/link", data={"child": mini["t"], "relation": "opposes", "csrf_token": token})
+    assert cycle.status_code == 422 and "would make a circle" in cycle.get_data(as_text=True)
+    self_link = client.post(f"/nodes/{mini['t']}/link", data={"child": mini["t"], "relation": "opposes", "csrf_token": token})
+    assert self_link.status_code == 422 and "cannot support or oppose itself" in self_link.get_data(as_text=True)
+
+
+def test_recent_changes_list_who_changed_what(client, mini, users, form):
+    token = sign_in(client, "contributor-user")
+    add_one(client, mini, form, token)
+    for page in ("/changes", "/debates/mini/changes"):
+        html = client.get(page).get_data(as_text=True)
+        assert "contributor-user" in html and "Boards answer to NHS England" in html and "created" in html
+
+
+def test_preview_is_sanitised(client, mini, users):
+    token = sign_in(client, "contributor-user")
+    html = client.post("/preview", data={"annotation": "**bold** <script>x()</script>", "csrf_token": token}).get_data(as_text=True)
+    assert "<strong>bold</strong>" in html and "<script" not in html
