@@ -189,3 +189,20 @@ def test_preview_is_sanitised(client, mini, users):
     token = sign_in(client, "contributor-user")
     html = client.post("/preview", data={"annotation": "**bold** <script>x()</script>", "csrf_token": token}).get_data(as_text=True)
     assert "<strong>bold</strong>" in html and "<script" not in html
+
+
+def test_an_oversized_request_gets_413_with_a_message(client, mini, users, form):
+    token = sign_in(client, "contributor-user")
+    response = post_add(client, mini["t"], {**form, "annotation": "x" * 2_000_000}, token)
+    assert response.status_code == 413
+    assert "Request Entity Too Large" in response.get_data(as_text=True) or "too large" in response.get_data(as_text=True)
+
+
+def test_malformed_choices_get_422_not_500(client, mini, users, form):
+    token = sign_in(client, "contributor-user")
+    assert post_add(client, mini["t"], {**form, "voice": "99999"}, token).status_code == 422
+    assert post_add(client, mini["t"], {**form, "source": "99999"}, token).status_code == 422
+    bad_link = client.post(f"/nodes/{mini['t']}/link", data={"child": "abc", "relation": "supports", "csrf_token": token})
+    assert bad_link.status_code == 422
+    missing = client.post(f"/nodes/{mini['t']}/link", data={"child": "99999", "relation": "supports", "csrf_token": token})
+    assert missing.status_code == 422
