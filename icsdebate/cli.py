@@ -8,7 +8,8 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 
 from . import auth, db, migrate, seeds
-from .models import ROLES, Debate
+from .formats import MAX_IMPORT_BYTES, FormatError, jsonmap, mapdoc
+from .models import ROLES, Debate, Node
 
 
 @click.command("init-db")
@@ -67,6 +68,49 @@ def create_user(name: str, role: str, password: str) -> None:
     click.echo(f"Created {role} {name}.")
 
 
+EXPORTERS = {"json": lambda document: jsonmap.dump(document)}
+IMPORTERS = {"json": jsonmap.parse}
+
+
+@click.command("export")
+@click.argument("debate")
+@click.option("--format", "format_", type=click.Choice(sorted(EXPORTERS)), default="json", show_default=True)
+@click.option("--node", type=int, help="Export only the subtree under this node.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout).")
+@with_appcontext
+def export(debate: str, format_: str, node: int | None, output) -> None:
+    """Export a debate (or a node's subtree) in one of the interchange formats."""
+    session = db.session()
+    row = session.exec(select(Debate).where(Debate.slug == debate)).first()
+    if row is None:
+        raise click.ClickException(f"There is no debate called {debate!r}.")
+    if node is not None and session.exec(select(Node.id).where(Node.id == node, Node.status == "active")).first() is None:
+        raise click.ClickException(f"There is no node numbered {node}.")
+    output.write(EXPORTERS[format_](mapdoc.collect(session, debate=row, root_id=node)))
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "format_", type=click.Choice(sorted(IMPORTERS)), help="Detected from the file when not given.")
+@with_appcontext
+def import_(path: Path, format_: str | None) -> None:
+    """Import a map file as a new debate, in one transaction."""
+    if path.stat().st_size > MAX_IMPORT_BYTES:
+        raise click.ClickException(f"{path.name} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+    format_ = format_ or {".json": "json"}.get(path.suffix.lower())
+    if format_ is None:
+        raise click.ClickException(f"Cannot tell the format of {path.name}; give --format.")
+    try:
+        seed_set = IMPORTERS[format_](path.read_text(encoding="utf-8"), path.name)
+    except (FormatError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"Nothing was imported.\n{exc}")
+    migrate.upgrade(db.engine())
+    with db.write_session() as session:
+        debates = seeds.load_as_new(session, seed_set)
+    for debate in debates:
+        click.echo(f"Imported {debate.title!r} as /debates/{debate.slug} ({len(seed_set.nodes)} nodes).")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db, seed, db_revision, create_user):
+    for command in (init_db, seed, db_revision, create_user, export, import_):
         app.cli.add_command(command)

@@ -141,21 +141,27 @@ def _parse_file(path: Path, seeds: SeedSet, problems: list[str]) -> None:
         line = f" line {mark.line + 1}" if mark else ""
         problems.append(f"{path.name}:{line} is not valid YAML: {getattr(exc, 'problem', exc)}")
         return
+    _parse_document(path.name, document, seeds, problems)
+
+
+def _parse_document(name: str, document, seeds: SeedSet, problems: list[str], ignore=()) -> None:
     if document is None:
         return
     if not isinstance(document, dict):
-        problems.append(f"{path.name}: expected a mapping of {', '.join(SECTIONS)} at the top")
+        problems.append(f"{name}: expected a mapping of {', '.join(SECTIONS)} at the top")
         return
     for section, entries in document.items():
         model = SECTIONS.get(section)
+        if section in ignore:
+            continue
         if model is None:
-            problems.append(f"{path.name}: unknown section '{section}' (expected one of {', '.join(SECTIONS)})")
+            problems.append(f"{name}: unknown section '{section}' (expected one of {', '.join(SECTIONS)})")
             continue
         if not isinstance(entries, list):
-            problems.append(f"{path.name}: '{section}' must be a list")
+            problems.append(f"{name}: '{section}' must be a list")
             continue
         for index, raw in enumerate(entries):
-            label = f"{path.name}: {section}[{index}]"
+            label = f"{name}: {section}[{index}]"
             if isinstance(raw, dict) and isinstance(raw.get("key"), str):
                 label += f" ({raw['key']})"
             try:
@@ -169,7 +175,7 @@ def _parse_file(path: Path, seeds: SeedSet, problems: list[str]) -> None:
                 problems.append(f"{label}: key '{entry.key}' is already used in {seeds.where[(section, entry.key)]}")
                 continue
             table[entry.key] = entry
-            seeds.where[(section, entry.key)] = path.name
+            seeds.where[(section, entry.key)] = name
 
 
 def _check_references(seeds: SeedSet, problems: list[str]) -> None:
@@ -258,6 +264,17 @@ def read(folder: Path) -> SeedSet:
     seeds, problems = SeedSet(), []
     for path in files:
         _parse_file(path, seeds, problems)
+    return _validate(seeds, problems)
+
+
+def read_document(name: str, document, ignore=()) -> SeedSet:
+    """Validate one map document already parsed (from JSON, say); raise SeedError listing every problem."""
+    seeds, problems = SeedSet(), []
+    _parse_document(name, document, seeds, problems, ignore)
+    return _validate(seeds, problems)
+
+
+def _validate(seeds: SeedSet, problems: list[str]) -> SeedSet:
     _check_references(seeds, problems)
     if not problems:
         _check_cycles(seeds, problems)
@@ -392,3 +409,53 @@ def _sync_themes(session: Session, seeds: SeedSet, nodes: dict, debates: dict, t
     for debate_id, theme_id in have - want:
         session.delete(session.get(DebateTheme, (debate_id, theme_id)))
 
+
+
+def _free_slug(session: Session, wanted: str) -> str:
+    taken = set(session.exec(select(Debate.slug).where(Debate.slug.like(f"{wanted}%"))).all())
+    if wanted not in taken:
+        return wanted
+    return next(f"{wanted}-{n}" for n in range(2, 10_000) if f"{wanted}-{n}" not in taken)
+
+
+def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
+    """Write `seeds` as new debates (imports): nodes are always new; themes, sources and voices are
+    reused when one with the same key exists. Runs in the session's open transaction."""
+    themes = _existing(session, Theme)
+    for key, t in seeds.themes.items():
+        if key not in themes:
+            _upsert(session, Theme, themes, key, {"name": t.name, "description": t.description})
+    sources = _existing(session, Source)
+    for key, s in seeds.sources.items():
+        if key not in sources:
+            _upsert(session, Source, sources, key, s.model_dump(exclude={"key"}))
+    voices = _existing(session, Voice)
+    for key, v in seeds.voices.items():
+        if key not in voices:
+            _upsert(session, Voice, voices, key, {"name": v.name, "role": v.role, "organisation": v.organisation,
+                                                  "group_name": v.group})
+    debates = {}
+    for key, d in seeds.debates.items():
+        debates[key] = Debate(slug=_free_slug(session, key), title=d.title, summary=d.summary,
+                              summary_html=render_markdown(d.summary))
+        session.add(debates[key])
+    session.flush()
+    nodes = {}
+    for key, n in seeds.nodes.items():
+        nodes[key] = Node(debate_id=debates[seeds.debate_of[key]].id, kind=n.kind, title=n.title,
+                          annotation=n.annotation, annotation_html=render_markdown(n.annotation),
+                          voice_id=voices[n.voice].id, argued_on=n.argued_on, happened_on=n.happened_on)
+    session.add_all(nodes.values())
+    session.flush()
+    for key, d in seeds.debates.items():
+        debates[key].thesis_id = nodes[d.thesis].id
+        session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in d.themes)
+    for key, n in seeds.nodes.items():
+        node_id = nodes[key].id
+        session.add_all(Link(child_id=node_id, parent_id=nodes[parent].id, relation=relation, position=position)
+                        for position, (parent, relation) in enumerate(n.parents()))
+        session.add_all(Citation(node_id=node_id, source_id=sources[c.source].id, quote=c.quote, locator=c.locator,
+                                 position=position) for position, c in enumerate(n.citations))
+        session.add_all(NodeTheme(node_id=node_id, theme_id=themes[t].id) for t in dict.fromkeys(n.themes))
+    session.flush()
+    return list(debates.values())

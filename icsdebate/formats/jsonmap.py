@@ -1,0 +1,25 @@
+"""The project's own JSON: a whole map, documented by docs/icsdebate-map.schema.json."""
+import json
+
+from .. import seeds
+from . import FormatError, mapdoc
+
+
+def dump(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def parse(text: str, name: str = "upload.json") -> seeds.SeedSet:
+    """Validate a JSON map; raises FormatError naming the line or the entry and what is wrong."""
+    if not text.strip():
+        raise FormatError(f"{name}: the file is empty.")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{name}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}).") from None
+    if isinstance(document, dict) and document.get("format", mapdoc.FORMAT) != mapdoc.FORMAT:
+        raise FormatError(f"{name}: $.format is {document.get('format')!r}, expected {mapdoc.FORMAT!r}.")
+    try:
+        return seeds.read_document(name, document, ignore=mapdoc.METADATA)
+    except seeds.SeedError as exc:
+        raise FormatError("\n".join(exc.problems)) from None
