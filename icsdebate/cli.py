@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 
 from . import auth, db, migrate, seeds
-from .formats import MAX_IMPORT_BYTES, FormatError, jsonmap, mapdoc
+from .formats import MAX_IMPORT_BYTES, FormatError, csvmap, jsonmap, kialo, mapdoc
 from .models import ROLES, Debate, Node
 
 
@@ -68,7 +68,7 @@ def create_user(name: str, role: str, password: str) -> None:
     click.echo(f"Created {role} {name}.")
 
 
-EXPORTERS = {"json": lambda document: jsonmap.dump(document)}
+EXPORTERS = {"json": jsonmap.dump, "kialo": kialo.dump, "csv": csvmap.dump}
 IMPORTERS = {"json": jsonmap.parse}
 
 

@@ -34,7 +34,7 @@ def collect(session: Session, *, debate: Debate, root_id: int | None = None) -> 
     root_id = root_id or debate.thesis_id
     ids = subtree_ids(root_id)
     nodes = list(session.exec(select(Node, Voice).outerjoin(Voice, Voice.id == Node.voice_id)
-                              .where(Node.id.in_(ids)).order_by(Node.id)))
+                              .where(Node.id.in_(ids)).order_by(Node.id != root_id, Node.id)))
     keys = {node.id: _key(node, "node") for node, _ in nodes}
     parents = defaultdict(lambda: {"supports": [], "opposes": []})
     for link in session.exec(select(Link).where(Link.child_id.in_(ids), Link.parent_id.in_(ids))

@@ -1,0 +1,30 @@
+"""One row per node, for spreadsheets."""
+import csv
+import io
+
+from .tree import tree
+
+COLUMNS = ("id", "debate", "kind", "title", "relation", "parent_id", "other_parents", "voice", "source", "quote",
+           "locator", "more_citations", "themes", "argued_on", "happened_on")
+
+
+def dump(document: dict) -> str:
+    shape = tree(document)
+    voices = {voice["key"]: voice["name"] for voice in document["voices"]}
+    sources = {source["key"]: source["title"] for source in document["sources"]}
+    debate = document["debates"][0]["title"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for node in document["nodes"]:
+        parent, relation = shape.home.get(node["key"], ("", ""))
+        others = [f"{rel}:{key}" for key, rel in
+                  [(p, "supports") for p in node.get("supports", [])] + [(p, "opposes") for p in node.get("opposes", [])]
+                  if key != parent]
+        citations = node.get("citations", [{}])
+        first = citations[0] if citations else {}
+        writer.writerow([node["key"], debate, node["kind"], node["title"], relation, parent, ";".join(others),
+                         voices.get(node.get("voice"), ""), sources.get(first.get("source"), ""), first.get("quote", ""),
+                         first.get("locator", ""), len(citations) - 1, ";".join(node.get("themes", [])),
+                         node.get("argued_on", ""), node.get("happened_on", "")])
+    return out.getvalue()

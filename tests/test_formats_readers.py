@@ -1,0 +1,46 @@
+"""Our exports read back in third-party tools with the same counts, for every shipped debate."""
+import csv
+import io
+from collections import Counter
+
+import arguebuf
+import pytest
+
+from sqlmodel import select
+
+from icsdebate import db
+from icsdebate.formats import csvmap, kialo, mapdoc
+from icsdebate.models import Debate
+
+from .conftest import ROOT, load_seeds
+
+
+
+@pytest.fixture
+def documents(app):
+    """Every shipped debate as a map document."""
+    load_seeds(app, ROOT / "seeds")
+    with app.app_context():
+        session = db.session()
+        return {d.slug: mapdoc.collect(session, debate=d) for d in session.exec(select(Debate).order_by(Debate.slug))}
+
+
+def relations(document: dict) -> Counter:
+    return Counter(rel for node in document["nodes"] for rel in ("supports", "opposes") for _ in node.get(rel, []))
+
+
+def test_kialo_exports_read_in_arguebuf_with_the_same_counts(documents):
+    for slug, document in documents.items():
+        graph = arguebuf.load.kialo(io.StringIO(kialo.dump(document)), name=slug)
+        schemes = Counter(type(s.scheme).__name__ for s in graph.scheme_nodes.values())
+        assert len(graph.atom_nodes) == len(document["nodes"]), slug
+        assert schemes == Counter({"Support": relations(document)["supports"], "Attack": relations(document)["opposes"]}), slug
+
+
+def test_csv_has_one_row_per_node(documents):
+    for slug, document in documents.items():
+        rows = list(csv.DictReader(io.StringIO(csvmap.dump(document))))
+        assert len(rows) == len(document["nodes"])
+        assert {row["kind"] for row in rows} <= {"thesis", "claim", "evidence", "question", "event"}
+        assert all(row["quote"] and row["voice"] for row in rows), slug
+        assert rows[0]["kind"] == "thesis" and rows[0]["parent_id"] == ""
