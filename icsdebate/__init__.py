@@ -34,10 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli, web
     from .views import auth as auth_views
-    from .views import browse, catalogue, edit
+    from .views import browse, catalogue, edit, export
 
     web.init_app(app)
-    for blueprint in (browse.bp, catalogue.bp, auth_views.bp, edit.bp):
+    for blueprint in (browse.bp, catalogue.bp, auth_views.bp, edit.bp, export.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

@@ -8,7 +8,8 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 
 from . import auth, db, migrate, seeds
-from .formats import MAX_IMPORT_BYTES, FormatError, csvmap, jsonmap, kialo, mapdoc
+from .formats import MAX_IMPORT_BYTES, FormatError, jsonmap, mapdoc
+from .formats.registry import EXPORTERS
 from .models import ROLES, Debate, Node
 
 
@@ -68,7 +69,6 @@ def create_user(name: str, role: str, password: str) -> None:
     click.echo(f"Created {role} {name}.")
 
 
-EXPORTERS = {"json": jsonmap.dump, "kialo": kialo.dump, "csv": csvmap.dump}
 IMPORTERS = {"json": jsonmap.parse}
 
 
@@ -86,7 +86,7 @@ def export(debate: str, format_: str, node: int | None, output) -> None:
         raise click.ClickException(f"There is no debate called {debate!r}.")
     if node is not None and session.exec(select(Node.id).where(Node.id == node, Node.status == "active")).first() is None:
         raise click.ClickException(f"There is no node numbered {node}.")
-    output.write(EXPORTERS[format_](mapdoc.collect(session, debate=row, root_id=node)))
+    output.write(EXPORTERS[format_].write(mapdoc.collect(session, debate=row, root_id=node)))
 
 
 @click.command("import")

@@ -4,6 +4,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import db
+from .formats.registry import EXPORTERS
 from .text import partial_date
 
 CSP = (
@@ -60,5 +61,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(500, _server_error)
     app.add_template_filter(partial_date, "date")
+    app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["SIDE_LABELS"] = {"for": "For the thesis", "against": "Against the thesis",
                                             "both": "On both sides", "thesis": "Thesis"}

@@ -108,3 +108,17 @@ def test_a_huge_file_is_refused(runner, mini, tmp_path):
 def test_export_names_what_it_cannot_find(runner, mini, args, message):
     result = runner.invoke(args=["export", *args])
     assert result.exit_code == 1 and message in result.output
+
+
+@pytest.mark.parametrize("fmt,mimetype", [("json", "application/json"), ("kialo", "text/plain"), ("csv", "text/csv")])
+def test_every_format_downloads_from_the_debate_and_node_pages(client, mini, fmt, mimetype):
+    debate_page = client.get("/debates/mini").get_data(as_text=True)
+    node_page = client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)
+    assert f'href="/debates/mini/export/{fmt}"' in debate_page
+    assert f'href="/nodes/{mini["pro-boards"]}/export/{fmt}"' in node_page
+    response = client.get(f"/nodes/{mini['pro-boards']}/export/{fmt}")
+    assert response.status_code == 200 and response.mimetype == mimetype
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert "Government keeps private companies off ICB boards" in response.get_data(as_text=True)
+    assert client.get(f"/debates/mini/export/{fmt}").status_code == 200
+    assert client.get("/debates/mini/export/pdf").status_code == 404

@@ -1,0 +1,36 @@
+"""Downloads: a debate, or the subtree under a node, in each export format."""
+from flask import Blueprint, Response, abort
+from sqlmodel import select
+
+from .. import db
+from ..formats import mapdoc
+from ..formats.registry import EXPORTERS
+from ..models import Debate, Node
+
+bp = Blueprint("export", __name__)
+
+
+def _download(debate: Debate, root_id: int | None, name: str, fmt: str) -> Response:
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        abort(404, f"There is no export format called “{fmt}”.")
+    body = exporter.write(mapdoc.collect(db.session(), debate=debate, root_id=root_id))
+    response = Response(body, mimetype=exporter.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{exporter.extension}"'
+    return response
+
+
+@bp.get("/debates/<slug>/export/<fmt>")
+def debate(slug: str, fmt: str):
+    row = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
+    if row is None:
+        abort(404, f"There is no debate called “{slug}”.")
+    return _download(row, None, slug, fmt)
+
+
+@bp.get("/nodes/<int:node_id>/export/<fmt>")
+def node(node_id: int, fmt: str):
+    row = db.session().get(Node, node_id)
+    if row is None or row.status != "active":
+        abort(404, f"There is no claim numbered {node_id}.")
+    return _download(db.session().get(Debate, row.debate_id), node_id, f"ics-debate-node-{node_id}", fmt)
