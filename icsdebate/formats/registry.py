@@ -2,7 +2,11 @@
 from dataclasses import dataclass
 from typing import Callable
 
-from . import csvmap, jsonmap, kialo
+from pathlib import Path
+
+from flask import current_app, render_template
+
+from . import csvmap, jsonmap, kialo, summary
 
 
 @dataclass(frozen=True)
@@ -13,7 +17,19 @@ class Exporter:
     mimetype: str
 
 
+def briefing_html(document: dict) -> str:
+    """The briefing as one self-contained HTML file, its print stylesheet inside."""
+    css = (Path(current_app.static_folder) / "css" / "summary.css").read_text()
+    return render_template("export/summary.html", s=summary.build(document), standalone=True, css=css)
+
+
+def briefing_markdown(document: dict) -> str:
+    return summary.markdown(summary.build(document))
+
+
 EXPORTERS = {
+    "md": Exporter("Briefing (Markdown)", briefing_markdown, "md", "text/markdown"),
+    "html": Exporter("Briefing (HTML)", briefing_html, "html", "text/html"),
     "json": Exporter("JSON", jsonmap.dump, "json", "application/json"),
     "kialo": Exporter("Kialo text", kialo.dump, "txt", "text/plain"),
     "csv": Exporter("CSV", csvmap.dump, "csv", "text/csv"),

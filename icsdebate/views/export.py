@@ -1,9 +1,9 @@
 """Downloads: a debate, or the subtree under a node, in each export format."""
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, render_template, url_for
 from sqlmodel import select
 
 from .. import db
-from ..formats import mapdoc
+from ..formats import mapdoc, summary
 from ..formats.registry import EXPORTERS
 from ..models import Debate, Node
 
@@ -34,3 +34,26 @@ def node(node_id: int, fmt: str):
     if row is None or row.status != "active":
         abort(404, f"There is no claim numbered {node_id}.")
     return _download(db.session().get(Debate, row.debate_id), node_id, f"ics-debate-node-{node_id}", fmt)
+
+
+def _briefing(debate: Debate, root_id: int | None, back: str, markdown_url: str):
+    document = mapdoc.collect(db.session(), debate=debate, root_id=root_id)
+    return render_template("export/summary.html", s=summary.build(document), standalone=False, back=back,
+                           markdown_url=markdown_url)
+
+
+@bp.get("/debates/<slug>/summary")
+def debate_summary(slug: str):
+    row = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
+    if row is None:
+        abort(404, f"There is no debate called “{slug}”.")
+    return _briefing(row, None, url_for("browse.debate", slug=slug), url_for("export.debate", slug=slug, fmt="md"))
+
+
+@bp.get("/nodes/<int:node_id>/summary")
+def node_summary(node_id: int):
+    row = db.session().get(Node, node_id)
+    if row is None or row.status != "active":
+        abort(404, f"There is no claim numbered {node_id}.")
+    return _briefing(db.session().get(Debate, row.debate_id), node_id, url_for("browse.node", node_id=node_id),
+                     url_for("export.node", node_id=node_id, fmt="md"))

@@ -1,0 +1,144 @@
+"""A briefing from a map document: the case for and against, strongest first, with every quote and source."""
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..standing import ANSWERED, STANDS, UNDECIDED, grounded
+from ..text import partial_date
+from .tree import tree
+
+ORDER_NOTE = (
+    "Strongest first: points that still stand (nothing that opposes them stands) come before undecided ones, "
+    "then answered ones; among equals, the point with more supporting points beneath it comes first. "
+    "A point stands when every point opposing it has itself been answered."
+)
+RANK = {STANDS: 0, UNDECIDED: 1, ANSWERED: 2}
+MAX_DEPTH = 4
+
+
+@dataclass
+class Point:
+    node: dict
+    relation: str
+    standing: str
+    voice: dict | None
+    citations: list[tuple[int, dict]]  # (source number, citation)
+    support: int
+    replies: list["Point"] = field(default_factory=list)
+    linked: bool = False  # shown in full elsewhere in the briefing
+
+
+@dataclass
+class Summary:
+    title: str
+    thesis: dict
+    thesis_voice: dict | None
+    thesis_citations: list[tuple[int, dict]]
+    summary: str
+    counts: dict[str, int]
+    case_for: list[Point]
+    case_against: list[Point]
+    events: list[dict]
+    sources: list[dict]
+    exported_at: str
+    exported_from: str
+    order_note: str = ORDER_NOTE
+
+
+def build(document: dict) -> Summary:
+    shape = tree(document)
+    voices = {voice["key"]: voice for voice in document["voices"]}
+    numbers = {source["key"]: n for n, source in enumerate(document["sources"], start=1)}
+    attacks = [(key, parent) for key, node in shape.nodes.items() for parent in node.get("opposes", [])]
+    standing = grounded(list(shape.nodes), attacks)
+    below: dict[str, int] = {}
+
+    def supported(key: str) -> int:
+        """How many points support this one, directly or through other supporting points."""
+        if key not in below:
+            below[key] = sum(1 + supported(c) for c, rel in shape.children.get(key, []) if rel == "supports")
+        return below[key]
+
+    shown: set[str] = set()
+
+    def point(key: str, relation: str, depth: int) -> Point:
+        node = shape.nodes[key]
+        result = Point(node, relation, standing[key], voices.get(node.get("voice")),
+                       [(numbers[c["source"]], c) for c in node.get("citations", [])], supported(key),
+                       linked=key in shown)
+        shown.add(key)
+        if depth < MAX_DEPTH and not result.linked:
+            result.replies = ranked(key, None, depth + 1)
+        return result
+
+    def ranked(parent: str, relation: str | None, depth: int) -> list[Point]:
+        kids = [(c, rel) for c, rel in shape.children.get(parent, []) if relation in (None, rel)]
+        kids.sort(key=lambda kid: (RANK[standing[kid[0]]], -supported(kid[0])))
+        return [point(c, rel, depth) for c, rel in kids]
+
+    root = shape.nodes[shape.root]
+    shown.add(shape.root)
+    kinds = Counter(node["kind"] for node in document["nodes"])
+    relations = Counter(rel for node in document["nodes"] for rel in ("supports", "opposes") for _ in node.get(rel, []))
+    events = sorted((n for n in document["nodes"] if n["kind"] == "event"), key=lambda n: n.get("happened_on", ""))
+    return Summary(
+        title=document["debates"][0]["title"], thesis=root, thesis_voice=voices.get(root.get("voice")),
+        thesis_citations=[(numbers[c["source"]], c) for c in root.get("citations", [])],
+        summary=document["debates"][0].get("summary", ""),
+        counts={"points": len(document["nodes"]), "for": relations["supports"], "against": relations["opposes"],
+                "evidence": kinds["evidence"], "events": kinds["event"], "questions asked": kinds["question"],
+                "sources": len(document["sources"]),
+                "still standing": sum(1 for key in shape.nodes if standing[key] == STANDS)},
+        case_for=ranked(shape.root, "supports", 1), case_against=ranked(shape.root, "opposes", 1),
+        events=events, sources=document["sources"], exported_at=document["exported_at"],
+        exported_from=document["exported_from"],
+    )
+
+
+def _voice(voice: dict | None) -> str:
+    if not voice:
+        return "unattributed"
+    detail = ", ".join(part for part in (voice.get("role"), voice.get("organisation")) if part)
+    return f"{voice['name']} ({detail})" if detail else voice["name"]
+
+
+def _point_md(point: Point, depth: int) -> list[str]:
+    indent = "  " * depth
+    node = point.node
+    label = {"supports": "For", "opposes": "Against"}[point.relation]
+    date = f", {partial_date(node.get('argued_on') or node.get('happened_on'))}" if node.get("argued_on") or node.get("happened_on") else ""
+    if point.linked:
+        return [f"{indent}- **{label}:** {node['title']} *(set out above)*"]
+    lines = [f"{indent}- **{label}** ({point.standing}): {node['title']} — {_voice(point.voice)}{date}"]
+    for number, citation in point.citations:
+        locator = f", {citation['locator']}" if citation.get("locator") else ""
+        lines.append(f"{indent}  > “{citation['quote']}” [{number}{locator}]")
+    for reply in point.replies:
+        lines.extend(_point_md(reply, depth + 1))
+    return lines
+
+
+def markdown(summary: Summary) -> str:
+    """The briefing as Markdown."""
+    lines = [f"# {summary.title}", "", f"**Thesis:** {summary.thesis['title']} — {_voice(summary.thesis_voice)}", ""]
+    for number, citation in summary.thesis_citations:
+        lines.append(f"> “{citation['quote']}” [{number}, {citation.get('locator', '')}]")
+    if summary.summary:
+        lines += ["", summary.summary.strip()]
+    lines += ["", " · ".join(f"{n} {what}" for what, n in summary.counts.items()), "", f"*{summary.order_note}*", ""]
+    for heading, points in (("The case for", summary.case_for), ("The case against", summary.case_against)):
+        lines += [f"## {heading}", ""]
+        for point in points:
+            lines.extend(_point_md(point, 0))
+        lines.append("" if points else "Nothing yet.\n")
+    if summary.events:
+        lines += ["## Dated events", ""]
+        for event in summary.events:
+            lines.append(f"- **{partial_date(event.get('happened_on'))}**: {event['title']}")
+        lines.append("")
+    lines += ["## Sources", ""]
+    for number, source in enumerate(summary.sources, start=1):
+        parts = [source["title"], source.get("author"), source.get("publisher"), partial_date(source.get("date"))]
+        address = f" <{source['address']}>" if source.get("address") else ""
+        lines.append(f"{number}. " + ", ".join(p for p in parts if p) + address)
+    lines += ["", f"Exported from ICS Debate ({summary.exported_from}) at {summary.exported_at}.", ""]
+    return "\n".join(lines)
