@@ -1,7 +1,10 @@
 """Our exports read back in third-party tools with the same counts, for every shipped debate."""
 import csv
+import os
+import json
 import io
 from collections import Counter
+from pathlib import Path
 
 import arguebuf
 import pytest
@@ -9,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from icsdebate import db
-from icsdebate.formats import csvmap, kialo, mapdoc
+from icsdebate.formats import aif, csvmap, kialo, mapdoc, sadface
 from icsdebate.models import Debate
 
 from .conftest import ROOT, load_seeds
@@ -19,7 +22,7 @@ from .conftest import ROOT, load_seeds
 @pytest.fixture
 def documents(app):
     """Every shipped debate as a map document."""
-    load_seeds(app, ROOT / "seeds")
+    load_seeds(app, Path(os.environ.get("TEST_SEEDS", ROOT / "seeds")))
     with app.app_context():
         session = db.session()
         return {d.slug: mapdoc.collect(session, debate=d) for d in session.exec(select(Debate).order_by(Debate.slug))}
@@ -44,3 +47,22 @@ def test_csv_has_one_row_per_node(documents):
         assert {row["kind"] for row in rows} <= {"thesis", "claim", "evidence", "question", "event"}
         assert all(row["quote"] and row["voice"] for row in rows), slug
         assert rows[0]["kind"] == "thesis" and rows[0]["parent_id"] == ""
+
+
+def test_aif_exports_read_in_arguebuf_with_the_same_counts(documents):
+    for slug, document in documents.items():
+        graph = arguebuf.load.aif(json.loads(aif.dump(document)), name=slug)
+        schemes = Counter(type(s.scheme).__name__ for s in graph.scheme_nodes.values())
+        assert len(graph.atom_nodes) == len(document["nodes"]), slug
+        assert schemes == Counter({"Support": relations(document)["supports"], "Attack": relations(document)["opposes"]})
+
+
+def test_sadface_exports_read_in_arguebuf_with_the_same_counts(documents):
+    # arguebuf reads a SADFace 'conflict' scheme without a scheme type (it does so for the real sample too)
+    for slug, document in documents.items():
+        graph = arguebuf.load.sadface(json.loads(sadface.dump(document)), name=slug)
+        schemes = Counter(type(s.scheme).__name__ for s in graph.scheme_nodes.values())
+        assert len(graph.atom_nodes) == len(document["nodes"]), slug
+        assert schemes == Counter({"Support": relations(document)["supports"], "NoneType": relations(document)["opposes"]})
+        names = Counter(n["name"] for n in json.loads(sadface.dump(document))["nodes"] if n["type"] == "scheme")
+        assert names == Counter({"support": relations(document)["supports"], "conflict": relations(document)["opposes"]})

@@ -17,7 +17,7 @@ SHOTS = ROOT / "test-artifacts"
 @pytest.fixture
 def live_server(app):
     """The app with the shipped seeds, served on a free port until the test ends."""
-    load_seeds(app, Path(os.environ.get("BROWSER_SEEDS", ROOT / "seeds")))
+    load_seeds(app, Path(os.environ.get("TEST_SEEDS", ROOT / "seeds")))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
