@@ -27,11 +27,15 @@ run: $(VENV)/.runtime
 seed: $(VENV)/.runtime
 	$(BIN)/flask --app app seed
 
-test: $(VENV)/.dev
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check-quotes: $(VENV)/.runtime
 	$(BIN)/python ../shared/tools/check_quotes.py seeds
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

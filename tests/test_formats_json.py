@@ -110,7 +110,9 @@ def test_export_names_what_it_cannot_find(runner, mini, args, message):
     assert result.exit_code == 1 and message in result.output
 
 
-@pytest.mark.parametrize("fmt,mimetype", [("json", "application/json"), ("kialo", "text/plain"), ("csv", "text/csv")])
+@pytest.mark.parametrize("fmt,mimetype", [("json", "application/json"), ("kialo", "text/plain"), ("csv", "text/csv"),
+                                        ("argdown", "text/plain"), ("aif", "application/json"), ("sadface", "application/json"),
+                                        ("md", "text/markdown"), ("html", "text/html")])
 def test_every_format_downloads_from_the_debate_and_node_pages(client, mini, fmt, mimetype):
     debate_page = client.get("/debates/mini").get_data(as_text=True)
     node_page = client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)

@@ -1,6 +1,8 @@
 """Our exports read back in third-party tools with the same counts, for every shipped debate."""
 import csv
 import os
+import re
+import subprocess
 import json
 import io
 from collections import Counter
@@ -12,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from icsdebate import db
-from icsdebate.formats import aif, csvmap, kialo, mapdoc, sadface
+from icsdebate.formats import aif, argdown, csvmap, kialo, mapdoc, sadface
 from icsdebate.models import Debate
 
 from .conftest import ROOT, load_seeds
@@ -66,3 +68,26 @@ def test_sadface_exports_read_in_arguebuf_with_the_same_counts(documents):
         assert schemes == Counter({"Support": relations(document)["supports"], "NoneType": relations(document)["opposes"]})
         names = Counter(n["name"] for n in json.loads(sadface.dump(document))["nodes"] if n["type"] == "scheme")
         assert names == Counter({"support": relations(document)["supports"], "conflict": relations(document)["opposes"]})
+
+
+ARGDOWN = ROOT / "node_modules" / ".bin" / "argdown"
+
+
+def test_argdown_exports_parse_in_the_argdown_cli_with_the_same_counts(documents, tmp_path):
+    assert ARGDOWN.exists(), "the Argdown CLI is missing: run `npm ci` (make test does)"
+    for slug, document in documents.items():
+        (tmp_path / f"{slug}.argdown").write_text(argdown.dump(document))
+    result = subprocess.run([str(ARGDOWN), "json", "*.argdown", str(tmp_path / "out")], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for slug, document in documents.items():
+        parsed = json.loads((tmp_path / "out" / f"{slug}.json").read_text())
+        kinds = Counter(relation["relationType"] for relation in parsed["relations"])
+        assert len(parsed["statements"]) == len(document["nodes"]), slug
+        assert kinds == Counter({"support": relations(document)["supports"], "attack": relations(document)["opposes"]}), slug
+        for node in document["nodes"]:
+            member = parsed["statements"][node["key"]]["members"][0]
+            text = re.sub(r"\s*#\([^)]*\)", "", member["text"]).strip()  # the text keeps its tags
+            assert text == " ".join(node["title"].split()), node["key"]
+            assert member["data"]["voice"] and member["data"]["sources"][0]["quote"]
+            assert set(member.get("tags", [])) == set(node.get("themes", []))

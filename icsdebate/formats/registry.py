@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
-from . import aif, csvmap, jsonmap, kialo, sadface, summary
+from . import aif, argdown, csvmap, jsonmap, kialo, sadface, summary
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ EXPORTERS = {
     "html": Exporter("Briefing (HTML)", briefing_html, "html", "text/html"),
     "json": Exporter("JSON", jsonmap.dump, "json", "application/json"),
     "kialo": Exporter("Kialo text", kialo.dump, "txt", "text/plain"),
+    "argdown": Exporter("Argdown", argdown.dump, "argdown", "text/plain"),
     "aif": Exporter("AIF", aif.dump, "aif.json", "application/json"),
     "sadface": Exporter("SADFace", sadface.dump, "sadface.json", "application/json"),
     "csv": Exporter("CSV", csvmap.dump, "csv", "text/csv"),
