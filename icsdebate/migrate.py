@@ -17,8 +17,28 @@ def _config(connection) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to `revision`."""
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), revision)
+    _run(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to `revision`."""
+    _run(engine, command.downgrade, revision)
+
+
+def _run(engine: Engine, step, revision: str) -> None:
+    """Run a migration step; on SQLite, foreign keys are off while tables are rebuilt, and checked after."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # must be set outside a transaction, so on the driver's connection
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+        with connection.begin():
+            step(_config(connection), revision)
+        if sqlite:
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.rollback()
+            if problems:
+                raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {problems[:5]}")
 
 
 def revision(engine: Engine, message: str) -> None:

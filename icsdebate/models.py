@@ -6,7 +6,7 @@ from sqlmodel import Field, SQLModel
 
 NODE_KINDS = ("thesis", "claim", "evidence", "question", "event")
 RELATIONS = ("supports", "opposes")
-SOURCE_KINDS = ("think tank", "parliament", "campaign", "comment", "encyclopedia", "government", "news")
+SOURCE_KINDS = ("think tank", "parliament", "campaign", "comment", "encyclopedia", "government", "news", "argument map")
 STATUSES = ("active", "archived")
 
 

@@ -1,0 +1,27 @@
+"""The migrations run both ways on a database that holds data, and keep it."""
+from sqlalchemy import text
+
+from icsdebate import db, migrate
+
+from .test_seeds import snapshot
+
+
+def test_downgrade_and_upgrade_keep_the_data(app, mini):
+    before = snapshot(app)
+    with app.app_context():
+        migrate.downgrade(db.engine(), "0002")
+        migrate.upgrade(db.engine())
+        assert db.session().exec(text("SELECT version_num FROM alembic_version")).one()[0] == "0003"
+    assert snapshot(app) == before
+
+
+def test_the_models_match_the_migrations(app):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with app.app_context(), db.engine().connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = [d for d in compare_metadata(context, SQLModel.metadata)
+                       if not (isinstance(d, tuple) and d[0] in ("add_constraint", "remove_constraint"))]
+        assert differences == []
