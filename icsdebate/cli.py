@@ -8,8 +8,8 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 
 from . import auth, db, migrate, seeds
-from .formats import MAX_IMPORT_BYTES, FormatError, jsonmap, mapdoc
-from .formats.registry import EXPORTERS
+from .formats import MAX_IMPORT_BYTES, FormatError, mapdoc, registry
+from .formats.registry import EXPORTERS, IMPORTERS
 from .models import ROLES, Debate, Node
 
 
@@ -69,9 +69,6 @@ def create_user(name: str, role: str, password: str) -> None:
     click.echo(f"Created {role} {name}.")
 
 
-IMPORTERS = {"json": jsonmap.parse}
-
-
 @click.command("export")
 @click.argument("debate")
 @click.option("--format", "format_", type=click.Choice(sorted(EXPORTERS)), default="json", show_default=True)
@@ -97,11 +94,8 @@ def import_(path: Path, format_: str | None) -> None:
     """Import a map file as a new debate, in one transaction."""
     if path.stat().st_size > MAX_IMPORT_BYTES:
         raise click.ClickException(f"{path.name} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
-    format_ = format_ or {".json": "json"}.get(path.suffix.lower())
-    if format_ is None:
-        raise click.ClickException(f"Cannot tell the format of {path.name}; give --format.")
     try:
-        seed_set = IMPORTERS[format_](path.read_text(encoding="utf-8"), path.name)
+        seed_set = registry.read(path.read_text(encoding="utf-8"), path.name, format_)
     except (FormatError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"Nothing was imported.\n{exc}")
     migrate.upgrade(db.engine())

@@ -2,7 +2,11 @@
 themes as tags, voice and sources as inline data. Read by the Argdown parser (@argdown/cli)."""
 import json
 import re
+import subprocess
+import tempfile
+from pathlib import Path
 
+from . import FormatError, imported
 from .tree import tree
 
 SPECIAL = re.compile(r"([\\\[\]<>{}#*_`~])")
@@ -49,3 +53,45 @@ def dump(document: dict) -> str:
 
     write(shape.root, 1)
     return "\n".join(lines) + "\n"
+
+
+ARGDOWN = Path(__file__).resolve().parent.parent.parent / "node_modules" / ".bin" / "argdown"
+OPPOSING = {"attack", "undercut", "contrary", "contradictory"}
+
+
+def parse(text: str, name: str) -> dict:
+    """Argdown source as a map document, read by the Argdown parser itself (@argdown/cli): statements and
+    arguments become points, support and attack relations become links."""
+    if not text.strip():
+        raise FormatError(f"{name}: the file is empty.")
+    if not ARGDOWN.exists():
+        raise FormatError("Reading Argdown needs the Argdown parser: run `npm ci` in the project folder.")
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "map.argdown").write_text(text, encoding="utf-8")
+        result = subprocess.run([str(ARGDOWN), "json", "map.argdown", "out"], cwd=folder, capture_output=True,
+                                text=True, timeout=120)
+        out = Path(folder) / "out" / "map.json"
+        if result.returncode != 0 or not out.exists():
+            raise FormatError(f"{name}: the Argdown parser refused the file: {result.stderr.strip()[-500:]}")
+        parsed = json.loads(out.read_text(encoding="utf-8"))
+    errors = [e for e in parsed.get("parserErrors", []) if e]
+    if errors:
+        raise FormatError(f"{name}: line {errors[0].get('startLine', '?')}: {errors[0].get('message', errors[0])}")
+    statements = []
+    for title, statement in parsed.get("statements", {}).items():
+        body = next((m.get("text") for m in statement.get("members", []) if (m.get("text") or "").strip()), title)
+        statements.append(imported.Statement(title, body.strip(), f"Argdown [{title}]"))
+    for title, argument in parsed.get("arguments", {}).items():
+        body = next((m.get("text") for m in argument.get("members", []) if (m.get("text") or "").strip()), title)
+        statements.append(imported.Statement(title, body.strip(), f"Argdown <{title}>"))
+    relations, pairs = [], set()
+    for relation in parsed.get("relations", []):
+        ends = (relation["from"], relation["to"])
+        if ends[::-1] in pairs:  # a symmetric relation (contradiction) is kept in one direction
+            continue
+        pairs.add(ends)
+        kind = "opposes" if relation["relationType"] in OPPOSING else "supports"
+        relations.append((*ends, kind))
+    title = (parsed.get("frontMatter") or {}).get("title") or name
+    return imported.document(title=str(title), tool="Argdown", name=name, content=text,
+                             statements=statements, relations=relations)

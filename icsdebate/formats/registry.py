@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
-from . import aif, argdown, csvmap, jsonmap, kialo, sadface, summary
+from .. import seeds
+from . import FormatError, aif, argdown, csvmap, jsonmap, kialo, mapdoc, sadface, summary
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,39 @@ EXPORTERS = {
     "sadface": Exporter("SADFace", sadface.dump, "sadface.json", "application/json"),
     "csv": Exporter("CSV", csvmap.dump, "csv", "text/csv"),
 }
+
+
+IMPORTERS = {"json": jsonmap.parse, "kialo": kialo.parse, "argdown": argdown.parse, "aif": aif.parse,
+             "sadface": sadface.parse}
+
+
+def detect(text: str, name: str) -> str:
+    """The format of an uploaded file, from its name and, for JSON, its shape."""
+    suffix = Path(name).suffix.lower()
+    if suffix in (".argdown", ".ad"):
+        return "argdown"
+    if suffix == ".txt" or text.lstrip("\ufeff").startswith(("Discussion Title:", "Discussion Name:")):
+        return "kialo"
+    if suffix == ".json" or text.lstrip().startswith("{"):
+        head = text[:5000]
+        if '"format": "icsdebate-map"' in head or '"debates"' in head:
+            return "json"
+        if '"nodeID"' in head or '"locutions"' in head:
+            return "aif"
+        if '"source_id"' in head or '"atom"' in head or '"sadface"' in head.lower():
+            return "sadface"
+    raise FormatError(f"{name}: cannot tell the format; choose one of {', '.join(IMPORTERS)}.")
+
+
+def read(text: str, name: str, fmt: str | None = None) -> seeds.SeedSet:
+    """Parse and validate an uploaded map; FormatError says where and what is wrong."""
+    if not text.strip():
+        raise FormatError(f"{name}: the file is empty.")
+    fmt = fmt or detect(text, name)
+    if fmt not in IMPORTERS:
+        raise FormatError(f"There is no import format called {fmt!r}.")
+    document = IMPORTERS[fmt](text, name)
+    try:
+        return seeds.read_document(name, document, ignore=mapdoc.METADATA)
+    except seeds.SeedError as exc:
+        raise FormatError("\n".join(exc.problems)) from None

@@ -2,6 +2,8 @@
 import json
 import uuid
 
+from . import FormatError, imported
+
 NAMES = {"supports": "support", "opposes": "conflict"}
 
 
@@ -33,3 +35,41 @@ def dump(document: dict) -> str:
                          "analyst_email": "", "notes": ""}}
     return json.dumps({"metadata": metadata, "resources": resources, "nodes": nodes, "edges": edges},
                       ensure_ascii=False, indent=1) + "\n"
+
+
+OPPOSING = {"conflict", "attack", "rebut", "rebuttal", "undercut", "undermine"}
+
+
+def parse(text: str, name: str) -> dict:
+    """SADFace JSON as a map document: atoms become points, scheme nodes join premises to conclusions
+    (conflict-like schemes as opposition, every other scheme as support)."""
+    from .aif import _field, _load
+
+    data = _load(text, name)
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list) or not isinstance(data.get("edges"), list):
+        raise FormatError(f"{name}: $: expected an object with 'nodes' and 'edges' lists.")
+    kinds, schemes, statements = {}, {}, []
+    for index, node in enumerate(data["nodes"]):
+        node_id = _field(node, "id", f"$.nodes[{index}]", name)
+        kinds[node_id] = _field(node, "type", f"$.nodes[{index}]", name)
+        if kinds[node_id] == "atom":
+            statements.append(imported.Statement(node_id, _field(node, "text", f"$.nodes[{index}]", name) or "(empty)",
+                                                 f"SADFace atom {node_id}"))
+        elif kinds[node_id] == "scheme":
+            schemes[node_id] = str(node.get("name", "support")).lower()
+    into, out = {}, {}
+    for index, edge in enumerate(data["edges"]):
+        start, end = (_field(edge, key, f"$.edges[{index}]", name) for key in ("source_id", "target_id"))
+        for key, end_id in (("source_id", start), ("target_id", end)):
+            if end_id not in kinds:
+                raise FormatError(f"{name}: $.edges[{index}].{key}: {end_id} is not a node in the file.")
+        into.setdefault(end, []).append(start)
+        out.setdefault(start, []).append(end)
+    relations = []
+    for scheme, scheme_name in schemes.items():
+        relation = "opposes" if scheme_name in OPPOSING else "supports"
+        for premise in (n for n in into.get(scheme, []) if kinds[n] == "atom"):
+            relations.extend((premise, c, relation) for c in out.get(scheme, []) if kinds[c] == "atom")
+    core = (data.get("metadata") or {}).get("core") or {}
+    return imported.document(title=str(core.get("title") or name), tool="SADFace", name=name, content=text,
+                             statements=statements, relations=relations)
