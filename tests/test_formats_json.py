@@ -79,7 +79,7 @@ def broken(document: dict) -> dict[str, tuple[str, str]]:
         "wrong nesting": (json.dumps(nested), "'nodes' must be a list"),
         "missing node": (json.dumps(missing), "parent 'no-such-node' is not defined"),
         "cycle": (json.dumps(cycle), "links make a cycle"),
-        "other format": (json.dumps({"format": "aif"}), "$.format is 'aif'"),
+        "unknown shape": (json.dumps({"format": "aif"}), "cannot tell the format"),
     }
 
 

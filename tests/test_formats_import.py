@@ -1,0 +1,123 @@
+"""Importing real maps written by others: the counts their own readers report, one transaction, clear errors."""
+import io
+import json
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import arguebuf
+import pytest
+from sqlalchemy import text
+
+from icsdebate import db
+from icsdebate.formats import FormatError, registry
+
+from .conftest import ROOT
+from .test_formats_readers import ARGDOWN
+
+SAMPLES = ROOT.parent / "shared" / "samples"
+needs_samples = pytest.mark.skipif(not SAMPLES.exists(), reason="the shared samples are not beside this checkout")
+
+
+def arguebuf_counts(graph) -> tuple[int, int, int]:
+    """Atoms, (premise, scheme) pairs, and top-level atoms, as arguebuf reads the file."""
+    pairs = sum(len(graph.incoming_nodes(scheme)) for scheme in graph.scheme_nodes.values())
+    roots = sum(1 for atom in graph.atom_nodes.values() if not graph.outgoing_nodes(atom))
+    return len(graph.atom_nodes), pairs, roots
+
+
+def imported_counts(seed_set) -> tuple[int, int]:
+    return len(seed_set.nodes), sum(len(node.parents()) for node in seed_set.nodes.values())
+
+
+def expected(atoms: int, relations: int, roots: int) -> tuple[int, int]:
+    """A map with several top-level claims gains one thesis node, and a link from each of them to it."""
+    return (atoms, relations) if roots == 1 else (atoms + 1, relations + roots)
+
+
+@needs_samples
+@pytest.mark.parametrize("path,loader", [("kialo/should-hate-speech-be-illegal-6148.txt", "kialo"),
+                                         ("aif/nodeset21145.json", "aif"), ("sadface/hangback.json", "sadface")])
+def test_samples_import_with_the_counts_arguebuf_reports(path, loader):
+    raw = (SAMPLES / path).read_text(encoding="utf-8")
+    source = io.StringIO(raw) if loader == "kialo" else json.loads(raw)
+    graph = getattr(arguebuf.load, loader)(source, name=path)
+    seed_set = registry.read((SAMPLES / path).read_bytes().decode("utf-8"), Path(path).name)
+    assert imported_counts(seed_set) == expected(*arguebuf_counts(graph))
+
+
+@needs_samples
+@pytest.mark.parametrize("name", ["argdown-primer.argdown", "state-censorship.argdown"])
+def test_argdown_samples_import_with_the_counts_the_argdown_cli_reports(name, tmp_path):
+    subprocess.run([str(ARGDOWN), "json", str(SAMPLES / "argdown" / name), str(tmp_path)], check=True,
+                   capture_output=True, timeout=120)
+    parsed = json.loads((tmp_path / name.replace(".argdown", ".json")).read_text())
+    items = len(parsed["statements"]) + len(parsed["arguments"])
+    parents = {r["from"] for r in parsed["relations"]}
+    roots = sum(1 for title in list(parsed["statements"]) + list(parsed["arguments"]) if title not in parents)
+    seed_set = registry.read((SAMPLES / "argdown" / name).read_text(), name)
+    assert imported_counts(seed_set) == expected(items, len(parsed["relations"]), roots)
+
+
+@needs_samples
+def test_an_imported_sample_browses_like_any_other(app, client, runner):
+    result = runner.invoke(args=["import", str(SAMPLES / "kialo" / "should-hate-speech-be-illegal-6148.txt")])
+    assert result.exit_code == 0, result.output
+    html = client.get("/debates/should-hate-speech-be-illegal").get_data(as_text=True)
+    assert "Hate speech should be banned." in html
+    assert "It is better to challenge bad ideas" in html
+
+
+def test_our_kialo_export_imports_back_with_the_same_shape(app, runner, mini, tmp_path):
+    exported = runner.invoke(args=["export", "mini", "--format", "kialo"]).output
+    seed_set = registry.read(exported, "mini.txt")
+    relations = Counter(rel for node in seed_set.nodes.values() for _, rel in node.parents())
+    assert len(seed_set.nodes) == 5 and relations == Counter({"supports": 3, "opposes": 2})
+
+
+def test_the_newer_kialo_header_is_read():
+    seed_set = registry.read("Discussion Name: Tea or coffee?\n\n1. Thesis: Tea is better.\n1.1. Pro: It calms.\n"
+                             "1.2. Con: It is weak.\n1.2.1. Con: -> See 1.1.\n", "tea.txt")
+    assert imported_counts(seed_set) == (3, 3)
+
+
+BROKEN = {
+    "kialo no header": ("kialo.txt", "1. Thesis\n1.1. Pro: x\n", "line 1: expected 'Discussion Title"),
+    "kialo orphan": ("kialo.txt", "Discussion Title: T\n\n1. T\n1.2.1. Pro: x\n", "line 4: 1.2.1. comes before its parent 1.2."),
+    "kialo bad see": ("kialo.txt", "Discussion Title: T\n\n1. T\n1.1. Pro: -> See 1.9.\n", "refers to a claim not given above"),
+    "kialo no stance": ("kialo.txt", "Discussion Title: T\n\n1. T\n1.1. x\n", "needs 'Pro:' or 'Con:'"),
+    "aif truncated": ("map.json", '{"nodes": [{"nodeID": "1", "type": "I", "text": "a"}], "edges": [', "not valid JSON"),
+    "aif nesting": ("map.json", '{"nodeID": 1, "locutions": [], "nodes": {"a": 1}, "edges": []}', "expected an object with 'nodes' and 'edges' lists"),
+    "aif missing node": ("map.json", '{"locutions": [], "nodes": [{"nodeID": "1", "type": "I", "text": "a"}], '
+                                     '"edges": [{"fromID": "1", "toID": "9"}]}', "$.edges[0].toID: 9 is not a node"),
+    "sadface cycle": ("map.json", json.dumps({"metadata": {"core": {"title": "c"}}, "nodes": [
+        {"id": "a", "type": "atom", "text": "A"}, {"id": "b", "type": "atom", "text": "B"}, {"id": "t", "type": "atom", "text": "T"},
+        {"id": "s1", "type": "scheme", "name": "support"}, {"id": "s2", "type": "scheme", "name": "support"},
+        {"id": "s3", "type": "scheme", "name": "support"}],
+        "edges": [{"id": "1", "source_id": "a", "target_id": "s1"}, {"id": "2", "source_id": "s1", "target_id": "b"},
+                  {"id": "3", "source_id": "b", "target_id": "s2"}, {"id": "4", "source_id": "s2", "target_id": "a"},
+                  {"id": "5", "source_id": "a", "target_id": "s3"}, {"id": "6", "source_id": "s3", "target_id": "t"}]}),
+        "links make a cycle"),
+    "no top claim": ("map.json", json.dumps({"nodes": [{"id": "a", "type": "atom", "text": "A"},
+        {"id": "s", "type": "scheme", "name": "support"}], "edges": [{"id": "1", "source_id": "a", "target_id": "s"},
+        {"id": "2", "source_id": "s", "target_id": "a"}]}), "no top claim to start from"),
+    "empty": ("map.argdown", "  \n", "the file is empty"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_malformed_input_is_refused_with_where_and_what(case):
+    name, content, message = BROKEN[case]
+    with pytest.raises(FormatError) as error:
+        registry.read(content, name)
+    assert message in str(error.value)
+
+
+def test_a_failed_import_leaves_nothing(app, runner, tmp_path):
+    name, content, _ = BROKEN["sadface cycle"]
+    path = tmp_path / name
+    path.write_text(content)
+    assert runner.invoke(args=["import", str(path)]).exit_code == 1
+    with app.app_context():
+        assert db.session().exec(text("SELECT count(*) FROM node")).one()[0] == 0
+        assert db.session().exec(text("SELECT count(*) FROM source")).one()[0] == 0
