@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 from flask_htmx import HTMX
 
-from . import auth, config, db
+from . import auth, config, db, web
 from .extensions import csrf, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,11 +28,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     htmx.init_app(app)
+    app.before_request(web.refuse_oversized)  # before CSRF protection parses the body
     csrf.init_app(app)
     limiter.init_app(app)
     app.before_request(auth.load_user)
 
-    from . import cli, web
+    from . import cli
     from .views import auth as auth_views
     from .views import browse, catalogue, edit, export
 

@@ -23,7 +23,8 @@ def load(instance_path: str) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{database}"),
         "SEEDS_DIR": os.environ.get("SEEDS_DIR", str(ROOT / "seeds")),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "40")),
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # imports; ordinary form fields stop at MAX_FORM_MEMORY_SIZE
+        "MAX_FORM_MEMORY_SIZE": 500 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",

@@ -1,5 +1,5 @@
 """What every response shares: page rendering for htmx and full loads, headers, error pages, filters."""
-from flask import Flask, render_template, request
+from flask import Flask, abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -19,6 +19,13 @@ def render_page(partial: str, title: str, **context):
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "main":
         return render_template("_fragment.html", **context)
     return render_template("page.html", **context)
+
+
+def refuse_oversized():
+    """A body larger than the limit is refused before anything reads it (no half-parsed uploads)."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, f"What you sent is larger than {limit // (1024 * 1024)} MB; nothing was saved.")
 
 
 def _headers(response):

@@ -121,3 +121,22 @@ def test_a_failed_import_leaves_nothing(app, runner, tmp_path):
     with app.app_context():
         assert db.session().exec(text("SELECT count(*) FROM node")).one()[0] == 0
         assert db.session().exec(text("SELECT count(*) FROM source")).one()[0] == 0
+
+
+def test_moderators_import_through_the_upload_form(app, client, users):
+    from .conftest import sign_in
+
+    token = sign_in(client, "contributor-user")
+    assert client.get("/import").status_code == 403
+    client.post("/signout", data={"csrf_token": token})
+    token = sign_in(client, "moderator-user")
+    kialo = b"Discussion Title: Tea?\n\n1. Tea is better.\n1.1. Pro: It calms.\n"
+    response = client.post("/import", data={"csrf_token": token, "file": (io.BytesIO(kialo), "tea.txt")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/debates/tea")
+    assert "It calms." in client.get("/debates/tea").get_data(as_text=True)
+    bad = client.post("/import", data={"csrf_token": token, "file": (io.BytesIO(b"1. x\n"), "bad.txt")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 422 and "line 1: expected" in bad.get_data(as_text=True)
+    huge = client.post("/import", data=b"x" * 6_000_000, content_type="multipart/form-data; boundary=b")
+    assert huge.status_code == 413 and "larger than 5 MB" in huge.get_data(as_text=True)

@@ -1,10 +1,11 @@
 """Downloads: a debate, or the subtree under a node, in each export format."""
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from .. import db
-from ..formats import mapdoc, summary
-from ..formats.registry import EXPORTERS
+from .. import auth, db, seeds
+from ..formats import FormatError, mapdoc, registry, summary
+from ..formats.registry import EXPORTERS, IMPORTERS
+from ..web import render_page
 from ..models import Debate, Node
 
 bp = Blueprint("export", __name__)
@@ -57,3 +58,28 @@ def node_summary(node_id: int):
         abort(404, f"There is no claim numbered {node_id}.")
     return _briefing(db.session().get(Debate, row.debate_id), node_id, url_for("browse.node", node_id=node_id),
                      url_for("export.node", node_id=node_id, fmt="md"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@auth.require("moderate")
+def upload():
+    """Moderators bring in a map from another tool (or an ICS Debate JSON) as a new debate."""
+    error = None
+    if request.method == "POST":
+        file = request.files.get("file")
+        fmt = request.form.get("format") or None
+        if file is None or not file.filename:
+            error = "Choose a file to import."
+        else:
+            try:
+                seed_set = registry.read(file.read().decode("utf-8"), file.filename, fmt)
+                with db.write_session() as session:
+                    debate_ = seeds.load_as_new(session, seed_set)[0]
+            except UnicodeDecodeError:
+                error = f"{file.filename}: the file is not UTF-8 text."
+            except FormatError as exc:
+                error = str(exc)
+            else:
+                flash(f"Imported {len(seed_set.nodes)} points as a new debate.")
+                return redirect(url_for("browse.debate", slug=debate_.slug))
+    return render_page("export/_upload.html", "Import a map", error=error, formats=IMPORTERS), 422 if error else 200
