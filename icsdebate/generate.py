@@ -1,9 +1,10 @@
 """Synthetic debates of any size, deterministic for a seed: for benchmarks and scale tests."""
 import random
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from .models import Citation, Debate, Link, Node, NodeTheme, Source, Theme, Voice
+from .models import Citation, Debate, Link, Node, NodeTheme, Source, Theme, Voice, utcnow
 
 WORDS = (
     "integrated care funding boards commissioning providers accountability evidence hospitals "
@@ -35,26 +36,33 @@ def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None
     for index in range(nodes):
         roll = rng.random()
         kind = "thesis" if index == 0 else ("evidence" if roll < .2 else "question" if roll < .23 else "event" if roll < .26 else "claim")
-        rows.append(Node(
-            debate_id=debate.id, kind=kind, title=_sentence(rng, index), voice_id=rng.choice(voices).id,
-            argued_on=f"{rng.randint(2014, 2022)}", happened_on=f"{rng.randint(2014, 2022)}-0{rng.randint(1, 9)}" if kind == "event" else None,
-        ))
-    session.add_all(rows)
-    session.flush()
-    debate.thesis_id = rows[0].id
+        rows.append({
+            "debate_id": debate.id, "kind": kind, "title": _sentence(rng, index), "voice_id": rng.choice(voices).id,
+            "argued_on": f"{rng.randint(2014, 2022)}", "status": "active", "annotation": "", "annotation_html": "",
+            "happened_on": f"{rng.randint(2014, 2022)}-0{rng.randint(1, 9)}" if kind == "event" else None,
+            "created_at": utcnow(), "updated_at": utcnow(),
+        })
+    ids = session.exec(insert(Node).returning(Node.id, sort_by_parameter_order=True), params=rows).scalars().all()
+    debate.thesis_id = ids[0]
 
-    extras = []
+    links = []
+    citations = [{"node_id": ids[0], "source_id": sources[0].id, "quote": "Quoted words for the thesis.", "locator": "page 1",
+                  "position": 0}]
+    node_themes = []
     for index in range(1, nodes):
         parent = rng.randrange(min(index, 30)) if rng.random() < .3 else rng.randrange(index)
         relation = "supports" if rng.random() < .55 else "opposes"
-        extras.append(Link(child_id=rows[index].id, parent_id=rows[parent].id, relation=relation, position=index))
+        links.append({"child_id": ids[index], "parent_id": ids[parent], "relation": relation, "position": index,
+                      "created_at": utcnow()})
         if index > 2 and rng.random() < .03:
             second = rng.randrange(index)
             if second != parent:
-                extras.append(Link(child_id=rows[index].id, parent_id=rows[second].id, relation=relation, position=index))
-        extras.append(Citation(node_id=rows[index].id, source_id=rng.choice(sources).id,
-                               quote=f"Quoted words for point {index}.", locator=f"page {rng.randint(1, 60)}"))
-        extras.append(NodeTheme(node_id=rows[index].id, theme_id=rng.choice(themes).id))
-    session.add_all(extras)
+                links.append({"child_id": ids[index], "parent_id": ids[second], "relation": relation,
+                              "position": index, "created_at": utcnow()})
+        citations.append({"node_id": ids[index], "source_id": rng.choice(sources).id, "position": 0,
+                          "quote": f"Quoted words for point {index}.", "locator": f"page {rng.randint(1, 60)}"})
+        node_themes.append({"node_id": ids[index], "theme_id": rng.choice(themes).id})
+    for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
+        session.exec(insert(model), params=values)
     session.flush()
     return debate

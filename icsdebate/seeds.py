@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from .models import (
@@ -440,22 +441,24 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
                               summary_html=render_markdown(d.summary))
         session.add(debates[key])
     session.flush()
-    nodes = {}
-    for key, n in seeds.nodes.items():
-        nodes[key] = Node(debate_id=debates[seeds.debate_of[key]].id, kind=n.kind, title=n.title,
-                          annotation=n.annotation, annotation_html=render_markdown(n.annotation),
-                          voice_id=voices[n.voice].id, argued_on=n.argued_on, happened_on=n.happened_on)
-    session.add_all(nodes.values())
-    session.flush()
+    rows = [{"debate_id": debates[seeds.debate_of[key]].id, "kind": n.kind, "title": n.title,
+             "annotation": n.annotation, "annotation_html": render_markdown(n.annotation),
+             "voice_id": voices[n.voice].id, "argued_on": n.argued_on, "happened_on": n.happened_on,
+             "status": "active", "created_at": utcnow(), "updated_at": utcnow()} for key, n in seeds.nodes.items()]
+    inserted = session.exec(insert(Node).returning(Node.id, sort_by_parameter_order=True), params=rows)
+    ids = dict(zip(seeds.nodes, inserted.scalars().all()))
     for key, d in seeds.debates.items():
-        debates[key].thesis_id = nodes[d.thesis].id
+        debates[key].thesis_id = ids[d.thesis]
         session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in d.themes)
+    links, citations, node_themes = [], [], []
     for key, n in seeds.nodes.items():
-        node_id = nodes[key].id
-        session.add_all(Link(child_id=node_id, parent_id=nodes[parent].id, relation=relation, position=position)
-                        for position, (parent, relation) in enumerate(n.parents()))
-        session.add_all(Citation(node_id=node_id, source_id=sources[c.source].id, quote=c.quote, locator=c.locator,
-                                 position=position) for position, c in enumerate(n.citations))
-        session.add_all(NodeTheme(node_id=node_id, theme_id=themes[t].id) for t in dict.fromkeys(n.themes))
+        links += [{"child_id": ids[key], "parent_id": ids[parent], "relation": relation, "position": position,
+                   "created_at": utcnow()} for position, (parent, relation) in enumerate(n.parents())]
+        citations += [{"node_id": ids[key], "source_id": sources[c.source].id, "quote": c.quote, "locator": c.locator,
+                       "position": position} for position, c in enumerate(n.citations)]
+        node_themes += [{"node_id": ids[key], "theme_id": themes[t].id} for t in dict.fromkeys(n.themes)]
+    for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
+        if values:
+            session.exec(insert(model), params=values)
     session.flush()
     return list(debates.values())

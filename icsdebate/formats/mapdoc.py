@@ -37,9 +37,8 @@ def collect(session: Session, *, debate: Debate, root_id: int | None = None) -> 
                               .where(Node.id.in_(ids)).order_by(Node.id != root_id, Node.id)))
     keys = {node.id: _key(node, "node") for node, _ in nodes}
     parents = defaultdict(lambda: {"supports": [], "opposes": []})
-    for link in session.exec(select(Link).where(Link.child_id.in_(ids), Link.parent_id.in_(ids))
-                             .order_by(Link.child_id, Link.position, Link.id)):
-        if link.child_id != root_id:
+    for link in session.exec(select(Link).where(Link.child_id.in_(ids)).order_by(Link.child_id, Link.position, Link.id)):
+        if link.child_id != root_id and link.parent_id in keys:  # links from outside the subtree stay out
             parents[link.child_id][link.relation].append(keys[link.parent_id])
     citations, sources = defaultdict(list), {}
     for citation, source in session.exec(select(Citation, Source).join(Source, Source.id == Citation.source_id)

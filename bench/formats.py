@@ -1,0 +1,72 @@
+"""Export a generated debate in every format and import it back, printing time and peak memory.
+
+Usage: python bench/formats.py [--nodes 10000] [--database sqlite:///...]
+Not a test: figures vary with the machine. Each step runs twice: once timed, once under tracemalloc for
+its peak memory (Python's own allocation).
+"""
+import argparse
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from icsdebate import create_app, db, migrate, seeds  # noqa: E402
+from icsdebate.formats import mapdoc, registry  # noqa: E402
+from icsdebate.generate import generate  # noqa: E402
+
+
+def measure(action):
+    """Run `action` twice: timed on its own, then under tracemalloc for its peak memory (which slows it)."""
+    started = time.perf_counter()
+    action()
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    result = action()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return result, seconds, peak / 1024 / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=10_000)
+    parser.add_argument("--database", default=None)
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp()
+    url = args.database or f"sqlite:///{folder}/bench.db"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        migrate.upgrade(db.engine())
+        started = time.perf_counter()
+        debate = _generate(args.nodes)
+        seconds = time.perf_counter() - started
+        print(f"generated {args.nodes} nodes in {seconds:.2f} s on {db.engine().dialect.name}\n")
+        document, seconds, peak = measure(lambda: mapdoc.collect(db.session(), debate=debate))
+        print(f"{'collect (shared by all formats)':34} {seconds:8.2f} s {peak:9.1f} MB")
+        print(f"{'format':12}{'export s':>10}{'MB':>8}{'size MB':>9}{'import s':>10}{'MB':>8}{'nodes back':>12}")
+        for name, exporter in registry.EXPORTERS.items():
+            text, export_s, export_mb = measure(lambda: exporter.write(document))
+            line = f"{name:12}{export_s:10.2f}{export_mb:8.1f}{len(text.encode()) / 1024 / 1024:9.2f}"
+            if name in registry.IMPORTERS:
+                (count, import_s, import_mb) = measure(lambda: _import(text, f"bench.{exporter.extension}", name))
+                line += f"{import_s:10.2f}{import_mb:8.1f}{count:12}"
+            print(line)
+
+
+def _generate(nodes: int):
+    with db.write_session() as session:
+        return generate(session, nodes=nodes, seed=1, slug="bench")
+
+
+def _import(text: str, name: str, fmt: str) -> int:
+    seed_set = registry.read(text, name, fmt)
+    with db.write_session() as session:
+        seeds.load_as_new(session, seed_set)
+    return len(seed_set.nodes)
+
+
+if __name__ == "__main__":
+    main()
