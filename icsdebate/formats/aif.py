@@ -2,7 +2,7 @@
 CA 'Default Conflict' for opposition, each joined by an edge from the child and an edge to the parent."""
 import json
 
-from . import FormatError, imported
+from . import imported
 
 SCHEMES = {"supports": ("RA", "Default Inference", "72"), "opposes": ("CA", "Default Conflict", "71")}
 
@@ -26,48 +26,14 @@ def dump(document: dict) -> str:
     return json.dumps({"nodes": nodes, "edges": edges, "locutions": []}, ensure_ascii=False, indent=1) + "\n"
 
 
-def _load(text: str, name: str):
-    if not text.strip():
-        raise FormatError(f"{name}: the file is empty.")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{name}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}).") from None
-
-
-def _field(item, key: str, where: str, name: str):
-    if not isinstance(item, dict) or key not in item:
-        raise FormatError(f"{name}: {where}: missing '{key}'.")
-    return str(item[key])
-
-
 def parse(text: str, name: str) -> dict:
     """AIF JSON (AIFdb, OVA) as a map document: I-nodes become points; each RA joins its premises to its
     conclusion as support, each CA as opposition. Locutions and other nodes are left out."""
-    data = _load(text, name)
-    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list) or not isinstance(data.get("edges"), list):
-        raise FormatError(f"{name}: $: expected an object with 'nodes' and 'edges' lists.")
-    kinds, statements = {}, []
-    for index, node in enumerate(data["nodes"]):
-        node_id = _field(node, "nodeID", f"$.nodes[{index}]", name)
-        kinds[node_id] = _field(node, "type", f"$.nodes[{index}]", name)
-        if kinds[node_id] == "I":
-            statements.append(imported.Statement(node_id, _field(node, "text", f"$.nodes[{index}]", name) or "(empty)",
-                                                 f"AIF node {node_id}"))
-    into, out = {}, {}
-    for index, edge in enumerate(data["edges"]):
-        start, end = (_field(edge, key, f"$.edges[{index}]", name) for key in ("fromID", "toID"))
-        for key, end_id in (("fromID", start), ("toID", end)):
-            if end_id not in kinds:
-                raise FormatError(f"{name}: $.edges[{index}].{key}: {end_id} is not a node in the file.")
-        into.setdefault(end, []).append(start)
-        out.setdefault(start, []).append(end)
-    relations = []
-    for node_id, kind in kinds.items():
-        if kind in ("RA", "CA"):
-            relation = "supports" if kind == "RA" else "opposes"
-            for premise in (n for n in into.get(node_id, []) if kinds[n] == "I"):
-                relations.extend((premise, c, relation) for c in out.get(node_id, []) if kinds[c] == "I")
-    title = next((str(n.get("text")) for n in data["nodes"] if isinstance(n, dict) and n.get("type") == "I"), name)
+    graph = imported.scheme_graph(imported.load_json(text, name), name, id_key="nodeID", edge_keys=("fromID", "toID"))
+    statements = [imported.Statement(node_id, graph.texts[node_id] or "(empty)", f"AIF node {node_id}")
+                  for node_id, kind in graph.kinds.items() if kind == "I"]
+    relations = graph.links(lambda _id, kind: {"RA": "supports", "CA": "opposes"}.get(kind),
+                            lambda node_id: graph.kinds[node_id] == "I")
+    title = statements[0].text if statements else name
     return imported.document(title=f"AIF map: {title[:80]}", tool="AIF", name=name, content=text,
                              statements=statements, relations=relations)

@@ -1,6 +1,7 @@
 """Turn a map read from another tool into a map document: each point cites the imported file,
 quoting its own text there, and is attributed to that file's authors."""
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 
@@ -74,3 +75,57 @@ def document(*, title: str, tool: str, name: str, content: str, statements: list
                      "summary": f"Imported from the {tool} file {name}."}],
         "nodes": nodes,
     }
+
+
+@dataclass
+class SchemeGraph:
+    """A JSON graph of statements and scheme nodes (AIF, SADFace), read with its errors located."""
+
+    kinds: dict[str, str]
+    texts: dict[str, str]
+    into: dict[str, list[str]]
+    out: dict[str, list[str]]
+
+    def links(self, relation_of, is_statement) -> list[tuple[str, str, str]]:
+        """(premise, conclusion, relation) for every scheme node that `relation_of` names a relation for."""
+        result = []
+        for node_id, kind in self.kinds.items():
+            relation = relation_of(node_id, kind)
+            if relation:
+                for premise in (n for n in self.into.get(node_id, []) if is_statement(n)):
+                    result.extend((premise, c, relation) for c in self.out.get(node_id, []) if is_statement(c))
+        return result
+
+
+def load_json(text: str, name: str):
+    if not text.strip():
+        raise FormatError(f"{name}: the file is empty.")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{name}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}).") from None
+
+
+def _field(item, key: str, where: str, name: str) -> str:
+    if not isinstance(item, dict) or key not in item:
+        raise FormatError(f"{name}: {where}: missing '{key}'.")
+    return str(item[key])
+
+
+def scheme_graph(data, name: str, *, id_key: str, edge_keys: tuple[str, str]) -> SchemeGraph:
+    """Nodes and edges of an AIF-like JSON graph; each problem names its JSON path."""
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list) or not isinstance(data.get("edges"), list):
+        raise FormatError(f"{name}: $: expected an object with 'nodes' and 'edges' lists.")
+    graph = SchemeGraph({}, {}, {}, {})
+    for index, node in enumerate(data["nodes"]):
+        node_id = _field(node, id_key, f"$.nodes[{index}]", name)
+        graph.kinds[node_id] = _field(node, "type", f"$.nodes[{index}]", name)
+        graph.texts[node_id] = str(node.get("text") or node.get("name") or "")
+    for index, edge in enumerate(data["edges"]):
+        start, end = (_field(edge, key, f"$.edges[{index}]", name) for key in edge_keys)
+        for key, end_id in zip(edge_keys, (start, end)):
+            if end_id not in graph.kinds:
+                raise FormatError(f"{name}: $.edges[{index}].{key}: {end_id} is not a node in the file.")
+        graph.into.setdefault(end, []).append(start)
+        graph.out.setdefault(start, []).append(end)
+    return graph

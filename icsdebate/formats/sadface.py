@@ -2,7 +2,7 @@
 import json
 import uuid
 
-from . import FormatError, imported
+from . import imported
 
 NAMES = {"supports": "support", "opposes": "conflict"}
 
@@ -43,33 +43,14 @@ OPPOSING = {"conflict", "attack", "rebut", "rebuttal", "undercut", "undermine"}
 def parse(text: str, name: str) -> dict:
     """SADFace JSON as a map document: atoms become points, scheme nodes join premises to conclusions
     (conflict-like schemes as opposition, every other scheme as support)."""
-    from .aif import _field, _load
-
-    data = _load(text, name)
-    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list) or not isinstance(data.get("edges"), list):
-        raise FormatError(f"{name}: $: expected an object with 'nodes' and 'edges' lists.")
-    kinds, schemes, statements = {}, {}, []
-    for index, node in enumerate(data["nodes"]):
-        node_id = _field(node, "id", f"$.nodes[{index}]", name)
-        kinds[node_id] = _field(node, "type", f"$.nodes[{index}]", name)
-        if kinds[node_id] == "atom":
-            statements.append(imported.Statement(node_id, _field(node, "text", f"$.nodes[{index}]", name) or "(empty)",
-                                                 f"SADFace atom {node_id}"))
-        elif kinds[node_id] == "scheme":
-            schemes[node_id] = str(node.get("name", "support")).lower()
-    into, out = {}, {}
-    for index, edge in enumerate(data["edges"]):
-        start, end = (_field(edge, key, f"$.edges[{index}]", name) for key in ("source_id", "target_id"))
-        for key, end_id in (("source_id", start), ("target_id", end)):
-            if end_id not in kinds:
-                raise FormatError(f"{name}: $.edges[{index}].{key}: {end_id} is not a node in the file.")
-        into.setdefault(end, []).append(start)
-        out.setdefault(start, []).append(end)
-    relations = []
-    for scheme, scheme_name in schemes.items():
-        relation = "opposes" if scheme_name in OPPOSING else "supports"
-        for premise in (n for n in into.get(scheme, []) if kinds[n] == "atom"):
-            relations.extend((premise, c, relation) for c in out.get(scheme, []) if kinds[c] == "atom")
+    data = imported.load_json(text, name)
+    graph = imported.scheme_graph(data, name, id_key="id", edge_keys=("source_id", "target_id"))
+    statements = [imported.Statement(node_id, graph.texts[node_id] or "(empty)", f"SADFace atom {node_id}")
+                  for node_id, kind in graph.kinds.items() if kind == "atom"]
+    relations = graph.links(
+        lambda node_id, kind: None if kind != "scheme" else "opposes" if graph.texts[node_id].lower() in OPPOSING
+        else "supports",
+        lambda node_id: graph.kinds[node_id] == "atom")
     core = (data.get("metadata") or {}).get("core") or {}
     return imported.document(title=str(core.get("title") or name), tool="SADFace", name=name, content=text,
                              statements=statements, relations=relations)
