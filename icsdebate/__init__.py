@@ -35,10 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli
     from .views import auth as auth_views
-    from .views import browse, catalogue, edit, export
+    from .views import browse, catalogue, edit, export, insight
 
     web.init_app(app)
-    for blueprint in (browse.bp, catalogue.bp, auth_views.bp, edit.bp, export.bp):
+    for blueprint in (browse.bp, catalogue.bp, auth_views.bp, edit.bp, export.bp, insight.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

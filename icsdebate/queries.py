@@ -304,3 +304,77 @@ def recent_changes(session: Session, *, debate_id: int | None = None, page: int 
         query = query.where(Revision.debate_id == debate_id)
     rows = list(session.exec(query))
     return rows[:size], len(rows) > size
+
+
+@dataclass
+class Dated:
+    node: Node
+    voice: Voice | None
+    debate: Debate
+    date: str
+    bears_on: list[tuple[str, int, str]] = field(default_factory=list)  # (relation, parent id, parent title)
+
+
+def timeline(session: Session, *, debate_id: int | None = None, page: int = 1, size: int = 100) -> tuple[list[Dated], bool]:
+    """Dated points oldest first (events by when they happened, claims by when they were argued): two queries."""
+    when = func.coalesce(Node.happened_on, Node.argued_on)
+    query = (
+        select(Node, Voice, Debate, when).outerjoin(Voice, Voice.id == Node.voice_id)
+        .join(Debate, Debate.id == Node.debate_id).where(ACTIVE, when.is_not(None), Node.kind != "thesis")
+        .order_by(when, Node.kind != "event", Node.id).offset((page - 1) * size).limit(size + 1)
+    )
+    if debate_id is not None:
+        query = query.where(Node.debate_id == debate_id)
+    rows = [Dated(node, voice, debate, date) for node, voice, debate, date in session.exec(query)]
+    more, rows = len(rows) > size, rows[:size]
+    by_id = {row.node.id: row for row in rows}
+    parent = aliased(Node)
+    if by_id:
+        for child_id, relation, parent_id, title in session.exec(
+            select(Link.child_id, Link.relation, parent.id, parent.title).join(parent, parent.id == Link.parent_id)
+            .where(Link.child_id.in_(list(by_id)), parent.status == "active").order_by(Link.position)
+        ):
+            by_id[child_id].bears_on.append((relation, parent_id, title))
+    return rows, more
+
+
+@dataclass
+class Cell:
+    sides: dict[str, int] = field(default_factory=lambda: {"for": 0, "against": 0, "both": 0})
+
+    @property
+    def total(self) -> int:
+        return sum(self.sides.values())
+
+
+@dataclass
+class MatrixRow:
+    label: str
+    voice: Voice | None
+    cells: dict[int, Cell] = field(default_factory=dict)
+    voices: list["MatrixRow"] = field(default_factory=list)
+
+
+def voice_matrix(session: Session) -> tuple[list[Debate], list[MatrixRow]]:
+    """Voice groups (and their voices) against debates: how many points each made on each side. Three queries."""
+    debates = list(session.exec(select(Debate).order_by(Debate.id)))
+    rows = list(session.exec(
+        select(Node.id, Node.debate_id, Voice).join(Voice, Voice.id == Node.voice_id)
+        .where(ACTIVE, Node.kind != "thesis").order_by(Voice.group_name, Voice.name)
+    ))
+    node_sides = graph.sides(session, node_ids=[node_id for node_id, _, _ in rows])
+    groups: dict[str, MatrixRow] = {}
+    voices: dict[int, MatrixRow] = {}
+    for node_id, debate_id, voice in rows:
+        side = node_sides.get((node_id, debate_id), "both")
+        group = groups.setdefault(voice.group_name, MatrixRow(voice.group_name, None))
+        if voice.id not in voices:
+            voices[voice.id] = MatrixRow(voice.name, voice)
+            group.voices.append(voices[voice.id])
+        for row in (group, voices[voice.id]):
+            row.cells.setdefault(debate_id, Cell()).sides[side] += 1
+    return debates, sorted(groups.values(), key=lambda g: -sum(c.total for c in g.cells.values()))
+
+
+def group_nodes(session: Session, *, group_name: str) -> list[Group]:
+    return grouped(session, _nodes_where(session, Voice.group_name == group_name))

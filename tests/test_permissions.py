@@ -15,7 +15,8 @@ def write_rules(app):
 
 def concrete(rule, mini, users) -> str:
     values = {"node_id": mini["pro-boards"], "user_id": users["contributor"], "number": 1, "relation": "supports",
-              "slug": "mini", "ref": "ham", "filename": "css/site.css", "fmt": "json"}
+              "slug": "mini", "ref": "ham", "filename": "css/site.css", "fmt": "json",
+              "name": "Campaigners"}
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 

@@ -1,0 +1,36 @@
+"""The timeline and who argued what."""
+import pytest
+
+
+def test_timeline_orders_dated_points_and_shows_what_they_bear_on(client, mini):
+    html = client.get("/debates/mini/timeline").get_data(as_text=True)
+    order = [html.index(t) for t in ("NHS bodies can hold the contracts", "Government keeps private companies off ICB boards",
+                                     "Private companies could sit on ICS boards")]
+    assert order == sorted(order)  # February 2018, September 2021, 2022
+    moment = html[html.index("Government keeps private companies off ICB boards"):]
+    assert "opposes</span>" in moment[:1500] and "Private companies could sit on ICS boards" in moment[:1500]
+    assert "Will care stay free" not in html  # undated points are left out
+    assert client.get("/timeline").status_code == 200
+    assert client.get("/debates/nope/timeline").status_code == 404
+
+
+def test_who_argued_what_counts_points_by_side(client, mini):
+    html = client.get("/who-argued-what").get_data(as_text=True)
+    campaigners = html[html.index(">Campaigners</a>"):]
+    # the campaigners made two points for the thesis and one (the amendment) against it
+    assert '<span class="count-pro">2 for</span>' in campaigners[:1200]
+    assert '<span class="count-con">1 against</span>' in campaigners[:1200]
+    kings_fund = html[html.index(">The King&#39;s Fund</a>"):]
+    assert '<span class="count-con">1 against</span>' in kings_fund[:1200]
+
+
+def test_group_page_lists_the_points_of_its_voices(client, mini):
+    html = client.get("/groups/Campaigners").get_data(as_text=True)
+    assert "Private companies could sit on ICS boards" in html and 'id="debate-mini"' in html
+    assert client.get("/groups/Nobody").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["/timeline", "/who-argued-what", "/groups/Campaigners"])
+def test_fragments_for_htmx(client, mini, page):
+    html = client.get(page, headers={"HX-Request": "true", "HX-Target": "main"}).get_data(as_text=True)
+    assert html.lstrip().startswith("<title>") and "site-header" not in html
