@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from . import graph
+from .standing import grounded
 from .models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice
 
 ACTIVE = Node.status == "active"
@@ -59,8 +60,10 @@ def card(session: Session, node: Node, voice: Voice | None) -> Card:
     return _decorate(session, [Card(node, voice)])[0]
 
 
-def children(session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40) -> Page:
-    """A page of a node's active children, supporting or opposing (or both when relation is None)."""
+def children(session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40,
+             only: set[int] | None = None) -> Page:
+    """A page of a node's active children, supporting or opposing (or both when relation is None),
+    limited to the ids in `only` when given."""
     query = (
         select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
@@ -70,6 +73,8 @@ def children(session: Session, *, parent_id: int, relation: str | None, page: in
     )
     if relation:
         query = query.where(Link.relation == relation)
+    if only is not None:
+        query = query.where(Node.id.in_(only))
     rows = list(session.exec(query))
     cards = [Card(node, voice, rel) for node, voice, rel in rows[:size]]
     return Page(_decorate(session, cards), page, len(rows) > size)
@@ -378,3 +383,17 @@ def voice_matrix(session: Session) -> tuple[list[Debate], list[MatrixRow]]:
 
 def group_nodes(session: Session, *, group_name: str) -> list[Group]:
     return grouped(session, _nodes_where(session, Voice.group_name == group_name))
+
+
+def standing_labels(session: Session, *, debate_id: int) -> dict[int, str]:
+    """Whether each active point of a debate stands, is answered or is undecided (see standing.py): one query."""
+    child, parent = aliased(Node), aliased(Node)
+    rows = session.exec(
+        select(child.id, Link.relation, parent.id).outerjoin(Link, Link.child_id == child.id)
+        .outerjoin(parent, (parent.id == Link.parent_id) & (parent.status == "active"))
+        .where(child.debate_id == debate_id, child.status == "active")
+    ).all()
+    nodes = sorted({row[0] for row in rows} | {row[2] for row in rows if row[2] is not None})
+    attacks = [(child_id, parent_id) for child_id, relation, parent_id in rows
+               if relation == "opposes" and parent_id is not None]
+    return grounded(nodes, attacks)

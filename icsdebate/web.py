@@ -69,5 +69,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, _server_error)
     app.add_template_filter(partial_date, "date")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
+    app.jinja_env.globals["STANDING_HELP"] = {
+        "stands": "Nothing that opposes this point stands.",
+        "answered": "At least one point opposing this one stands.",
+        "undecided": "Caught in a circle of opposition that does not resolve.",
+    }
     app.jinja_env.globals["SIDE_LABELS"] = {"for": "For the thesis", "against": "Against the thesis",
                                             "both": "On both sides", "thesis": "Thesis"}

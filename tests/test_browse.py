@@ -124,3 +124,13 @@ def test_security_headers(client, mini):
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_cards_say_whether_they_stand_and_the_filter_keeps_only_those(client, mini):
+    html = client.get("/debates/mini").get_data(as_text=True)
+    boards = html[html.index("Private companies could sit on ICS boards") - 700:]
+    assert 'standing-answered' in boards[:700]  # the amendment, which stands, opposes it
+    assert "How is this worked out?" in html
+    still = client.get("/debates/mini?still=1").get_data(as_text=True)
+    assert "Private companies could sit on ICS boards" not in still
+    assert "NHS bodies can hold the contracts" in still and "Show every point" in still

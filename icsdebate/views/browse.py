@@ -4,6 +4,7 @@ from sqlmodel import select
 
 from .. import db, queries
 from ..models import RELATIONS, Debate, Node
+from ..standing import STANDS
 from ..web import render_page
 
 bp = Blueprint("browse", __name__)
@@ -14,10 +15,16 @@ def _page_number() -> int:
     return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
-def _columns(parent_id: int) -> dict[str, queries.Page]:
+def _standing(debate_id: int) -> tuple[dict[int, str], set[int] | None]:
+    """Every point's standing in the debate, and the ids to keep when the reader asks for what still stands."""
+    labels = queries.standing_labels(db.session(), debate_id=debate_id)
+    return labels, ({i for i, label in labels.items() if label == STANDS} if request.args.get("still") == "1" else None)
+
+
+def _columns(parent_id: int, only: set[int] | None) -> dict[str, queries.Page]:
     size = current_app.config["PAGE_SIZE"]
     session = db.session()
-    return {rel: queries.children(session, parent_id=parent_id, relation=rel, size=size) for rel in RELATIONS}
+    return {rel: queries.children(session, parent_id=parent_id, relation=rel, size=size, only=only) for rel in RELATIONS}
 
 
 @bp.get("/")
@@ -32,8 +39,9 @@ def debate(slug: str):
     if summary is None:
         abort(404, f"There is no debate called “{slug}”.")
     thesis = queries.node_detail(db.session(), node_id=summary.thesis.id)
+    labels, only = _standing(summary.debate.id)
     return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=thesis,
-                       columns=_columns(summary.thesis.id))
+                       columns=_columns(summary.thesis.id, only), standing=labels, still=only is not None)
 
 
 def _detail_or_404(node_id: int) -> queries.NodeDetail:
@@ -49,7 +57,9 @@ def _detail_or_404(node_id: int) -> queries.NodeDetail:
 @bp.get("/nodes/<int:node_id>")
 def node(node_id: int):
     detail = _detail_or_404(node_id)
-    return render_page("browse/_node.html", detail.node.title, detail=detail, columns=_columns(node_id))
+    labels, only = _standing(detail.debate.id)
+    return render_page("browse/_node.html", detail.node.title, detail=detail, columns=_columns(node_id, only),
+                       standing=labels, still=only is not None)
 
 
 @bp.get("/nodes/<int:node_id>/children/<relation>")
@@ -58,12 +68,14 @@ def children(node_id: int, relation: str):
     if relation not in RELATIONS:
         abort(404, "Children either support or oppose.")
     detail = _detail_or_404(node_id)
-    page = queries.children(db.session(), parent_id=node_id, relation=relation,
+    labels, only = _standing(detail.debate.id)
+    page = queries.children(db.session(), parent_id=node_id, relation=relation, only=only,
                             page=_page_number(), size=current_app.config["PAGE_SIZE"])
+    context = {"page": page, "relation": relation, "standing": labels, "still": only is not None}
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") != "main":
-        return render_template("browse/_cards.html", page=page, parent=detail.node, relation=relation)
-    return render_page("browse/_children.html", f"{relation.capitalize()}: {detail.node.title}",
-                       detail=detail, page=page, relation=relation)
+        return render_template("browse/_cards.html", parent=detail.node, **context)
+    return render_page("browse/_children.html", f"{relation.capitalize()}: {detail.node.title}", detail=detail,
+                       **context)
 
 
 @bp.get("/debates/<slug>/outline")
