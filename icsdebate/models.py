@@ -163,3 +163,16 @@ class Revision(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     content: str = Field(sa_type=Text)  # JSON: the node's fields, citations and themes at this version
+
+
+class GlossaryTerm(SQLModel, table=True):
+    """An acronym of the debate, defined in our words, with the source that explains it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=40, unique=True)
+    term: str = Field(max_length=20, unique=True)
+    expansion: str = Field(max_length=200)
+    definition: str = Field(sa_type=Text)
+    source_id: int = Field(foreign_key="source.id")
+    quote: str = Field(sa_type=Text)
+    locator: str = Field(default="", max_length=300)

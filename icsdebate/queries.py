@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from . import graph
 from .standing import grounded
-from .models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice
+from .models import Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice
 
 ACTIVE = Node.status == "active"
 
@@ -397,3 +397,8 @@ def standing_labels(session: Session, *, debate_id: int) -> dict[int, str]:
     attacks = [(child_id, parent_id) for child_id, relation, parent_id in rows
                if relation == "opposes" and parent_id is not None]
     return grounded(nodes, attacks)
+
+
+def glossary(session: Session) -> list[tuple[GlossaryTerm, Source]]:
+    return list(session.exec(select(GlossaryTerm, Source).join(Source, Source.id == GlossaryTerm.source_id)
+                             .order_by(GlossaryTerm.term)))

@@ -9,7 +9,8 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from .models import (
-    NODE_KINDS, SOURCE_KINDS, Citation, Debate, DebateTheme, Link, Node, NodeTheme, Source, Theme, Voice, utcnow,
+    NODE_KINDS, SOURCE_KINDS, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice,
+    utcnow,
 )
 from .text import render_markdown
 
@@ -114,7 +115,16 @@ class NodeSeed(_Entry):
         return [(key, "supports") for key in self.supports] + [(key, "opposes") for key in self.opposes]
 
 
-SECTIONS = {"themes": ThemeSeed, "sources": SourceSeed, "voices": VoiceSeed, "debates": DebateSeed, "nodes": NodeSeed}
+class GlossarySeed(_Entry):
+    key: Key
+    term: Annotated[Text, StringConstraints(max_length=20)]
+    expansion: Annotated[Text, StringConstraints(max_length=200)]
+    definition: Text
+    citation: CitationSeed
+
+
+SECTIONS = {"themes": ThemeSeed, "sources": SourceSeed, "voices": VoiceSeed, "debates": DebateSeed, "nodes": NodeSeed,
+            "glossary": GlossarySeed}
 
 
 @dataclass
@@ -126,6 +136,7 @@ class SeedSet:
     voices: dict[str, VoiceSeed] = field(default_factory=dict)
     debates: dict[str, DebateSeed] = field(default_factory=dict)
     nodes: dict[str, NodeSeed] = field(default_factory=dict)
+    glossary: dict[str, GlossarySeed] = field(default_factory=dict)
     where: dict[tuple[str, str], str] = field(default_factory=dict)
     debate_of: dict[str, str] = field(default_factory=dict)
 
@@ -192,6 +203,8 @@ def _check_references(seeds: SeedSet, problems: list[str]) -> None:
         thesis = seeds.nodes.get(debate.thesis)
         if thesis and thesis.kind != "thesis":
             problems.append(f"{label}: thesis '{debate.thesis}' is of kind {thesis.kind}, not thesis")
+    for key, entry in seeds.glossary.items():
+        missing(f"{seeds.where[('glossary', key)]}: glossary {key}", "sources", entry.citation.source, "source")
     for key, node in seeds.nodes.items():
         label = f"{seeds.where[('nodes', key)]}: node {key}"
         missing(label, "voices", node.voice, "voice")
@@ -347,6 +360,11 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     for key, d in seeds.debates.items():
         _assign(debates[key], {"thesis_id": nodes[d.thesis].id})
 
+    terms = _existing(session, GlossaryTerm)
+    for key, g in seeds.glossary.items():
+        values = {"term": g.term, "expansion": g.expansion, "definition": g.definition,
+                  "source_id": sources[g.citation.source].id, "quote": g.citation.quote, "locator": g.citation.locator}
+        _upsert(session, GlossaryTerm, terms, key, values)
     by_id = {row.id: key for key, row in nodes.items()}
     _sync_links(session, seeds, nodes, by_id)
     _sync_citations(session, seeds, nodes, sources)

@@ -54,3 +54,39 @@ def word_diff(old: str, new: str) -> Markup:
         if j2 > j1:
             out.append(Markup("<ins>{}</ins>").format("".join(b[j1:j2])))
     return Markup("").join(out)
+
+
+SKIP_INSIDE = {"a", "code", "pre", "abbr"}
+TAG = re.compile(r"(<[^>]+>)")
+
+
+def acronym_pattern(terms: dict[str, str]) -> re.Pattern | None:
+    """One regex for every term (longest first), matching whole words and a plural 's'."""
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(str(escape(term))) for term in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9])({alternatives})(s?)(?![A-Za-z0-9])")
+
+
+def expand_acronyms(html: str, terms: dict[str, str], pattern: re.Pattern | None) -> Markup:
+    """Wrap known acronyms in <abbr title="expansion"> in sanitised HTML, leaving links, code and abbr alone."""
+    if pattern is None:
+        return Markup(html)
+    by_escaped = {str(escape(term)): expansion for term, expansion in terms.items()}
+    out, skipping = [], []
+    for piece in TAG.split(html):
+        if piece.startswith("<"):
+            name = re.match(r"</?\s*([a-zA-Z0-9]+)", piece)
+            tag = name.group(1).lower() if name else ""
+            if tag in SKIP_INSIDE:
+                if piece.startswith("</"):
+                    if skipping and skipping[-1] == tag:
+                        skipping.pop()
+                elif not piece.endswith("/>"):
+                    skipping.append(tag)
+            out.append(piece)
+        elif skipping:
+            out.append(piece)
+        else:
+            out.append(pattern.sub(lambda m: f'<abbr title="{escape(by_escaped[m.group(1)])}">{m.group(0)}</abbr>', piece))
+    return Markup("".join(out))

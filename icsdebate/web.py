@@ -1,11 +1,14 @@
 """What every response shares: page rendering for htmx and full loads, headers, error pages, filters."""
-from flask import Flask, abort, current_app, render_template, request
+from flask import Flask, abort, current_app, g, render_template, request
+from markupsafe import Markup, escape
+from sqlmodel import select
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import db
 from .formats.registry import EXPORTERS
-from .text import partial_date
+from .models import GlossaryTerm
+from .text import acronym_pattern, expand_acronyms, partial_date
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,6 +22,20 @@ def render_page(partial: str, title: str, **context):
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "main":
         return render_template("_fragment.html", **context)
     return render_template("page.html", **context)
+
+
+def _glossary():
+    """The request's acronyms and their pattern, read once."""
+    if "glossary" not in g:
+        terms = dict(db.session().exec(select(GlossaryTerm.term, GlossaryTerm.expansion)).all())
+        g.glossary = (terms, acronym_pattern(terms))
+    return g.glossary
+
+
+def acronyms(value: str, is_html: bool = False) -> Markup:
+    """Text (or sanitised HTML) with each known acronym in an <abbr> giving its expansion."""
+    terms, pattern = _glossary()
+    return expand_acronyms(value if is_html else str(escape(value)), terms, pattern)
 
 
 def refuse_oversized():
@@ -68,6 +85,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(500, _server_error)
     app.add_template_filter(partial_date, "date")
+    app.add_template_filter(acronyms, "acronyms")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["STANDING_HELP"] = {
         "stands": "Nothing that opposes this point stands.",

@@ -42,3 +42,8 @@ def group(name: str):
         abort(404, f"There is no group of voices called “{name}”.")
     groups = queries.group_nodes(db.session(), group_name=name)
     return render_page("insight/_group.html", name, name=name, groups=groups)
+
+
+@bp.get("/glossary")
+def glossary():
+    return render_page("insight/_glossary.html", "Glossary", terms=queries.glossary(db.session()))

@@ -16,7 +16,7 @@ NEW = OLD + ", 'argument map'"
 
 
 def _kinds(allowed: str) -> None:
-    with op.batch_alter_table('source', recreate='always') as batch_op:
+    with op.batch_alter_table('source') as batch_op:
         batch_op.drop_constraint(op.f('ck_source_kind_allowed'), type_='check')
         batch_op.create_check_constraint('kind_allowed', f"kind IN ({allowed})")
 
