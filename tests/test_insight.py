@@ -34,3 +34,10 @@ def test_group_page_lists_the_points_of_its_voices(client, mini):
 def test_fragments_for_htmx(client, mini, page):
     html = client.get(page, headers={"HX-Request": "true", "HX-Target": "main"}).get_data(as_text=True)
     assert html.lstrip().startswith("<title>") and "site-header" not in html
+
+
+def test_glossary_page_and_acronyms_in_text(client, mini):
+    html = client.get("/glossary").get_data(as_text=True)
+    assert "integrated care board" in html and "The statutory NHS body" in html
+    node = client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)
+    assert 'off <abbr title="integrated care board">ICB</abbr> boards' in node

@@ -8,13 +8,15 @@ from .test_seeds import snapshot
 
 
 def test_downgrade_and_upgrade_keep_the_data(app, mini):
-    before = snapshot(app)
+    """Down to 0002 and back: every table that 0002 already had keeps its rows."""
+    later_tables = {"glossaryterm"}
+    before = {table: rows for table, rows in snapshot(app).items() if table not in later_tables}
     with app.app_context():
         migrate.downgrade(db.engine(), "0002")
         migrate.upgrade(db.engine())
         head = ScriptDirectory(str(migrate.SCRIPTS)).get_current_head()
         assert db.session().exec(text("SELECT version_num FROM alembic_version")).one()[0] == head
-    assert snapshot(app) == before
+    assert {table: rows for table, rows in snapshot(app).items() if table not in later_tables} == before
 
 
 def test_the_models_match_the_migrations(app):
