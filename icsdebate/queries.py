@@ -402,3 +402,48 @@ def standing_labels(session: Session, *, debate_id: int) -> dict[int, str]:
 def glossary(session: Session) -> list[tuple[GlossaryTerm, Source]]:
     return list(session.exec(select(GlossaryTerm, Source).join(Source, Source.id == GlossaryTerm.source_id)
                              .order_by(GlossaryTerm.term)))
+
+
+@dataclass
+class Branch:
+    """A branch under the root: its size (points in it, itself included) and its own branches."""
+
+    node_id: int
+    title: str
+    relation: str
+    size: int
+    pros: int
+    cons: int
+    children: list["Branch"] = field(default_factory=list)
+
+
+def branch_shape(session: Session, *, root_id: int, levels: int = 2) -> list[Branch]:
+    """The shape of the tree under `root_id`: each branch's size and pro/con balance, two levels down. One query."""
+    parent = aliased(Node)
+    rows = session.exec(
+        select(Link.child_id, Link.parent_id, Link.relation, Node.title).join(Node, Node.id == Link.child_id)
+        .join(parent, parent.id == Link.parent_id)
+        .where(Node.debate_id == select(parent.debate_id).where(parent.id == root_id).scalar_subquery(),
+               Node.status == "active", parent.status == "active")
+        .order_by(Link.position, Link.id)
+    ).all()
+    kids: dict[int, list[tuple[int, str, str]]] = {}
+    for child_id, parent_id, relation, title in rows:
+        kids.setdefault(parent_id, []).append((child_id, relation, title))
+    sizes: dict[int, int] = {}
+
+    def size(node_id: int, trail: frozenset = frozenset()) -> int:
+        if node_id not in sizes:
+            sizes[node_id] = 1 + sum(size(c, trail | {node_id}) for c, _, _ in kids.get(node_id, []) if c not in trail)
+        return sizes[node_id]
+
+    def branches(node_id: int, level: int) -> list[Branch]:
+        result = []
+        for child_id, relation, title in kids.get(node_id, []):
+            own = kids.get(child_id, [])
+            result.append(Branch(child_id, title, relation, size(child_id), sum(r == "supports" for _, r, _ in own),
+                                 sum(r == "opposes" for _, r, _ in own),
+                                 branches(child_id, level + 1) if level < levels else []))
+        return sorted(result, key=lambda b: (b.relation != "supports", -b.size))
+
+    return branches(root_id, 1)

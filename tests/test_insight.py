@@ -41,3 +41,23 @@ def test_glossary_page_and_acronyms_in_text(client, mini):
     assert "integrated care board" in html and "The statutory NHS body" in html
     node = client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)
     assert 'off <abbr title="integrated care board">ICB</abbr> boards' in node
+
+
+def test_map_draws_every_point_and_link_to_the_chosen_depth(client, mini):
+    import re
+
+    html = client.get("/debates/mini/map?depth=5").get_data(as_text=True)
+    assert 'data-nodes="5" data-edges="5"' in html  # all five points and five links, the amendment's second dashed
+    assert html.count('class="node kind_') == 5 and html.count('class="edge ') == 5
+    assert html.count('stroke="#b03a2e"') >= 2 and html.count('stroke="#1f7a4d"') >= 3
+    assert 'xlink:href="/nodes/' in html and "stroke-dasharray" in html
+    shallow = client.get("/debates/mini/map?depth=1").get_data(as_text=True)
+    assert 'data-nodes="4" data-edges="3"' in shallow
+    assert re.search(r'class="rect-supports"', html) and "Its shape" in html
+
+
+def test_map_downloads_as_svg_and_unknowns_404(client, mini):
+    response = client.get(f"/nodes/{mini['t']}/map.svg")
+    assert response.mimetype == "image/svg+xml" and "attachment" in response.headers["Content-Disposition"]
+    assert response.get_data(as_text=True).startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg')
+    assert client.get("/nodes/99999/map").status_code == 404 and client.get("/debates/nope/map").status_code == 404

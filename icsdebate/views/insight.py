@@ -1,9 +1,9 @@
-"""Seeing the debate whole: the timeline, and who argued what."""
-from flask import Blueprint, abort, request
+"""Seeing the debate whole: the map as a picture, the timeline, who argued what, the glossary."""
+from flask import Blueprint, Response, abort, request, url_for
 from sqlmodel import select
 
-from .. import db, queries
-from ..models import Debate, Voice
+from .. import db, diagram, queries
+from ..models import Debate, Node, Voice
 from ..web import render_page
 
 bp = Blueprint("insight", __name__)
@@ -47,3 +47,49 @@ def group(name: str):
 @bp.get("/glossary")
 def glossary():
     return render_page("insight/_glossary.html", "Glossary", terms=queries.glossary(db.session()))
+
+
+def _depth() -> int:
+    value = request.args.get("depth", "3")
+    return min(int(value), 12) if value.isdigit() and int(value) > 0 else 3
+
+
+def _picture(root_id: int):
+    try:
+        return diagram.draw(db.session(), root_id=root_id, depth=_depth(),
+                            link_to=lambda node_id: url_for("browse.node", node_id=node_id))
+    except diagram.DiagramUnavailable as exc:
+        abort(503, str(exc))
+
+
+def _map_page(debate: Debate, root: Node, svg_url: str):
+    picture = _picture(root.id)
+    return render_page("insight/_map.html", f"Map: {root.title}", debate=debate, root=root, picture=picture,
+                       depth=_depth(), svg_url=svg_url, shape=queries.branch_shape(db.session(), root_id=root.id))
+
+
+@bp.get("/debates/<slug>/map")
+def debate_map(slug: str):
+    debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
+    if debate is None:
+        abort(404, f"There is no debate called “{slug}”.")
+    return _map_page(debate, db.session().get(Node, debate.thesis_id), url_for("insight.node_svg", node_id=debate.thesis_id, depth=_depth()))
+
+
+@bp.get("/nodes/<int:node_id>/map")
+def node_map(node_id: int):
+    node = db.session().get(Node, node_id)
+    if node is None or node.status != "active":
+        abort(404, f"There is no claim numbered {node_id}.")
+    return _map_page(db.session().get(Debate, node.debate_id), node, url_for("insight.node_svg", node_id=node_id, depth=_depth()))
+
+
+@bp.get("/nodes/<int:node_id>/map.svg")
+def node_svg(node_id: int):
+    node = db.session().get(Node, node_id)
+    if node is None or node.status != "active":
+        abort(404, f"There is no claim numbered {node_id}.")
+    picture = _picture(node_id)
+    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg
+    return Response(svg, mimetype="image/svg+xml",
+                    headers={"Content-Disposition": f'attachment; filename="ics-debate-map-{node_id}.svg"'})
