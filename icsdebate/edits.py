@@ -6,8 +6,11 @@ from sqlmodel import Session, select
 
 from . import graph
 from .models import Citation, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice, utcnow
-from .schemas import NodeCreate, NodeFields, NodeUpdate
+from .schemas import NodeCreate, NodeFields, NodeUpdate, OutcomeSet
 from .text import render_markdown
+
+
+OUTCOME_FIELDS = ("outcome", "outcome_on", "outcome_reason", "outcome_source_id", "outcome_quote", "outcome_locator")
 
 
 class EditError(ValueError):
@@ -33,6 +36,7 @@ def snapshot(session: Session, node: Node) -> dict:
         "voice_id": node.voice_id, "voice": voice.name if voice else "",
         "citations": [{"source_id": s.id, "source": s.title, "quote": c.quote, "locator": c.locator} for c, s in citations],
         "themes": [{"id": t.id, "name": t.name} for t in themes],
+        **{field: getattr(node, field) for field in OUTCOME_FIELDS},
     }
 
 
@@ -146,6 +150,8 @@ def restore_revision(session: Session, *, node: Node, number: int, author: User)
     node.annotation, node.annotation_html = content["annotation"], render_markdown(content["annotation"])
     node.argued_on, node.happened_on = content["argued_on"] or None, content["happened_on"] or None
     node.voice_id, node.updated_at = content["voice_id"], utcnow()
+    for field in OUTCOME_FIELDS:  # versions kept before outcomes existed have none
+        setattr(node, field, content.get(field, "" if field in ("outcome_reason", "outcome_quote", "outcome_locator") else None))
     for citation in session.exec(select(Citation).where(Citation.node_id == node.id)):
         session.delete(citation)
     for position, cited in enumerate(content["citations"]):
@@ -168,3 +174,14 @@ def link_existing(session: Session, *, child: Node, parent: Node, relation: str,
     _keep_original(session, child)
     _record(session, child, "linked", author, f"Also {relation} “{parent.title}”")
     return link
+
+
+def set_outcome(session: Session, *, node: Node, data: OutcomeSet, author: User) -> Revision:
+    """Record what later events made of a point, with the source that shows it; a version like any edit."""
+    if session.get(Source, int(data.source)) is None:
+        raise EditError("That source no longer exists; choose another.", "source")
+    _keep_original(session, node)
+    node.outcome, node.outcome_on, node.outcome_reason = data.outcome, data.outcome_on, data.outcome_reason
+    node.outcome_source_id, node.outcome_quote, node.outcome_locator = int(data.source), data.quote, data.locator
+    node.updated_at = utcnow()
+    return _record(session, node, "status", author, f"{data.outcome} ({data.outcome_on})")

@@ -8,6 +8,7 @@ NODE_KINDS = ("thesis", "claim", "evidence", "question", "event")
 RELATIONS = ("supports", "opposes")
 SOURCE_KINDS = ("think tank", "parliament", "campaign", "comment", "encyclopedia", "government", "news", "argument map")
 STATUSES = ("active", "archived")
+OUTCOMES = ("open", "answered", "confirmed", "contested")  # what later events made of a point, set by moderators
 
 
 SQLModel.metadata.naming_convention = {
@@ -70,7 +71,7 @@ class Debate(SQLModel, table=True):
 
 
 class Node(SQLModel, table=True):
-    __table_args__ = (_in("kind", NODE_KINDS), _in("status", STATUSES))
+    __table_args__ = (_in("kind", NODE_KINDS), _in("status", STATUSES), _in("outcome", OUTCOMES))
     id: int | None = Field(default=None, primary_key=True)
     key: str | None = Field(default=None, max_length=80, unique=True)
     debate_id: int = Field(foreign_key="debate.id", index=True)
@@ -83,6 +84,12 @@ class Node(SQLModel, table=True):
     happened_on: str | None = Field(default=None, max_length=10)
     status: str = Field(default="active", max_length=10)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    outcome: str | None = Field(default=None, max_length=10)
+    outcome_on: str | None = Field(default=None, max_length=10)
+    outcome_reason: str = Field(default="", sa_type=Text)
+    outcome_source_id: int | None = Field(default=None, foreign_key="source.id")
+    outcome_quote: str = Field(default="", sa_type=Text)
+    outcome_locator: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -143,20 +143,25 @@ class NodeDetail:
     citations: list[tuple[Citation, Source]]
     themes: list[Theme]
     card: Card
+    outcome_source: Source | None = None
 
 
 def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
     """A node with its voice, debate, every path from the thesis, citations and themes: five queries."""
-    row = session.exec(
-        select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
-        .join(Debate, Debate.id == Node.debate_id).where(Node.id == node_id, ACTIVE)
-    ).first()
+    row = session.exec(_detail_query(Node.id == node_id, ACTIVE)).first()
     if row is None:
         return None
     return _detail(session, *row)
 
 
-def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate) -> NodeDetail:
+def _detail_query(*conditions):
+    outcome_source = aliased(Source)
+    return (select(Node, Voice, Debate, outcome_source).outerjoin(Voice, Voice.id == Node.voice_id)
+            .join(Debate, Debate.id == Node.debate_id)
+            .outerjoin(outcome_source, outcome_source.id == Node.outcome_source_id).where(*conditions))
+
+
+def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, outcome_source: Source | None) -> NodeDetail:
     citations = list(session.exec(
         select(Citation, Source).join(Source, Source.id == Citation.source_id)
         .where(Citation.node_id == node.id).order_by(Citation.position)
@@ -166,7 +171,7 @@ def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate) -
         .order_by(Theme.name)
     ))
     paths = graph.ancestor_paths(session, node=node)
-    return NodeDetail(node, voice, debate, paths, citations, themes, card(session, node, voice))
+    return NodeDetail(node, voice, debate, paths, citations, themes, card(session, node, voice), outcome_source)
 
 
 @dataclass
@@ -281,10 +286,7 @@ def find_nodes(session: Session, *, words: str, exclude: int | None = None, limi
 
 def node_any_status(session: Session, *, node_id: int) -> NodeDetail | None:
     """Like node_detail, but archived nodes too (for moderators and history)."""
-    row = session.exec(
-        select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
-        .join(Debate, Debate.id == Node.debate_id).where(Node.id == node_id)
-    ).first()
+    row = session.exec(_detail_query(Node.id == node_id)).first()
     if row is None:
         return None
     return _detail(session, *row)

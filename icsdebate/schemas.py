@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
 
-from .models import RELATIONS, SOURCE_KINDS
+from .models import OUTCOMES, RELATIONS, SOURCE_KINDS
 
 Clean = StringConstraints(strip_whitespace=True)
 Title = Annotated[str, Clean, StringConstraints(min_length=1, max_length=280)]
@@ -17,6 +17,8 @@ HINTS = {
     "happened_on": "Write a date as 2018, 2018-02 or 2018-02-22.",
     "source_date": "Write a date as 2018, 2018-02 or 2018-02-22.",
     "source_address": "Give an address that starts with http:// or https://.",
+    "source": "Choose a source from the list.",
+    "outcome_on": "Write a date as 2018, 2018-02 or 2018-02-22.",
 }
 EDIT_KINDS = ("claim", "evidence", "question", "event")
 
@@ -112,3 +114,21 @@ class NodeUpdate(NodeFields, VoiceFields, CitationFields):
 class LinkCreate(_Form):
     child: int
     relation: Literal[RELATIONS]  # type: ignore[valid-type]
+
+
+class OutcomeSet(_Form):
+    """What later events made of a point: a status, when, why, and the source that shows it."""
+
+    outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
+    outcome_on: PartialDate
+    outcome_reason: Annotated[str, Clean, StringConstraints(min_length=1, max_length=2000)]
+    source: Annotated[str, Clean, StringConstraints(pattern=r"^\d+$")]
+    quote: Annotated[str, Clean, StringConstraints(min_length=1, max_length=2000)]
+    locator: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
+
+    @field_validator("outcome_on")
+    @classmethod
+    def _dated(cls, value):
+        if not value:
+            raise ValueError("Say when (2018, 2018-02 or 2018-02-22).")
+        return value

@@ -87,6 +87,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(partial_date, "date")
     app.add_template_filter(acronyms, "acronyms")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
+    app.jinja_env.globals["OUTCOME_LABELS"] = {"open": "still open", "answered": "answered by later events",
+                                               "confirmed": "confirmed by later events", "contested": "contested"}
     app.jinja_env.globals["STANDING_HELP"] = {
         "stands": "Nothing that opposes this point stands.",
         "answered": "At least one point opposing this one stands.",

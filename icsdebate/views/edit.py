@@ -7,8 +7,8 @@ from sqlmodel import select
 from .. import auth, db, edits, queries
 from ..extensions import limiter, per_user
 from ..forms import FormError, validate
-from ..models import RELATIONS, Debate, Node, Voice
-from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate
+from ..models import OUTCOMES, RELATIONS, Debate, Node, Voice
+from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
 from ..web import render_page
 
@@ -180,12 +180,13 @@ def history(node_id: int):
     return render_page("edit/_history.html", f"History: {node.title}", node=node, rows=rows)
 
 
-DIFF_FIELDS = ("title", "kind", "voice", "argued_on", "happened_on", "status", "annotation")
+DIFF_FIELDS = ("title", "kind", "voice", "argued_on", "happened_on", "status", "annotation", "outcome", "outcome_on",
+               "outcome_reason", "outcome_quote")
 
 
 def _compare(old: dict, new: dict) -> list[tuple[str, object]]:
-    changes = [(field, word_diff(str(old[field] or ""), str(new[field] or ""))) for field in DIFF_FIELDS
-               if old[field] != new[field]]
+    changes = [(field, word_diff(str(old.get(field) or ""), str(new.get(field) or ""))) for field in DIFF_FIELDS
+               if (old.get(field) or "") != (new.get(field) or "")]
     for field, shown in (("citations", lambda c: f"“{c['quote']}” — {c['source']}, {c['locator']}"),
                          ("themes", lambda t: t["name"])):
         before, after = "\n".join(map(shown, old[field])), "\n".join(map(shown, new[field]))
@@ -249,6 +250,32 @@ def link(node_id: int):
         return render_template("edit/_link_results.html", found=found, words=words)
     return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent, found=found,
                        words=words, errors=errors, values=request.form), 422 if errors else 200
+
+
+@bp.route("/nodes/<int:node_id>/status", methods=["GET", "POST"])
+@auth.require("moderate")
+@write_limit
+def outcome(node_id: int):
+    """Moderators record whether later events answered, confirmed or contested a point."""
+    node = _node_or_404(node_id)
+    errors, values = {}, {"outcome": node.outcome or "open", "outcome_on": node.outcome_on,
+                          "outcome_reason": node.outcome_reason, "source": str(node.outcome_source_id or ""),
+                          "quote": node.outcome_quote, "locator": node.outcome_locator}
+    if request.method == "POST":
+        values = _form_data()
+        try:
+            valid = validate(OutcomeSet, values, HINTS)
+            with db.write_session() as session:
+                edits.set_outcome(session, node=session.get(Node, node_id), data=valid, author=g.user)
+        except FormError as exc:
+            errors = exc.errors
+        except edits.EditError as exc:
+            errors = {exc.field: str(exc)}
+        if not errors:
+            flash("Status recorded; it is kept in the point's history.")
+            return redirect(url_for("browse.node", node_id=node_id))
+    return render_page("edit/_outcome.html", f"Status: {node.title}", node=node, values=values, errors=errors,
+                       outcomes=OUTCOMES, sources=queries.form_choices(db.session()).sources), 422 if errors else 200
 
 
 @bp.get("/changes")
