@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test seed check-quotes bench-formats clean
+.PHONY: run test seed check-quotes bench-formats bench-map clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ test: $(VENV)/.dev node_modules/.installed
 
 bench-formats: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python bench/formats.py
+
+bench-map: $(VENV)/.dev
+	$(BIN)/python bench/map.py
 
 check-quotes: $(VENV)/.runtime
 	$(BIN)/python ../shared/tools/check_quotes.py seeds
