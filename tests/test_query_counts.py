@@ -51,3 +51,19 @@ def test_queries_per_page_do_not_grow_with_the_debate(app, small, large):
     large_counts = queries_per_page(app, build(app, large))
     assert large_counts == small_counts
     assert max(small_counts.values()) <= 20
+
+
+def test_gen_debate_is_deterministic_and_refuses_a_taken_name(app, runner):
+    from sqlalchemy import text
+
+    def shape(slug):
+        with app.app_context():
+            return db.session().exec(text(
+                "SELECT n.kind, n.title, l.relation FROM node n JOIN debate d ON d.id = n.debate_id "
+                "LEFT JOIN link l ON l.child_id = n.id WHERE d.slug = :s ORDER BY n.id, l.id"), params={"s": slug}).all()
+
+    assert runner.invoke(args=["gen-debate", "--nodes", "200", "--seed", "4", "--slug", "a"]).exit_code == 0
+    assert runner.invoke(args=["gen-debate", "--nodes", "200", "--seed", "4", "--slug", "b"]).exit_code == 0
+    assert shape("a") == shape("b") and len({row[1] for row in shape("a")}) == 200
+    taken = runner.invoke(args=["gen-debate", "--nodes", "10", "--slug", "a"])
+    assert taken.exit_code == 1 and "exists already" in taken.output
