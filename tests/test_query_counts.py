@@ -29,7 +29,7 @@ def build(app, size: int) -> dict:
 PAGES = [
     "/", "/debates/{slug}", "/debates/{slug}/outline", "/nodes/{node}", "/nodes/{node}/outline",
     "/nodes/{thesis}/children/supports?page=2", "/sources/{source}", "/voices/{voice}", "/themes/{theme}",
-    "/sources", "/voices", "/themes", "/debates/{slug}/timeline", "/who-argued-what",
+    "/sources", "/voices", "/themes", "/debates/{slug}/timeline", "/who-argued-what", "/search?q=point+integrated",
 ]
 
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, abort, request, url_for
 from sqlmodel import select
 
-from .. import db, diagram, queries
+from .. import db, diagram, queries, search
 from ..models import Debate, Node, Voice
 from ..web import render_page
 
@@ -93,3 +93,11 @@ def node_svg(node_id: int):
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg
     return Response(svg, mimetype="image/svg+xml",
                     headers={"Content-Disposition": f'attachment; filename="ics-debate-map-{node_id}.svg"'})
+
+
+@bp.get("/search")
+def search_page():
+    words = request.args.get("q", "")[:200]
+    groups = search.search(db.session(), words=words) if words.strip() else []
+    return render_page("insight/_search.html", f"Search: {words}" if words.strip() else "Search", words=words,
+                       groups=groups, usable=bool(search.terms(words)))

@@ -1,0 +1,48 @@
+"""Full-text search: titles, annotations and quotes, highlighted, kept current by the database, never a 500."""
+import pytest
+
+from .conftest import sign_in
+
+
+def test_finds_titles_annotations_and_quotes_with_highlights(client, mini):
+    by_title = client.get("/search?q=contracts").get_data(as_text=True)
+    assert "NHS bodies can hold the <mark>contracts</mark>" in by_title
+    by_quote = client.get("/search?q=controversy").get_data(as_text=True)
+    assert "ICSs open the door to privatisation" in by_quote and "<mark>Controversy</mark>" in by_quote
+    by_annotation = client.get("/search?q=long+read").get_data(as_text=True)
+    assert "NHS bodies can hold the contracts" in by_annotation
+
+
+def test_every_word_must_match_and_words_match_as_prefixes(client, mini):
+    assert "<mark>Private</mark> companies could sit on ICS <mark>boards</mark>" in client.get("/search?q=privat+board").get_data(as_text=True)
+    assert "Nothing matches" in client.get("/search?q=privat+zebra").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("raw", ['"', '"private', "AND OR NOT", "NEAR(a b)", "*", "-", "a:b", "col:x OR",
+                                 "'; DROP TABLE node; --", "ÉCOLE naïve ünïcode", "中文", "🙂", "x" * 300, "   "])
+def test_any_raw_input_gets_results_or_a_message(client, mini, raw):
+    response = client.get("/search", query_string={"q": raw})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<mark>" in html or "Nothing matches" in html or "no words to search for" in html or "Search every point" in html
+
+
+def test_the_index_follows_edits_and_archiving(app, client, mini, users):
+    token = sign_in(client, "moderator-user")
+    with app.app_context():
+        from icsdebate import db
+        from icsdebate.models import Node
+
+        voice_id = db.session().get(Node, mini["pro-boards"]).voice_id
+    data = {"kind": "claim", "title": "Commercial firms might join integrated care boards", "voice": str(voice_id),
+            "source": "", "quote": "", "csrf_token": token}
+    assert client.post(f"/nodes/{mini['pro-boards']}/edit", data=data).status_code == 302
+    assert "<mark>Commercial</mark> firms" in client.get("/search?q=commercial").get_data(as_text=True)
+    assert "Nothing matches" in client.get("/search?q=companies+sit").get_data(as_text=True)
+    client.post(f"/nodes/{mini['pro-boards']}/archive", data={"csrf_token": token})
+    assert "Nothing matches" in client.get("/search?q=commercial").get_data(as_text=True)
+
+
+def test_a_search_box_on_every_page(client, mini):
+    for page in ("/", "/debates/mini", f"/nodes/{mini['t']}", "/sources"):
+        assert 'action="/search"' in client.get(page).get_data(as_text=True)
