@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_htmx import HTMX
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import auth, config, db, web
 from .extensions import csrf, limiter
@@ -26,6 +27,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
 
+    if app.config["PROXIES"]:  # trust X-Forwarded-For/-Proto from that many proxies, so limits see real addresses
+        proxies = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     db.init_app(app)
     htmx.init_app(app)
     app.before_request(web.refuse_oversized)  # before CSRF protection parses the body

@@ -36,4 +36,5 @@ def load(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        "PROXIES": int(os.environ.get("PROXIES", "0")),  # reverse proxies in front that set X-Forwarded-*
     }

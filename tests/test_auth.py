@@ -109,3 +109,15 @@ def test_create_user_command(app, runner):
     assert result.exit_code == 0, result.output
     weak = runner.invoke(args=["create-user", "Second", "--password", "short"])
     assert weak.exit_code == 1 and "at least 12 characters" in weak.output
+
+
+def test_behind_a_proxy_limits_count_the_real_address(database_url, mini):
+    from icsdebate import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "PROXIES": 1})
+    client = app.test_client()
+    token = csrf_token(client)
+    codes = [client.post("/signin", data={"name": f"n{i}", "password": "nope nope nope", "csrf_token": token},
+                         headers={"X-Forwarded-For": f"203.0.113.{i % 2}"}).status_code for i in range(12)]
+    assert codes.count(429) == 0  # two real addresses, six attempts each: under the limit of ten
+    app.extensions["engine"].dispose()
