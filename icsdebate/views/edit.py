@@ -32,6 +32,17 @@ def _is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _errors_of(write) -> dict[str, str]:
+    """Run a write; what it refused, by form field (empty when it went through)."""
+    try:
+        write()
+    except FormError as exc:
+        return exc.errors
+    except edits.EditError as exc:
+        return {exc.field: str(exc)}
+    return {}
+
+
 def _form_data() -> dict:
     data = {key: value for key, value in request.form.items() if key not in ("csrf_token", "themes")}
     data["themes"] = [int(t) for t in request.form.getlist("themes") if t.isdigit()]
@@ -230,7 +241,7 @@ def link(node_id: int):
     parent = _node_or_404(node_id)
     errors, words = {}, request.values.get("q", "").strip()
     if request.method == "POST":
-        try:
+        def write():
             valid = validate(LinkCreate, _form_data())
             with db.write_session() as session:
                 child = session.get(Node, valid.child)
@@ -238,10 +249,8 @@ def link(node_id: int):
                     raise edits.EditError("Choose a point from the list.", "child")
                 edits.link_existing(session, child=child, parent=session.get(Node, node_id),
                                     relation=valid.relation, author=g.user)
-        except FormError as exc:
-            errors = exc.errors
-        except edits.EditError as exc:
-            errors = {exc.field: str(exc)}
+
+        errors = _errors_of(write)
         if not errors:
             flash("Linked. The point now appears here as well as where it was.")
             return redirect(url_for("browse.node", node_id=node_id))
@@ -263,14 +272,13 @@ def outcome(node_id: int):
                           "quote": node.outcome_quote, "locator": node.outcome_locator}
     if request.method == "POST":
         values = _form_data()
-        try:
+
+        def write():
             valid = validate(OutcomeSet, values, HINTS)
             with db.write_session() as session:
                 edits.set_outcome(session, node=session.get(Node, node_id), data=valid, author=g.user)
-        except FormError as exc:
-            errors = exc.errors
-        except edits.EditError as exc:
-            errors = {exc.field: str(exc)}
+
+        errors = _errors_of(write)
         if not errors:
             flash("Status recorded; it is kept in the point's history.")
             return redirect(url_for("browse.node", node_id=node_id))
