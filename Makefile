@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test seed check-quotes bench-formats bench-map clean
+.PHONY: run test seed check-quotes bench bench-formats bench-map clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/pages.py
 
 bench-formats: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python bench/formats.py

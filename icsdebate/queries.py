@@ -2,7 +2,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -387,17 +387,30 @@ def group_nodes(session: Session, *, group_name: str) -> list[Group]:
     return grouped(session, _nodes_where(session, Voice.group_name == group_name))
 
 
-def standing_labels(session: Session, *, debate_id: int) -> dict[int, str]:
-    """Whether each active point of a debate stands, is answered or is undecided (see standing.py): one query."""
-    child, parent = aliased(Node), aliased(Node)
-    rows = session.exec(
-        select(child.id, Link.relation, parent.id).outerjoin(Link, Link.child_id == child.id)
-        .outerjoin(parent, (parent.id == Link.parent_id) & (parent.status == "active"))
-        .where(child.debate_id == debate_id, child.status == "active")
-    ).all()
-    nodes = sorted({row[0] for row in rows} | {row[2] for row in rows if row[2] is not None})
-    attacks = [(child_id, parent_id) for child_id, relation, parent_id in rows
-               if relation == "opposes" and parent_id is not None]
+_ATTACKERS = text("""
+    WITH RECURSIVE below(id) AS (
+        SELECT link.child_id FROM link JOIN node ON node.id = link.child_id
+        WHERE link.parent_id = :parent AND node.status = 'active'
+        UNION
+        SELECT link.child_id FROM link JOIN below ON link.parent_id = below.id
+        JOIN node ON node.id = link.child_id
+        WHERE link.relation = 'opposes' AND node.status = 'active'
+    )
+    SELECT below.id, link.child_id FROM below
+    LEFT JOIN link ON link.parent_id = below.id AND link.relation = 'opposes'
+    LEFT JOIN node ON node.id = link.child_id AND node.status = 'active'
+    WHERE link.child_id IS NULL OR node.id IS NOT NULL
+""")
+
+
+def standing_labels(session: Session, *, parent_id: int) -> dict[int, str]:
+    """Whether each active point under `parent_id` stands, is answered or is undecided (see standing.py).
+
+    A point's standing depends only on the points that oppose it, and on theirs in turn, so one query
+    follows the chains of opposition down from the children, however large the rest of the debate is."""
+    rows = session.exec(_ATTACKERS, params={"parent": parent_id}).all()
+    nodes = sorted({row[0] for row in rows} | {row[1] for row in rows if row[1] is not None})
+    attacks = [(attacker, attacked) for attacked, attacker in rows if attacker is not None]
     return grounded(nodes, attacks)
 
 

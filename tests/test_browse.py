@@ -134,3 +134,8 @@ def test_cards_say_whether_they_stand_and_the_filter_keeps_only_those(client, mi
     still = client.get("/debates/mini?still=1").get_data(as_text=True)
     assert "Private companies could sit on ICS boards" not in still
     assert "NHS bodies can hold the contracts" in still and "Show every point" in still
+
+
+def test_health_check_answers_without_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok\n"

@@ -34,3 +34,26 @@ def test_one_standing_opponent_is_enough_to_answer():
 def test_a_standing_point_defends_against_a_cycle():
     labels = grounded(["a", "b", "c", "d"], [("b", "c"), ("c", "b"), ("d", "c"), ("c", "a")])
     assert labels == {"a": STANDS, "b": STANDS, "c": ANSWERED, "d": STANDS}
+
+
+def test_the_page_query_agrees_with_the_whole_debate(app):
+    """Following only the chains of opposition gives the same answer as labelling the whole debate."""
+    from sqlmodel import select
+
+    from icsdebate import db, queries
+    from icsdebate.generate import generate
+    from icsdebate.models import Link, Node
+
+    with app.app_context():
+        with db.write_session() as session:
+            debate = generate(session, nodes=400, seed=11, slug="standing")
+        session = db.session()
+        links = session.exec(select(Link.child_id, Link.parent_id, Link.relation)
+                             .join(Node, Node.id == Link.child_id).where(Node.debate_id == debate.id)).all()
+        nodes = sorted(session.exec(select(Node.id).where(Node.debate_id == debate.id)).all())
+        whole = grounded(nodes, [(child, parent) for child, parent, relation in links if relation == "opposes"])
+        for parent_id in [debate.thesis_id] + [child for child, parent, _ in links if parent == debate.thesis_id][:5]:
+            labels = queries.standing_labels(session, parent_id=parent_id)
+            children = [child for child, parent, _ in links if parent == parent_id]
+            assert children and {c: labels[c] for c in children} == {c: whole[c] for c in children}
+        assert set(whole.values()) >= {STANDS, ANSWERED}

@@ -15,9 +15,9 @@ def _page_number() -> int:
     return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
-def _standing(debate_id: int) -> tuple[dict[int, str], set[int] | None]:
-    """Every point's standing in the debate, and the ids to keep when the reader asks for what still stands."""
-    labels = queries.standing_labels(db.session(), debate_id=debate_id)
+def _standing(parent_id: int) -> tuple[dict[int, str], set[int] | None]:
+    """The standing of the points under `parent_id`, and the ids to keep when the reader asks for what stands."""
+    labels = queries.standing_labels(db.session(), parent_id=parent_id)
     return labels, ({i for i, label in labels.items() if label == STANDS} if request.args.get("still") == "1" else None)
 
 
@@ -25,6 +25,12 @@ def _columns(parent_id: int, only: set[int] | None) -> dict[str, queries.Page]:
     size = current_app.config["PAGE_SIZE"]
     session = db.session()
     return {rel: queries.children(session, parent_id=parent_id, relation=rel, size=size, only=only) for rel in RELATIONS}
+
+
+@bp.get("/healthz")
+def health():
+    """For load balancers and the benchmark: answers without touching the database."""
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 @bp.get("/")
@@ -39,7 +45,7 @@ def debate(slug: str):
     if summary is None:
         abort(404, f"There is no debate called “{slug}”.")
     thesis = queries.node_detail(db.session(), node_id=summary.thesis.id)
-    labels, only = _standing(summary.debate.id)
+    labels, only = _standing(summary.thesis.id)
     return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=thesis,
                        columns=_columns(summary.thesis.id, only), standing=labels, still=only is not None)
 
@@ -57,7 +63,7 @@ def _detail_or_404(node_id: int) -> queries.NodeDetail:
 @bp.get("/nodes/<int:node_id>")
 def node(node_id: int):
     detail = _detail_or_404(node_id)
-    labels, only = _standing(detail.debate.id)
+    labels, only = _standing(node_id)
     return render_page("browse/_node.html", detail.node.title, detail=detail, columns=_columns(node_id, only),
                        standing=labels, still=only is not None)
 
@@ -68,7 +74,7 @@ def children(node_id: int, relation: str):
     if relation not in RELATIONS:
         abort(404, "Children either support or oppose.")
     detail = _detail_or_404(node_id)
-    labels, only = _standing(detail.debate.id)
+    labels, only = _standing(node_id)
     page = queries.children(db.session(), parent_id=node_id, relation=relation, only=only,
                             page=_page_number(), size=current_app.config["PAGE_SIZE"])
     context = {"page": page, "relation": relation, "standing": labels, "still": only is not None}
