@@ -36,7 +36,3 @@ def validate(schema: type[BaseModel], data: dict, hints: dict[str, str] | None =
             errors.setdefault(field, message)
         raise FormError(errors) from None
 
-
-def fields(form, names: tuple[str, ...]) -> dict[str, str]:
-    """The named fields of a submitted form, stripped; missing ones are empty."""
-    return {name: (form.get(name) or "").strip() for name in names}
