@@ -183,3 +183,28 @@ class GlossaryTerm(SQLModel, table=True):
     source_id: int = Field(foreign_key="source.id")
     quote: str = Field(sa_type=Text)
     locator: str = Field(default="", max_length=300)
+
+
+# Tallies kept by database triggers (migration 0007), so that counting a debate never scans it.
+class KindTally(SQLModel, table=True):
+    """How many active nodes of each kind a debate has."""
+
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(max_length=10, primary_key=True)
+    n: int = 0
+
+
+class RelationTally(SQLModel, table=True):
+    """How many links from a debate's active nodes support, and how many oppose."""
+
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, ondelete="CASCADE")
+    relation: str = Field(max_length=10, primary_key=True)
+    n: int = 0
+
+
+class VoiceTally(SQLModel, table=True):
+    """How many of a debate's active nodes each voice made."""
+
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, ondelete="CASCADE")
+    voice_id: int = Field(foreign_key="voice.id", primary_key=True, ondelete="CASCADE")
+    n: int = 0

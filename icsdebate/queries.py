@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 
 from . import graph
 from .standing import grounded
-from .models import Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice
+from .models import (Citation, Debate, DebateTheme, GlossaryTerm, KindTally, Link, Node, NodeTheme, RelationTally, Revision,
+                     Source, Theme, User, Voice, VoiceTally)
 
 ACTIVE = Node.status == "active"
 
@@ -94,7 +95,8 @@ class DebateSummary:
 
 
 def debate_summaries(session: Session, *, slug: str | None = None, top_voices: int = 6) -> list[DebateSummary]:
-    """Every debate (or the one with `slug`) with its counts, themes and most frequent voices: four queries."""
+    """Every debate (or the one with `slug`) with its counts (from the tallies), themes and most frequent voices:
+    five queries."""
     query = select(Debate, Node).join(Node, Node.id == Debate.thesis_id).order_by(Debate.id)
     if slug is not None:
         query = query.where(Debate.slug == slug)
@@ -102,17 +104,13 @@ def debate_summaries(session: Session, *, slug: str | None = None, top_voices: i
     if not summaries:
         return []
     ids = list(summaries)
-    links = session.exec(
-        select(Node.debate_id, Link.relation, func.count()).join(Link, Link.child_id == Node.id)
-        .where(Node.debate_id.in_(ids), ACTIVE).group_by(Node.debate_id, Link.relation)
-    )
-    for debate_id, relation, count in links:
+    for debate_id, relation, count in session.exec(
+        select(RelationTally.debate_id, RelationTally.relation, RelationTally.n).where(RelationTally.debate_id.in_(ids))
+    ):
         setattr(summaries[debate_id], "pros" if relation == "supports" else "cons", count)
-    kinds = session.exec(
-        select(Node.debate_id, Node.kind, func.count()).where(Node.debate_id.in_(ids), ACTIVE)
-        .group_by(Node.debate_id, Node.kind)
-    )
-    for debate_id, kind, count in kinds:
+    for debate_id, kind, count in session.exec(
+        select(KindTally.debate_id, KindTally.kind, KindTally.n).where(KindTally.debate_id.in_(ids))
+    ):
         summaries[debate_id].nodes += count
         if kind == "evidence":
             summaries[debate_id].evidence = count
@@ -122,9 +120,9 @@ def debate_summaries(session: Session, *, slug: str | None = None, top_voices: i
     ):
         summaries[debate_id].themes.append(theme)
     voices = session.exec(
-        select(Node.debate_id, Voice, func.count().label("n")).join(Voice, Voice.id == Node.voice_id)
-        .where(Node.debate_id.in_(ids), ACTIVE).group_by(Node.debate_id, Voice.id)
-        .order_by(Node.debate_id, func.count().desc(), Voice.name)
+        select(VoiceTally.debate_id, Voice, VoiceTally.n).join(Voice, Voice.id == VoiceTally.voice_id)
+        .where(VoiceTally.debate_id.in_(ids), VoiceTally.n > 0)
+        .order_by(VoiceTally.debate_id, VoiceTally.n.desc(), Voice.name)
     )
     for debate_id, voice, count in voices:
         summary = summaries[debate_id]

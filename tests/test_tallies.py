@@ -1,0 +1,71 @@
+"""The debate tallies that the home page reads stay equal to counting the nodes, through every kind of write."""
+import re
+
+from sqlalchemy import text
+
+from icsdebate import db, seeds
+from icsdebate.generate import generate
+
+from .conftest import FIXTURES, sign_in
+from .test_edit import add_one, form  # noqa: F401  (form is a fixture)
+
+COUNTED = {
+    "kindtally": "SELECT debate_id, kind, count(*) FROM node WHERE status = 'active' GROUP BY debate_id, kind",
+    "voicetally": "SELECT debate_id, voice_id, count(*) FROM node WHERE status = 'active' AND voice_id IS NOT NULL "
+                  "GROUP BY debate_id, voice_id",
+    "relationtally": "SELECT node.debate_id, link.relation, count(*) FROM link JOIN node ON node.id = link.child_id "
+                     "WHERE node.status = 'active' GROUP BY node.debate_id, link.relation",
+}
+
+
+def tallies_match(app) -> bool:
+    """Each tally (ignoring rows that went back to zero) equals a fresh count."""
+    with app.app_context():
+        session = db.session()
+        for table, count in COUNTED.items():
+            key = {"kindtally": "kind", "voicetally": "voice_id", "relationtally": "relation"}[table]
+            stored = set(session.exec(text(f"SELECT debate_id, {key}, n FROM {table} WHERE n <> 0")).all())
+            assert stored == set(session.exec(text(count)).all()), table
+    return True
+
+
+def home_counts(client) -> tuple[int, ...]:
+    html = client.get("/").get_data(as_text=True)
+    found = re.search(r"(\d+) for</span>\s*<span[^>]*>(\d+) against</span>\s*<span>(\d+) evidence</span>\s*"
+                      r"<span>(\d+) points</span>", html)
+    return tuple(int(n) for n in found.groups())
+
+
+def test_seeded_map_is_tallied(app, client, mini):
+    assert tallies_match(app)
+    with app.app_context():
+        active = db.session().exec(text("SELECT count(*) FROM node WHERE status = 'active'")).one()[0]
+    assert home_counts(client)[3] == active
+
+
+def test_adding_archiving_restoring_and_linking_keep_the_tallies(app, client, mini, users, form):
+    pros, cons, evidence, points = home_counts(client)
+    token = sign_in(client, "moderator-user")
+    node_id = add_one(client, mini, form, token)  # an opposing claim
+    assert home_counts(client) == (pros, cons + 1, evidence, points + 1) and tallies_match(app)
+
+    edited = {**form, "kind": "evidence", "note": "It is evidence", "csrf_token": token}
+    assert client.post(f"/nodes/{node_id}/edit", data=edited).status_code == 302
+    assert home_counts(client) == (pros, cons + 1, evidence + 1, points + 1) and tallies_match(app)
+
+    assert client.post(f"/nodes/{node_id}/link", data={"child": mini["question"], "relation": "supports",
+                                                       "csrf_token": token}).status_code == 302
+    assert home_counts(client) == (pros + 1, cons + 1, evidence + 1, points + 1) and tallies_match(app)
+
+    assert client.post(f"/nodes/{node_id}/archive", data={"csrf_token": token}).status_code == 302
+    assert home_counts(client) == (pros + 1, cons, evidence, points) and tallies_match(app)
+
+    assert client.post(f"/nodes/{node_id}/unarchive", data={"csrf_token": token}).status_code == 302
+    assert home_counts(client) == (pros + 1, cons + 1, evidence + 1, points + 1) and tallies_match(app)
+
+
+def test_reseeding_and_bulk_generation_keep_the_tallies(app, mini):
+    with app.app_context(), db.write_session() as session:
+        seeds.load(session, seeds.read(FIXTURES / "seeds"))
+        generate(session, nodes=300, seed=3)
+    assert tallies_match(app)
