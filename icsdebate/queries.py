@@ -183,6 +183,17 @@ class Group:
 SIDE_ORDER = ("for", "against", "both", "thesis")
 
 
+@dataclass
+class GroupedPage:
+    """One page of points from many debates, grouped by debate and side; `start` numbers its first point."""
+
+    groups: list[Group]
+    page: int
+    has_more: bool
+    start: int
+    count: int
+
+
 def grouped(session: Session, rows: list[tuple[Node, Voice | None, Debate]]) -> list[Group]:
     """Cards grouped by debate, then by side of the thesis: three queries."""
     cards = _decorate(session, [Card(node, voice) for node, voice, _ in rows])
@@ -195,29 +206,31 @@ def grouped(session: Session, rows: list[tuple[Node, Voice | None, Debate]]) -> 
     return list(groups.values())
 
 
-def _nodes_where(session: Session, *conditions, join=None) -> list[tuple[Node, Voice | None, Debate]]:
+def _grouped_page(session: Session, *conditions, join=None, page: int, size: int) -> GroupedPage:
+    """One page of the active points meeting `conditions`, in debate order, grouped: four queries."""
     query = (
         select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
         .join(Debate, Debate.id == Node.debate_id).where(ACTIVE, *conditions)
-        .order_by(Debate.id, Node.id)
+        .order_by(Debate.id, Node.id).offset((page - 1) * size).limit(size + 1)
     )
     if join is not None:
         query = query.join(*join)
-    return list(session.exec(query.distinct()))
+    rows = list(session.exec(query.distinct()))
+    return GroupedPage(grouped(session, rows[:size]), page, len(rows) > size, (page - 1) * size + 1, len(rows[:size]))
 
 
-def source_nodes(session: Session, *, source_id: int) -> list[Group]:
-    rows = _nodes_where(session, Citation.source_id == source_id, join=(Citation, Citation.node_id == Node.id))
-    return grouped(session, rows)
+def source_nodes(session: Session, *, source_id: int, page: int = 1, size: int = 50) -> GroupedPage:
+    return _grouped_page(session, Citation.source_id == source_id, join=(Citation, Citation.node_id == Node.id),
+                         page=page, size=size)
 
 
-def voice_nodes(session: Session, *, voice_id: int) -> list[Group]:
-    return grouped(session, _nodes_where(session, Node.voice_id == voice_id))
+def voice_nodes(session: Session, *, voice_id: int, page: int = 1, size: int = 50) -> GroupedPage:
+    return _grouped_page(session, Node.voice_id == voice_id, page=page, size=size)
 
 
-def theme_nodes(session: Session, *, theme_id: int) -> list[Group]:
-    rows = _nodes_where(session, NodeTheme.theme_id == theme_id, join=(NodeTheme, NodeTheme.node_id == Node.id))
-    return grouped(session, rows)
+def theme_nodes(session: Session, *, theme_id: int, page: int = 1, size: int = 50) -> GroupedPage:
+    return _grouped_page(session, NodeTheme.theme_id == theme_id, join=(NodeTheme, NodeTheme.node_id == Node.id),
+                         page=page, size=size)
 
 
 def by_id_or_key(session: Session, model, value: str):
@@ -381,8 +394,8 @@ def voice_matrix(session: Session) -> tuple[list[Debate], list[MatrixRow]]:
     return debates, sorted(groups.values(), key=lambda g: -sum(c.total for c in g.cells.values()))
 
 
-def group_nodes(session: Session, *, group_name: str) -> list[Group]:
-    return grouped(session, _nodes_where(session, Voice.group_name == group_name))
+def group_nodes(session: Session, *, group_name: str, page: int = 1, size: int = 50) -> GroupedPage:
+    return _grouped_page(session, Voice.group_name == group_name, page=page, size=size)
 
 
 _ATTACKERS = text("""

@@ -16,6 +16,12 @@ CSP = (
 )
 
 
+def page_number() -> int:
+    """The page the reader asked for with ?page=N; the first for anything else."""
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
 def render_page(partial: str, title: str, **context):
     """The whole page, or only its main content when htmx asks to swap #main."""
     context.update(partial=partial, title=title)

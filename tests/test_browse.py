@@ -1,5 +1,8 @@
 """Every page through the test client: full page, htmx fragment, 404s, headers."""
+import re
+
 import pytest
+from sqlalchemy import text
 
 PAGES = [
     "/", "/debates/mini", "/debates/mini/outline", "/nodes/{pro-boards}", "/nodes/{amendment}",
@@ -139,3 +142,35 @@ def test_cards_say_whether_they_stand_and_the_filter_keeps_only_those(client, mi
 def test_health_check_answers_without_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_data(as_text=True) == "ok\n"
+
+
+def test_long_voice_pages_are_paged_and_lose_nothing(app, client, mini):
+    """A voice with many points lists them a page at a time, with links both ways (sources, themes and groups
+    share the same listing)."""
+    from icsdebate import db, graph
+    from icsdebate.models import Node
+
+    app.config["LIST_SIZE"] = 4
+    with app.app_context():
+        session = db.session()
+        thesis = session.get(Node, mini["t"])
+        for index in range(9):
+            child = Node(debate_id=thesis.debate_id, kind="claim", title=f"Campaign point {index}",
+                         voice_id=session.exec(text("SELECT id FROM voice WHERE key = 'campaigners'")).one()[0])
+            session.add(child)
+            session.flush()
+            graph.add_link(session, child=child, parent=thesis, relation="opposes")
+        session.commit()
+    seen, page = [], 1
+    while True:
+        html = client.get(f"/voices/campaigners?page={page}").get_data(as_text=True)
+        seen += re.findall(r'<h3 class="card-title"><a href="/nodes/(\d+)"', html)
+        assert html.count('class="card ') <= 4
+        if 'Next 4</a>' not in html:
+            break
+        assert f'href="/voices/campaigners?page={page + 1}"' in html
+        page += 1
+    assert page >= 3 and f'href="/voices/campaigners?page={page - 1}"' in html  # a way back
+    assert len(seen) == len(set(seen)) >= 9
+    empty = client.get("/voices/campaigners?page=50").get_data(as_text=True)
+    assert "No more points." in empty

@@ -5,14 +5,9 @@ from sqlmodel import select
 from .. import db, queries
 from ..models import RELATIONS, Debate, Node
 from ..standing import STANDS
-from ..web import render_page
+from ..web import page_number, render_page
 
 bp = Blueprint("browse", __name__)
-
-
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
 def _standing(parent_id: int) -> tuple[dict[int, str], set[int] | None]:
@@ -76,7 +71,7 @@ def children(node_id: int, relation: str):
     detail = _detail_or_404(node_id)
     labels, only = _standing(node_id)
     page = queries.children(db.session(), parent_id=node_id, relation=relation, only=only,
-                            page=_page_number(), size=current_app.config["PAGE_SIZE"])
+                            page=page_number(), size=current_app.config["PAGE_SIZE"])
     context = {"page": page, "relation": relation, "standing": labels, "still": only is not None}
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") != "main":
         return render_template("browse/_cards.html", parent=detail.node, **context)
@@ -96,7 +91,7 @@ def outline(slug: str):
 def node_outline(node_id: int):
     """The tree below a node as an outline; htmx asks for one level at a time."""
     page = queries.children(db.session(), parent_id=node_id, relation=None,
-                            page=_page_number(), size=current_app.config["PAGE_SIZE"])
+                            page=page_number(), size=current_app.config["PAGE_SIZE"])
     target = request.headers.get("HX-Target", "")
     if request.headers.get("HX-Request") == "true" and target.startswith("outline-"):
         node_ = db.session().get(Node, node_id)

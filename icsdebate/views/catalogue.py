@@ -1,9 +1,9 @@
 """Sources, voices and themes: every node that cites, was argued by or carries each one."""
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app
 
 from .. import db, queries
 from ..models import Source, Theme, Voice
-from ..web import render_page
+from ..web import page_number, render_page
 
 bp = Blueprint("catalogue", __name__)
 
@@ -15,6 +15,10 @@ def _get_or_404(model, value: str, what: str):
     return row
 
 
+def _paging() -> dict:
+    return {"page": page_number(), "size": current_app.config["LIST_SIZE"]}
+
+
 @bp.get("/sources")
 def sources():
     return render_page("catalogue/_sources.html", "Sources", rows=queries.sources_index(db.session()))
@@ -23,8 +27,8 @@ def sources():
 @bp.get("/sources/<ref>")
 def source(ref: str):
     source_ = _get_or_404(Source, ref, "source")
-    groups = queries.source_nodes(db.session(), source_id=source_.id)
-    return render_page("catalogue/_source.html", source_.title, source=source_, groups=groups)
+    listing = queries.source_nodes(db.session(), source_id=source_.id, **_paging())
+    return render_page("catalogue/_source.html", source_.title, source=source_, listing=listing)
 
 
 @bp.get("/voices")
@@ -35,8 +39,8 @@ def voices():
 @bp.get("/voices/<ref>")
 def voice(ref: str):
     voice_ = _get_or_404(Voice, ref, "voice")
-    groups = queries.voice_nodes(db.session(), voice_id=voice_.id)
-    return render_page("catalogue/_voice.html", voice_.name, voice=voice_, groups=groups)
+    listing = queries.voice_nodes(db.session(), voice_id=voice_.id, **_paging())
+    return render_page("catalogue/_voice.html", voice_.name, voice=voice_, listing=listing)
 
 
 @bp.get("/themes")
@@ -47,5 +51,5 @@ def themes():
 @bp.get("/themes/<ref>")
 def theme(ref: str):
     theme_ = _get_or_404(Theme, ref, "theme")
-    groups = queries.theme_nodes(db.session(), theme_id=theme_.id)
-    return render_page("catalogue/_theme.html", theme_.name, theme=theme_, groups=groups)
+    listing = queries.theme_nodes(db.session(), theme_id=theme_.id, **_paging())
+    return render_page("catalogue/_theme.html", theme_.name, theme=theme_, listing=listing)

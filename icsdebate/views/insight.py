@@ -1,23 +1,18 @@
 """Seeing the debate whole: the map as a picture, the timeline, who argued what, the glossary."""
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlmodel import select
 
 from .. import db, diagram, queries, search
 from ..models import Debate, Node, Voice
-from ..web import render_page
+from ..web import page_number, render_page
 
 bp = Blueprint("insight", __name__)
 
 
-def _page() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
-
-
 @bp.get("/timeline")
 def timeline():
-    rows, more = queries.timeline(db.session(), page=_page())
-    return render_page("insight/_timeline.html", "Timeline", rows=rows, more=more, page=_page(), debate=None)
+    rows, more = queries.timeline(db.session(), page=page_number())
+    return render_page("insight/_timeline.html", "Timeline", rows=rows, more=more, page=page_number(), debate=None)
 
 
 @bp.get("/debates/<slug>/timeline")
@@ -25,8 +20,8 @@ def debate_timeline(slug: str):
     debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
     if debate is None:
         abort(404, f"There is no debate called “{slug}”.")
-    rows, more = queries.timeline(db.session(), debate_id=debate.id, page=_page())
-    return render_page("insight/_timeline.html", f"Timeline: {debate.title}", rows=rows, more=more, page=_page(),
+    rows, more = queries.timeline(db.session(), debate_id=debate.id, page=page_number())
+    return render_page("insight/_timeline.html", f"Timeline: {debate.title}", rows=rows, more=more, page=page_number(),
                        debate=debate)
 
 
@@ -40,8 +35,9 @@ def matrix():
 def group(name: str):
     if db.session().exec(select(Voice.id).where(Voice.group_name == name)).first() is None:
         abort(404, f"There is no group of voices called “{name}”.")
-    groups = queries.group_nodes(db.session(), group_name=name)
-    return render_page("insight/_group.html", name, name=name, groups=groups)
+    listing = queries.group_nodes(db.session(), group_name=name, page=page_number(),
+                                  size=current_app.config["LIST_SIZE"])
+    return render_page("insight/_group.html", name, name=name, listing=listing)
 
 
 @bp.get("/glossary")
