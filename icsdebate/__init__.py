@@ -5,7 +5,7 @@ from flask import Flask
 from flask_htmx import HTMX
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import auth, config, db, web
+from . import auth, config, db, pagecache, web
 from .extensions import csrf, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     htmx.init_app(app)
     app.before_request(web.refuse_oversized)  # before CSRF protection parses the body
+    pagecache.init_app(app)  # a kept page is served before anything else runs
     csrf.init_app(app)
     limiter.init_app(app)
     app.before_request(auth.load_user)

@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
 _immediate: ContextVar[bool] = ContextVar("immediate", default=False)
@@ -57,16 +57,30 @@ def _close_session(exc: BaseException | None) -> None:
 
 @contextmanager
 def write_session():
-    """A session whose transaction takes the write lock up front and commits at the end."""
+    """A session whose transaction takes the write lock up front, raises the content version, and commits.
+
+    Every write goes through here: on SQLite for the lock, and everywhere so that cached pages go stale."""
     token = _immediate.set(True)
     try:
         with Session(engine(), expire_on_commit=False) as db_session:
             with db_session.begin():
                 yield db_session
+                _raise_version(db_session)
     finally:
         _immediate.reset(token)
     if "db_session" in g:  # end the request's read snapshot, so its next read sees this write
         g.db_session.commit()
+
+
+def _raise_version(db_session: Session) -> None:
+    """Last in the transaction, so that on PostgreSQL concurrent writers hold the row only briefly."""
+    db_session.execute(text("INSERT INTO contentversion (id, n) VALUES (1, 1) "
+                            "ON CONFLICT (id) DO UPDATE SET n = contentversion.n + 1"))
+
+
+def content_version() -> int:
+    """The number of the last write, read in the request's own snapshot."""
+    return session().execute(text("SELECT n FROM contentversion WHERE id = 1")).scalar() or 0
 
 
 @contextmanager

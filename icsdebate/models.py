@@ -208,3 +208,10 @@ class VoiceTally(SQLModel, table=True):
     debate_id: int = Field(foreign_key="debate.id", primary_key=True, ondelete="CASCADE")
     voice_id: int = Field(foreign_key="voice.id", primary_key=True, ondelete="CASCADE")
     n: int = 0
+
+
+class ContentVersion(SQLModel, table=True):
+    """One row whose number goes up with every write: cached pages are kept under the number they were made at."""
+
+    id: int = Field(default=1, primary_key=True)
+    n: int = 0

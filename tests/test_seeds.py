@@ -15,12 +15,12 @@ MINI = (FIXTURES / "seeds" / "mini.yaml").read_text()
 
 
 def snapshot(app) -> dict:
-    """Every row of every table, for comparing before and after."""
+    """Every row of every content table, for comparing before and after (not the version, which every write raises)."""
     with app.app_context():
         with db.engine().connect() as connection:
             return {
                 table.name: sorted(map(tuple, connection.execute(table.select()).all()), key=repr)
-                for table in SQLModel.metadata.sorted_tables
+                for table in SQLModel.metadata.sorted_tables if table.name != "contentversion"
             }
 
 

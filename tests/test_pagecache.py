@@ -1,0 +1,58 @@
+"""Anonymous readers get kept pages, never stale ones; signed-in readers and pending messages bypass them."""
+from icsdebate.db import count_queries
+
+from .conftest import sign_in
+from .test_edit import form, post_add  # noqa: F401  (form is a fixture)
+
+
+def test_a_second_anonymous_visit_is_served_whole_and_sets_no_cookie(app, client, mini):
+    first = client.get("/debates/mini")
+    with count_queries(app.extensions["engine"]) as queries:
+        second = client.get("/debates/mini")
+    assert "X-Page-Cache" not in first.headers and second.headers["X-Page-Cache"] == "hit"
+    assert second.data == first.data and second.content_type == first.content_type
+    assert queries[0] <= 2  # the content version (and BEGIN on SQLite)
+    assert "Set-Cookie" not in first.headers and "Set-Cookie" not in second.headers
+    assert "csrf" not in first.get_data(as_text=True).lower()  # nothing personal to keep
+    assert second.headers["Content-Security-Policy"] and second.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_fragment_and_the_full_page_are_kept_apart(client, mini):
+    full = client.get("/debates/mini").get_data(as_text=True)
+    fragment = client.get("/debates/mini", headers={"HX-Request": "true", "HX-Target": "main"})
+    assert "<html" in full and "<html" not in fragment.get_data(as_text=True)
+    assert "<html" in client.get("/debates/mini").get_data(as_text=True)
+
+
+def test_a_write_makes_every_kept_page_stale(app, client, mini, users, form):
+    reader = app.test_client()
+    reader.get(f"/nodes/{mini['pro-boards']}")
+    assert reader.get(f"/nodes/{mini['pro-boards']}").headers.get("X-Page-Cache") == "hit"
+    token = sign_in(client, "contributor-user")
+    assert post_add(client, mini["pro-boards"], form, token).status_code == 302
+    after = reader.get(f"/nodes/{mini['pro-boards']}")
+    assert "X-Page-Cache" not in after.headers and "Boards answer to NHS England" in after.get_data(as_text=True)
+
+
+def test_a_write_from_the_command_line_makes_kept_pages_stale(app, client, runner, mini):
+    client.get("/")
+    assert client.get("/").headers.get("X-Page-Cache") == "hit"
+    assert runner.invoke(args=["gen-debate", "--nodes", "20", "--seed", "2", "--slug", "fresh"]).exit_code == 0
+    assert "Generated debate of 20 points" in client.get("/").get_data(as_text=True)
+
+
+def test_signed_in_readers_are_never_served_a_kept_page(client, mini, users):
+    client.get("/debates/mini")
+    client.get("/debates/mini")
+    sign_in(client, "contributor-user")
+    page = client.get("/debates/mini")
+    assert "X-Page-Cache" not in page.headers and "contributor-user" in page.get_data(as_text=True)
+    assert "X-CSRFToken" in page.get_data(as_text=True)
+
+
+def test_a_waiting_message_is_shown_not_skipped(client, mini, users):
+    client.get("/")
+    token = sign_in(client, "contributor-user")
+    client.get("/")
+    signed_out = client.post("/signout", data={"csrf_token": token}, follow_redirects=True)
+    assert "You are signed out." in signed_out.get_data(as_text=True)
