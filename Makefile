@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test seed check-quotes bench bench-formats bench-map clean
+.PHONY: run test seed check-quotes bench bench-formats bench-map bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench-formats: $(VENV)/.dev node_modules/.installed
 
 bench-map: $(VENV)/.dev
 	$(BIN)/python bench/map.py
+
+bench-load: $(VENV)/.dev
+	$(BIN)/python bench/load.py
 
 check-quotes: $(VENV)/.runtime
 	$(BIN)/python ../shared/tools/check_quotes.py seeds
