@@ -2,7 +2,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, text
+from sqlalchemy import bindparam, func, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -398,10 +398,9 @@ def group_nodes(session: Session, *, group_name: str, page: int = 1, size: int =
     return _grouped_page(session, Voice.group_name == group_name, page=page, size=size)
 
 
-_ATTACKERS = text("""
+_ATTACKERS = """
     WITH RECURSIVE below(id) AS (
-        SELECT link.child_id FROM link JOIN node ON node.id = link.child_id
-        WHERE link.parent_id = :parent AND node.status = 'active'
+        {start}
         UNION
         SELECT link.child_id FROM link JOIN below ON link.parent_id = below.id
         JOIN node ON node.id = link.child_id
@@ -411,15 +410,25 @@ _ATTACKERS = text("""
     LEFT JOIN link ON link.parent_id = below.id AND link.relation = 'opposes'
     LEFT JOIN node ON node.id = link.child_id AND node.status = 'active'
     WHERE link.child_id IS NULL OR node.id IS NOT NULL
-""")
+"""
+_ATTACKERS_OF_CHILDREN = text(_ATTACKERS.format(start="SELECT link.child_id FROM link JOIN node ON node.id = link.child_id "
+                                                      "WHERE link.parent_id = :parent AND node.status = 'active'"))
+_ATTACKERS_OF_NODES = text(_ATTACKERS.format(start="SELECT node.id FROM node WHERE node.id IN :ids AND node.status = 'active'")
+                           ).bindparams(bindparam("ids", expanding=True))
 
 
-def standing_labels(session: Session, *, parent_id: int) -> dict[int, str]:
-    """Whether each active point under `parent_id` stands, is answered or is undecided (see standing.py).
+def standing_labels(session: Session, *, parent_id: int | None = None, node_ids: list[int] | None = None) -> dict[int, str]:
+    """Whether each active point under `parent_id` (or each of `node_ids`) stands, is answered or is undecided
+    (see standing.py).
 
     A point's standing depends only on the points that oppose it, and on theirs in turn, so one query
-    follows the chains of opposition down from the children, however large the rest of the debate is."""
-    rows = session.exec(_ATTACKERS, params={"parent": parent_id}).all()
+    follows the chains of opposition down from those points, however large the rest of the debate is."""
+    if parent_id is not None:
+        rows = session.exec(_ATTACKERS_OF_CHILDREN, params={"parent": parent_id}).all()
+    elif node_ids:
+        rows = session.exec(_ATTACKERS_OF_NODES, params={"ids": node_ids}).all()
+    else:
+        return {}
     nodes = sorted({row[0] for row in rows} | {row[1] for row in rows if row[1] is not None})
     attacks = [(attacker, attacked) for attacked, attacker in rows if attacker is not None]
     return grounded(nodes, attacks)

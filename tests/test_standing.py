@@ -56,4 +56,6 @@ def test_the_page_query_agrees_with_the_whole_debate(app):
             labels = queries.standing_labels(session, parent_id=parent_id)
             children = [child for child, parent, _ in links if parent == parent_id]
             assert children and {c: labels[c] for c in children} == {c: whole[c] for c in children}
+            shown = children[:3]  # what a page shows: the standing of its cards alone
+            assert queries.standing_labels(session, node_ids=shown).items() >= {c: whole[c] for c in shown}.items()
         assert set(whole.values()) >= {STANDS, ANSWERED}

@@ -10,16 +10,21 @@ from ..web import page_number, render_page
 bp = Blueprint("browse", __name__)
 
 
-def _standing(parent_id: int) -> tuple[dict[int, str], set[int] | None]:
-    """The standing of the points under `parent_id`, and the ids to keep when the reader asks for what stands."""
-    labels = queries.standing_labels(db.session(), parent_id=parent_id)
-    return labels, ({i for i, label in labels.items() if label == STANDS} if request.args.get("still") == "1" else None)
+def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, queries.Page], dict[int, str], bool]:
+    """A page of `parent_id`'s children for each relation, and the standing of the points shown.
 
-
-def _columns(parent_id: int, only: set[int] | None) -> dict[str, queries.Page]:
-    size = current_app.config["PAGE_SIZE"]
-    session = db.session()
-    return {rel: queries.children(session, parent_id=parent_id, relation=rel, size=size, only=only) for rel in RELATIONS}
+    When the reader asks for only what still stands, every child's standing is worked out first, to choose them."""
+    session, size = db.session(), current_app.config["PAGE_SIZE"]
+    still = request.args.get("still") == "1"
+    only = None
+    if still:
+        labels = queries.standing_labels(session, parent_id=parent_id)
+        only = {node_id for node_id, label in labels.items() if label == STANDS}
+    pages = {rel: queries.children(session, parent_id=parent_id, relation=rel, page=page, size=size, only=only)
+             for rel in relations}
+    if not still:
+        labels = queries.standing_labels(session, node_ids=[c.node.id for p in pages.values() for c in p.cards])
+    return pages, labels, still
 
 
 @bp.get("/healthz")
@@ -40,9 +45,9 @@ def debate(slug: str):
     if summary is None:
         abort(404, f"There is no debate called “{slug}”.")
     thesis = queries.node_detail(db.session(), node_id=summary.thesis.id)
-    labels, only = _standing(summary.thesis.id)
+    columns, labels, still = _children(summary.thesis.id, RELATIONS)
     return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=thesis,
-                       columns=_columns(summary.thesis.id, only), standing=labels, still=only is not None)
+                       columns=columns, standing=labels, still=still)
 
 
 def _detail_or_404(node_id: int) -> queries.NodeDetail:
@@ -58,9 +63,9 @@ def _detail_or_404(node_id: int) -> queries.NodeDetail:
 @bp.get("/nodes/<int:node_id>")
 def node(node_id: int):
     detail = _detail_or_404(node_id)
-    labels, only = _standing(node_id)
-    return render_page("browse/_node.html", detail.node.title, detail=detail, columns=_columns(node_id, only),
-                       standing=labels, still=only is not None)
+    columns, labels, still = _children(node_id, RELATIONS)
+    return render_page("browse/_node.html", detail.node.title, detail=detail, columns=columns,
+                       standing=labels, still=still)
 
 
 @bp.get("/nodes/<int:node_id>/children/<relation>")
@@ -69,10 +74,8 @@ def children(node_id: int, relation: str):
     if relation not in RELATIONS:
         abort(404, "Children either support or oppose.")
     detail = _detail_or_404(node_id)
-    labels, only = _standing(node_id)
-    page = queries.children(db.session(), parent_id=node_id, relation=relation, only=only,
-                            page=page_number(), size=current_app.config["PAGE_SIZE"])
-    context = {"page": page, "relation": relation, "standing": labels, "still": only is not None}
+    pages, labels, still = _children(node_id, (relation,), page_number())
+    context = {"page": pages[relation], "relation": relation, "standing": labels, "still": still}
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") != "main":
         return render_template("browse/_cards.html", parent=detail.node, **context)
     return render_page("browse/_children.html", f"{relation.capitalize()}: {detail.node.title}", detail=detail,
