@@ -34,8 +34,9 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/formats.py
 
 bench-formats: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python bench/formats.py

@@ -1,10 +1,11 @@
 """Export a generated debate in every format and import it back, printing time and peak memory.
 
-Usage: python bench/formats.py [--nodes 10000] [--database sqlite:///...]
+Usage: python bench/formats.py [--nodes 10000] [--database URL]  (default: DATABASE_URL, else a new SQLite file)
 Not a test: figures vary with the machine. Each step runs twice: once timed, once under tracemalloc for
 its peak memory (Python's own allocation).
 """
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -33,7 +34,7 @@ def measure(action):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=10_000)
-    parser.add_argument("--database", default=None)
+    parser.add_argument("--database", default=os.environ.get("DATABASE_URL"))
     args = parser.parse_args()
     folder = tempfile.mkdtemp()
     url = args.database or f"sqlite:///{folder}/bench.db"
