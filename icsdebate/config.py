@@ -22,9 +22,9 @@ def load(instance_path: str) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{database}"),
         "SEEDS_DIR": os.environ.get("SEEDS_DIR", str(ROOT / "seeds")),
-        "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "40")),
+        "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "10")),  # cards per column before "Show more"
         "PAGE_CACHE_MB": int(os.environ.get("PAGE_CACHE_MB", "64")),  # per process, for anonymous readers; 0: off
-        "LIST_SIZE": int(os.environ.get("LIST_SIZE", "50")),  # points per page of a source, voice, theme or group
+        "LIST_SIZE": int(os.environ.get("LIST_SIZE", "20")),  # points per page of a source, voice, theme or group
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # imports; ordinary form fields stop at MAX_FORM_MEMORY_SIZE
         "MAX_FORM_MEMORY_SIZE": 500 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
