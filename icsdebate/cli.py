@@ -1,14 +1,14 @@
-"""Flask commands: init-db, seed, db-revision."""
+"""Flask commands: init-db, seed, db-revision, create-user, export, import, gen-debate."""
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from . import auth, db, migrate, seeds
-from .formats import MAX_IMPORT_BYTES, FormatError, mapdoc, registry
+from .formats import MAX_IMPORT_BYTES, FormatError, backup, mapdoc, registry
 from .formats.registry import EXPORTERS, IMPORTERS
 from .generate import generate
 from .models import ROLES, Debate, Node
@@ -43,7 +43,11 @@ def seed(check: bool, if_empty: bool, folder: Path | None) -> None:
         return
     with db.write_session() as session:
         counts = seeds.load(session, seed_set)
-    click.echo("Seeded " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+    click.echo(f"Seeded {_counted(counts)}.")
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {what}" for what, n in counts.items())
 
 
 @click.command("db-revision")
@@ -71,13 +75,20 @@ def create_user(name: str, role: str, password: str) -> None:
 
 
 @click.command("export")
-@click.argument("debate")
+@click.argument("debate", required=False)
+@click.option("--all", "every", is_flag=True,
+              help="Every debate in one JSON file: a backup, for import into an empty database.")
 @click.option("--format", "format_", type=click.Choice(sorted(EXPORTERS)), default="json", show_default=True)
 @click.option("--node", type=int, help="Export only the subtree under this node.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout).")
 @with_appcontext
-def export(debate: str, format_: str, node: int | None, output) -> None:
-    """Export a debate (or a node's subtree) in one of the interchange formats."""
+def export(debate: str | None, every: bool, format_: str, node: int | None, output) -> None:
+    """Export a debate (or a node's subtree) in one of the interchange formats, or every debate as JSON (--all)."""
+    if every:
+        _export_every_debate(debate, format_, node, output)
+        return
+    if debate is None:
+        raise click.UsageError("Name the DEBATE to export, or give --all to export every debate.")
     session = db.session()
     row = session.exec(select(Debate).where(Debate.slug == debate)).first()
     if row is None:
@@ -87,23 +98,58 @@ def export(debate: str, format_: str, node: int | None, output) -> None:
     output.write(EXPORTERS[format_].write(mapdoc.collect(session, debate=row, root_id=node)))
 
 
+def _export_every_debate(debate: str | None, format_: str, node: int | None, output) -> None:
+    """Every debate in one JSON document (a backup), read from one state of the database throughout."""
+    if debate is not None or node is not None:
+        raise click.UsageError("--all exports every debate: leave out DEBATE and --node.")
+    if format_ != "json":
+        raise click.UsageError(f"--all writes JSON only, not {format_}: leave out --format.")
+    engine = db.engine()
+    if engine.dialect.name == "postgresql":  # SQLite's transactions read one state already
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    with Session(engine) as session:
+        try:
+            document = mapdoc.collect_all(session)
+        except FormatError as exc:
+            raise click.ClickException(f"No backup was written: the database holds what a map file cannot.\n{exc}")
+    output.write(EXPORTERS[format_].write(document))
+    click.echo(f"Exported {len(document['debates'])} debates, {len(document['nodes'])} nodes.", err=True)
+
+
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "format_", type=click.Choice(sorted(IMPORTERS)), help="Detected from the file when not given.")
 @with_appcontext
 def import_(path: Path, format_: str | None) -> None:
-    """Import a map file as a new debate, in one transaction."""
-    if path.stat().st_size > MAX_IMPORT_BYTES:
+    """Import a map file as new debates, or restore a backup (export --all) into an empty database; one transaction."""
+    loaded = _read_map(path, format_)
+    migrate.upgrade(db.engine())
+    if isinstance(loaded, backup.Backup):
+        try:
+            with db.write_session() as session:
+                counts = backup.restore(session, loaded)
+        except backup.RestoreError as exc:
+            raise click.ClickException(f"Nothing was restored.\n{exc}")
+        click.echo(f"Restored {_counted(counts)} from {path.name}.")
+        return
+    with db.write_session() as session:
+        debates = seeds.load_as_new(session, loaded)
+    for debate in debates:
+        click.echo(f"Imported {debate.title!r} as /debates/{debate.slug} ({len(loaded.nodes)} nodes).")
+
+
+def _read_map(path: Path, format_: str | None) -> seeds.SeedSet | backup.Backup:
+    """The map in `path`, checked whole: seeds to import as new debates, or a backup to restore. A backup is read
+    whatever its size: it holds the whole site."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        a_backup = mapdoc.looks_like_backup(handle.read(1000))
+    if path.stat().st_size > MAX_IMPORT_BYTES and not a_backup:
         raise click.ClickException(f"{path.name} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
     try:
-        seed_set = registry.read(path.read_text(encoding="utf-8"), path.name, format_)
+        document = registry.parse(path.read_text(encoding="utf-8"), path.name, format_)
+        return backup.read(document, path.name) if mapdoc.is_backup(document) else mapdoc.validate(document, path.name)
     except (FormatError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"Nothing was imported.\n{exc}")
-    migrate.upgrade(db.engine())
-    with db.write_session() as session:
-        debates = seeds.load_as_new(session, seed_set)
-    for debate in debates:
-        click.echo(f"Imported {debate.title!r} as /debates/{debate.slug} ({len(seed_set.nodes)} nodes).")
 
 
 @click.command("gen-debate")

@@ -1,15 +1,46 @@
-"""A debate, or the subtree under one node, as a map document: the seed format's structure, as plain data."""
+"""A debate, the subtree under one node, or every debate (a backup) as a map document: the seed format's
+structure, as plain data."""
+import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy import literal, select as sa_select
 from sqlmodel import Session, select
 
-from ..models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, Source, Theme, Voice
+from .. import seeds
+from ..models import (
+    OUTCOMES, STATUSES, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice,
+)
+from . import FormatError
 
 FORMAT = "icsdebate-map"
 VERSION = 1
-METADATA = ("format", "version", "exported_at", "exported_from")
+EVERY_DEBATE = "every debate"  # exported_from of a backup (export --all)
+STATE = "node_state"
+METADATA = ("format", "version", "exported_at", "exported_from", STATE)
+
+
+class NodeState(BaseModel):
+    """What a backup says of a node beyond its seed fields: its debate, where the loader would place it in
+    another; its status when archived; and what later events made of it."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: seeds.Key
+    debate: seeds.Key | None = None
+    status: Literal[STATUSES] = "active"  # type: ignore[valid-type]
+    outcome: Literal[OUTCOMES] | None = None  # type: ignore[valid-type]
+    outcome_on: seeds.PartialDate | None = None
+    outcome_reason: str = ""
+    outcome_citation: seeds.CitationSeed | None = None
+
+    @model_validator(mode="after")
+    def _outcome_complete(self):
+        if self.outcome and not (self.outcome_on and self.outcome_reason and self.outcome_citation):
+            raise ValueError("an outcome needs outcome_on, outcome_reason and outcome_citation")
+        return self
 
 
 def subtree_ids(root_id: int):
@@ -25,67 +56,176 @@ def _key(row, prefix: str) -> str:
     return row.key or f"{prefix}-{row.id}"
 
 
+def made_up(key: str, prefix: str) -> bool:
+    """Whether `key` is one that `_key` made from the id of a row without a key of its own."""
+    return re.fullmatch(rf"{prefix}-\d+", key) is not None
+
+
 def _compact(entry: dict) -> dict:
     return {name: value for name, value in entry.items() if value not in (None, "", [])}
+
+
+def _among(query, column, ids):
+    """`query` limited to rows whose `column` is in `ids`; every row when `ids` is None."""
+    return query if ids is None else query.where(column.in_(ids))
+
+
+@dataclass
+class _Nodes:
+    """The nodes of a document with their voices, and what their entries are made of."""
+
+    rows: list[tuple[Node, Voice | None]]
+    keys: dict[int, str]
+    parents: dict
+    citations: dict
+    themes: dict
+
+    def entry(self, node: Node, voice: Voice | None, kind: str | None = None) -> dict:
+        return _compact({
+            "key": self.keys[node.id], "kind": kind or node.kind, "title": node.title,
+            "voice": _key(voice, "voice") if voice else None,
+            "supports": self.parents[node.id]["supports"], "opposes": self.parents[node.id]["opposes"],
+            "argued_on": node.argued_on, "happened_on": node.happened_on, "themes": self.themes[node.id],
+            "annotation": node.annotation, "citations": self.citations[node.id],
+        })
+
+
+def _read_nodes(session: Session, ids, root_id: int | None = None) -> tuple[_Nodes, dict, dict]:
+    """The nodes in `ids` (None: all) by id, the root first, with the sources they cite and their themes by id.
+    Links from outside `ids`, and those above the root, stay out. Four queries."""
+    order = (Node.id != root_id, Node.id) if root_id else (Node.id,)
+    voiced = select(Node, Voice).outerjoin(Voice, Voice.id == Node.voice_id).order_by(*order)
+    rows = list(session.exec(_among(voiced, Node.id, ids)))
+    keys = {node.id: _key(node, "node") for node, _ in rows}
+    parents = defaultdict(lambda: {"supports": [], "opposes": []})
+    links = select(Link).order_by(Link.child_id, Link.position, Link.id)
+    for link in session.exec(_among(links, Link.child_id, ids)):
+        if link.child_id != root_id and link.parent_id in keys:
+            parents[link.child_id][link.relation].append(keys[link.parent_id])
+    citations, sources = defaultdict(list), {}
+    cited = (select(Citation, Source).join(Source, Source.id == Citation.source_id)
+             .order_by(Citation.node_id, Citation.position))
+    for citation, source in session.exec(_among(cited, Citation.node_id, ids)):
+        sources[source.id] = source
+        citations[citation.node_id].append(_citation(source, citation.quote, citation.locator))
+    node_themes, themes = defaultdict(list), {}
+    themed = select(NodeTheme.node_id, Theme).join(Theme, Theme.id == NodeTheme.theme_id).order_by(Theme.key)
+    for node_id, theme in session.exec(_among(themed, NodeTheme.node_id, ids)):
+        themes[theme.id] = theme
+        node_themes[node_id].append(theme.key)
+    return _Nodes(rows, keys, parents, citations, node_themes), sources, themes
+
+
+def _debate_themes(session: Session, debate_ids) -> dict[int, list[Theme]]:
+    by_debate = defaultdict(list)
+    themed = select(DebateTheme.debate_id, Theme).join(Theme, Theme.id == DebateTheme.theme_id)
+    for debate_id, theme in session.exec(themed.where(DebateTheme.debate_id.in_(debate_ids)).order_by(Theme.key)):
+        by_debate[debate_id].append(theme)
+    return by_debate
+
+
+def _header(exported_from: str) -> dict:
+    exported_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return {"format": FORMAT, "version": VERSION, "exported_at": exported_at, "exported_from": exported_from}
+
+
+def _theme(theme: Theme) -> dict:
+    return _compact({"key": theme.key, "name": theme.name, "description": theme.description})
+
+
+def _source(source: Source) -> dict:
+    return _compact({"key": _key(source, "source"), "title": source.title, "publisher": source.publisher,
+                     "author": source.author, "date": source.date, "address": source.address, "kind": source.kind})
+
+
+def _voice(voice: Voice) -> dict:
+    return _compact({"key": _key(voice, "voice"), "name": voice.name, "role": voice.role,
+                     "organisation": voice.organisation, "group": voice.group_name})
+
+
+def _debate(key: str, title: str, thesis: str, themes: list[Theme], summary: str) -> dict:
+    return _compact({"key": key, "title": title, "thesis": thesis, "themes": [theme.key for theme in themes],
+                     "summary": summary})
+
+
+def _citation(source: Source, quote: str, locator: str) -> dict:
+    return _compact({"source": _key(source, "source"), "quote": quote, "locator": locator})
 
 
 def collect(session: Session, *, debate: Debate, root_id: int | None = None) -> dict:
     """The map under `root_id` (default: the whole debate) in seven queries, whatever its size."""
     root_id = root_id or debate.thesis_id
-    ids = subtree_ids(root_id)
-    nodes = list(session.exec(select(Node, Voice).outerjoin(Voice, Voice.id == Node.voice_id)
-                              .where(Node.id.in_(ids)).order_by(Node.id != root_id, Node.id)))
-    keys = {node.id: _key(node, "node") for node, _ in nodes}
-    parents = defaultdict(lambda: {"supports": [], "opposes": []})
-    for link in session.exec(select(Link).where(Link.child_id.in_(ids)).order_by(Link.child_id, Link.position, Link.id)):
-        if link.child_id != root_id and link.parent_id in keys:  # links from outside the subtree stay out
-            parents[link.child_id][link.relation].append(keys[link.parent_id])
-    citations, sources = defaultdict(list), {}
-    for citation, source in session.exec(select(Citation, Source).join(Source, Source.id == Citation.source_id)
-                                         .where(Citation.node_id.in_(ids)).order_by(Citation.node_id, Citation.position)):
-        sources[source.id] = source
-        citations[citation.node_id].append(_compact({"source": _key(source, "source"), "quote": citation.quote,
-                                                     "locator": citation.locator}))
-    node_themes, themes = defaultdict(list), {}
-    for node_id, theme in session.exec(select(NodeTheme.node_id, Theme).join(Theme, Theme.id == NodeTheme.theme_id)
-                                       .where(NodeTheme.node_id.in_(ids)).order_by(Theme.key)):
-        themes[theme.id] = theme
-        node_themes[node_id].append(theme.key)
-    debate_themes = list(session.exec(select(Theme).join(DebateTheme, DebateTheme.theme_id == Theme.id)
-                                      .where(DebateTheme.debate_id == debate.id).order_by(Theme.key)))
+    whole = root_id == debate.thesis_id
+    nodes, sources, themes = _read_nodes(session, subtree_ids(root_id), root_id)
+    debate_themes = _debate_themes(session, [debate.id])[debate.id]
     themes.update({theme.id: theme for theme in debate_themes})
-    voices = {voice.id: voice for _, voice in nodes if voice}
-    root = next(node for node, _ in nodes if node.id == root_id)
+    root = next(node for node, _ in nodes.rows if node.id == root_id)
     return {
-        "format": FORMAT, "version": VERSION,
-        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "exported_from": debate.slug if root_id == debate.thesis_id else f"{debate.slug}, node {root_id}",
-        "themes": [_compact({"key": t.key, "name": t.name, "description": t.description}) for t in themes.values()],
-        "sources": [_compact({"key": _key(s, "source"), "title": s.title, "publisher": s.publisher, "author": s.author,
-                              "date": s.date, "address": s.address, "kind": s.kind}) for s in sources.values()],
-        "voices": [_compact({"key": _key(v, "voice"), "name": v.name, "role": v.role, "organisation": v.organisation,
-                             "group": v.group_name}) for v in voices.values()],
-        "debates": [_compact({
-            "key": debate.slug if root_id == debate.thesis_id else f"{debate.slug}-{root_id}",
-            "title": debate.title if root_id == debate.thesis_id else root.title,
-            "thesis": keys[root_id], "themes": [t.key for t in debate_themes], "summary": debate.summary,
-        })],
-        "nodes": [_compact({
-            "key": keys[node.id], "kind": "thesis" if node.id == root_id else node.kind, "title": node.title,
-            "voice": _key(voice, "voice") if voice else None,
-            "supports": parents[node.id]["supports"], "opposes": parents[node.id]["opposes"],
-            "argued_on": node.argued_on, "happened_on": node.happened_on, "themes": node_themes[node.id],
-            "annotation": node.annotation, "citations": citations[node.id],
-        }) for node, voice in nodes],
+        **_header(debate.slug if whole else f"{debate.slug}, node {root_id}"),
+        "themes": [_theme(t) for t in themes.values()],
+        "sources": [_source(s) for s in sources.values()],
+        "voices": [_voice(v) for v in {voice.id: voice for _, voice in nodes.rows if voice}.values()],
+        "debates": [_debate(debate.slug if whole else f"{debate.slug}-{root_id}", debate.title if whole else root.title,
+                            nodes.keys[root_id], debate_themes, debate.summary)],
+        "nodes": [nodes.entry(node, voice, "thesis" if node.id == root_id else None) for node, voice in nodes.rows],
     }
 
 
-def json_schema() -> dict:
-    """The JSON Schema of a map document, built from the same models that validate seeds and imports."""
-    from .. import seeds
+def collect_all(session: Session) -> dict:
+    """Every debate, node (archived ones too), link, citation, source, voice, theme and glossary term, and in
+    node_state what the seed fields cannot say: a backup, in ten queries. FormatError when it would not load back."""
+    nodes, _, _ = _read_nodes(session, None)
+    debates = list(session.exec(select(Debate).order_by(Debate.id)))
+    debate_themes = _debate_themes(session, [debate.id for debate in debates])
+    sources = {source.id: source for source in session.exec(select(Source).order_by(Source.id))}
+    document = {
+        **_header(EVERY_DEBATE),
+        "themes": [_theme(t) for t in session.exec(select(Theme).order_by(Theme.id))],
+        "sources": [_source(s) for s in sources.values()],
+        "voices": [_voice(v) for v in session.exec(select(Voice).order_by(Voice.id))],
+        "debates": [_debate(d.slug, d.title, nodes.keys[d.thesis_id], debate_themes[d.id], d.summary) for d in debates],
+        "nodes": [nodes.entry(node, voice) for node, voice in nodes.rows],
+        "glossary": [{"key": g.key, "term": g.term, "expansion": g.expansion, "definition": g.definition,
+                      "citation": _citation(sources[g.source_id], g.quote, g.locator)}
+                     for g in session.exec(select(GlossaryTerm).order_by(GlossaryTerm.id))],
+    }
+    placed = validate(document, "the backup").debate_of
+    slugs = {debate.id: debate.slug for debate in debates}
+    states = (_state(node, nodes.keys[node.id], slugs[node.debate_id], placed, sources) for node, _ in nodes.rows)
+    return {**document, STATE: [state for state in states if len(state) > 1]}
 
+
+def _state(node: Node, key: str, debate: str, placed: dict[str, str], sources: dict[int, Source]) -> dict:
+    """A node_state entry: the node's debate where the loader would place it in another, its status when archived,
+    its outcome; only the key when none of these applies."""
+    outcome = {} if node.outcome is None else {
+        "outcome": node.outcome, "outcome_on": node.outcome_on, "outcome_reason": node.outcome_reason,
+        "outcome_citation": _citation(sources[node.outcome_source_id], node.outcome_quote, node.outcome_locator)}
+    return _compact({"key": key, "debate": None if placed[key] == debate else debate,
+                     "status": None if node.status == "active" else node.status, **outcome})
+
+
+def is_backup(document) -> bool:
+    return isinstance(document, dict) and document.get("exported_from") == EVERY_DEBATE
+
+
+def looks_like_backup(head: str) -> bool:
+    """Whether the first lines of a file say it is a backup, before the file is read whole."""
+    return re.search(rf'"exported_from"\s*:\s*"{EVERY_DEBATE}"', head) is not None
+
+
+def validate(document, name: str) -> seeds.SeedSet:
+    """The map in a document as seeds, checked whole; FormatError lists each problem and where it is."""
+    try:
+        return seeds.read_document(name, document, ignore=METADATA)
+    except seeds.SeedError as exc:
+        raise FormatError("\n".join(exc.problems)) from None
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a map document, built from the same models that validate seeds, imports and backups."""
     sections = {name: {"type": "array", "items": model.model_json_schema(ref_template="#/$defs/{model}")}
-                for name, model in seeds.SECTIONS.items()}
+                for name, model in {**seeds.SECTIONS, STATE: NodeState}.items()}
     definitions = {}
     for section in sections.values():
         definitions.update(section["items"].pop("$defs", {}))
@@ -93,7 +233,10 @@ def json_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "ICS Debate map",
         "description": "Debates, their nodes with supports/opposes links, citations, sources, voices and themes. "
-                       "Keys are unique within each list; nodes refer to parents, voices, sources and themes by key.",
+                       "Keys are unique within each list; nodes refer to parents, voices, sources and themes by key. "
+                       f"A backup of every debate (exported_from \"{EVERY_DEBATE}\") also holds the glossary, and in "
+                       f"{STATE} each node's debate where the loader would place it in another, its status when "
+                       "archived, and its outcome.",
         "type": "object",
         "properties": {"format": {"const": FORMAT}, "version": {"const": VERSION},
                        "exported_at": {"type": "string"}, "exported_from": {"type": "string"}, **sections},

@@ -62,15 +62,21 @@ def detect(text: str, name: str) -> str:
     raise FormatError(f"{name}: cannot tell the format; choose one of {', '.join(IMPORTERS)}.")
 
 
-def read(text: str, name: str, fmt: str | None = None) -> seeds.SeedSet:
-    """Parse and validate an uploaded map; FormatError says where and what is wrong."""
+def parse(text: str, name: str, fmt: str | None = None) -> dict:
+    """The map document in an uploaded file, whatever its format; FormatError says where and what is wrong."""
     if not text.strip():
         raise FormatError(f"{name}: the file is empty.")
     fmt = fmt or detect(text, name)
     if fmt not in IMPORTERS:
         raise FormatError(f"There is no import format called {fmt!r}.")
-    document = IMPORTERS[fmt](text, name)
-    try:
-        return seeds.read_document(name, document, ignore=mapdoc.METADATA)
-    except seeds.SeedError as exc:
-        raise FormatError("\n".join(exc.problems)) from None
+    return IMPORTERS[fmt](text, name)
+
+
+def read(text: str, name: str, fmt: str | None = None) -> seeds.SeedSet:
+    """Parse and validate an uploaded map, to import as new debates; FormatError says where and what is wrong.
+    A backup (export --all) is refused: it is restored whole, into an empty database, by `flask import`."""
+    document = parse(text, name, fmt)
+    if mapdoc.is_backup(document):
+        raise FormatError(f"{name} is a backup of every debate: restore it into an empty database with "
+                          f"`flask import {name}`, or import a single debate's export here.")
+    return mapdoc.validate(document, name)
