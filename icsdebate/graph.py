@@ -29,9 +29,12 @@ def would_cycle(session: Session, *, child_id: int, parent_id: int) -> bool:
 
 
 def add_link(session: Session, *, child: Node, parent: Node, relation: str) -> Link:
-    """Link `child` under `parent`, refusing self-links, duplicates and cycles with a clear message."""
+    """Link `child` under `parent`, refusing theses, self-links, duplicates and cycles with a clear message."""
     if relation not in RELATIONS:
         raise GraphError(f"A link must support or oppose, not '{relation}'.")
+    if child.kind == "thesis":
+        raise GraphError(f"“{child.title}” is a debate's thesis: it heads its own debate and cannot go under "
+                         "another point.")
     if child.id == parent.id:
         raise GraphError("A claim cannot support or oppose itself.")
     if _linked(session, child.id, parent.id):

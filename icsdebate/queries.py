@@ -283,11 +283,11 @@ def form_choices(session: Session) -> FormChoices:
 
 
 def find_nodes(session: Session, *, words: str, exclude: int | None = None, limit: int = 10) -> list[tuple[Node, Debate]]:
-    """Active nodes whose title contains `words` (any case), for the link picker."""
+    """Active points (not theses) whose title contains `words` (any case), for the link picker."""
     pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     query = (
         select(Node, Debate).join(Debate, Debate.id == Node.debate_id)
-        .where(ACTIVE, func.lower(Node.title).like(pattern.lower(), escape="\\"))
+        .where(ACTIVE, Node.kind != "thesis", func.lower(Node.title).like(pattern.lower(), escape="\\"))
         .order_by(func.length(Node.title)).limit(limit)
     )
     if exclude is not None:

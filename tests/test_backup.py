@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from icsdebate import db, edits
-from icsdebate.models import Debate, Node, Source, Theme, User
+from icsdebate.models import Debate, Link, Node, Source, Theme, User
 from icsdebate.schemas import NodeCreate, OutcomeSet
 
 from .conftest import FIXTURES, ROOT, _empty_tables, load_seeds, sign_in
@@ -180,11 +180,9 @@ def test_the_import_page_refuses_a_backup(app, client, runner, mini, users, tmp_
 
 def test_no_backup_is_written_of_what_the_map_format_cannot_hold(app, runner, mini, users, tmp_path):
     assert runner.invoke(args=["gen-debate", "--nodes", "3", "--slug", "other"]).exit_code == 0
-    with app.app_context(), db.write_session() as session:  # the site lets a thesis be linked under a point
+    with app.app_context(), db.write_session() as session:  # a link the site has refused since it kept a database
         other = session.exec(select(Debate).where(Debate.slug == "other")).one()
-        edits.link_existing(session, child=session.get(Node, other.thesis_id),
-                            parent=session.get(Node, mini["pro-boards"]), relation="supports",
-                            author=session.get(User, users["moderator"]))
+        session.add(Link(child_id=other.thesis_id, parent_id=mini["pro-boards"], relation="supports"))
     result = runner.invoke(args=["export", "--all", "-o", str(tmp_path / "backup.json")])
     assert result.exit_code == 1 and "No backup was written" in result.output
     assert "a thesis has no parent" in result.output

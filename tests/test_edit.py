@@ -171,9 +171,15 @@ def test_link_an_existing_point_and_refuse_a_cycle(app, client, mini, users):
     ok = client.post(f"/nodes/{mini['pro-boards']}/link", data={"child": mini["question"], "relation": "opposes", "csrf_token": token})
     assert ok.status_code == 302
     assert ids(app, Link, Link.child_id == mini["question"], Link.parent_id == mini["pro-boards"])
-    cycle = client.post(f"/nodes/{mini['amendment']}/link", data={"child": mini["t"], "relation": "opposes", "csrf_token": token})
+    cycle = client.post(f"/nodes/{mini['amendment']}/link", data={"child": mini["pro-boards"], "relation": "opposes", "csrf_token": token})
     assert cycle.status_code == 422 and "would make a circle" in cycle.get_data(as_text=True)
-    self_link = client.post(f"/nodes/{mini['t']}/link", data={"child": mini["t"], "relation": "opposes", "csrf_token": token})
+    thesis = client.post(f"/nodes/{mini['question']}/link", data={"child": mini["t"], "relation": "opposes", "csrf_token": token})
+    assert thesis.status_code == 422 and "heads its own debate" in thesis.get_data(as_text=True)
+    assert not ids(app, Link, Link.child_id == mini["t"])
+    picker = client.get(f"/nodes/{mini['question']}/link?q=ICS", headers={"HX-Request": "true", "HX-Target": "link-results"})
+    offered = picker.get_data(as_text=True)
+    assert "Private companies could sit on ICS boards" in offered and f'value="{mini["t"]}"' not in offered
+    self_link = client.post(f"/nodes/{mini['question']}/link", data={"child": mini["question"], "relation": "opposes", "csrf_token": token})
     assert self_link.status_code == 422 and "cannot support or oppose itself" in self_link.get_data(as_text=True)
 
 

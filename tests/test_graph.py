@@ -11,9 +11,16 @@ def nodes(app, mini, *keys):
 
 def test_a_link_that_would_make_a_cycle_is_refused(app, mini):
     with app.app_context():
-        thesis, amendment = nodes(app, mini, "t", "amendment")
+        boards, amendment = nodes(app, mini, "pro-boards", "amendment")
         with pytest.raises(graph.GraphError, match="would make a circle"):
-            graph.add_link(db.session(), child=thesis, parent=amendment, relation="opposes")
+            graph.add_link(db.session(), child=boards, parent=amendment, relation="opposes")
+
+
+def test_a_thesis_heads_its_debate_and_goes_under_no_point(app, mini):
+    with app.app_context():
+        thesis, question = nodes(app, mini, "t", "question")
+        with pytest.raises(graph.GraphError, match="heads its own debate"):
+            graph.add_link(db.session(), child=thesis, parent=question, relation="opposes")
 
 
 def test_a_node_cannot_be_its_own_parent(app, mini):
