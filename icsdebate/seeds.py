@@ -376,6 +376,11 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     }
 
 
+# Rows of seeded nodes are found by a join, not by listing their ids: a backup's list would outgrow the
+# 65,535 parameters PostgreSQL takes in one statement.
+KEYED = Node.key.is_not(None)
+
+
 def _sync_links(session: Session, seeds: SeedSet, nodes: dict, by_id: dict) -> None:
     """Links between seeded nodes mirror the seeds; links a user made are left alone."""
     wanted = {}
@@ -383,8 +388,8 @@ def _sync_links(session: Session, seeds: SeedSet, nodes: dict, by_id: dict) -> N
         for position, (parent, relation) in enumerate(n.parents()):
             wanted[(nodes[key].id, nodes[parent].id)] = (relation, position)
     seeded_ids = set(by_id)
-    for link in session.exec(select(Link).where(Link.child_id.in_(seeded_ids))):
-        if link.parent_id not in seeded_ids:
+    for link in session.exec(select(Link).join(Node, Node.id == Link.child_id).where(KEYED)):
+        if link.child_id not in seeded_ids or link.parent_id not in seeded_ids:
             continue
         target = wanted.pop((link.child_id, link.parent_id), None)
         if target is None:
@@ -396,9 +401,9 @@ def _sync_links(session: Session, seeds: SeedSet, nodes: dict, by_id: dict) -> N
 
 
 def _sync_citations(session: Session, seeds: SeedSet, nodes: dict, sources: dict) -> None:
-    ids = [nodes[key].id for key in seeds.nodes]
     current: dict[int, list[Citation]] = {}
-    for citation in session.exec(select(Citation).where(Citation.node_id.in_(ids)).order_by(Citation.position)):
+    keyed = select(Citation).join(Node, Node.id == Citation.node_id).where(KEYED).order_by(Citation.position)
+    for citation in session.exec(keyed):
         current.setdefault(citation.node_id, []).append(citation)
     for key, n in seeds.nodes.items():
         node_id = nodes[key].id
@@ -413,8 +418,9 @@ def _sync_citations(session: Session, seeds: SeedSet, nodes: dict, sources: dict
 
 
 def _sync_themes(session: Session, seeds: SeedSet, nodes: dict, debates: dict, themes: dict) -> None:
-    node_ids = [nodes[key].id for key in seeds.nodes]
-    have = {(r.node_id, r.theme_id) for r in session.exec(select(NodeTheme).where(NodeTheme.node_id.in_(node_ids)))}
+    node_ids = {nodes[key].id for key in seeds.nodes}
+    keyed = select(NodeTheme).join(Node, Node.id == NodeTheme.node_id).where(KEYED)
+    have = {(r.node_id, r.theme_id) for r in session.exec(keyed) if r.node_id in node_ids}
     want = {(nodes[k].id, themes[t].id) for k, n in seeds.nodes.items() for t in n.themes}
     for node_id, theme_id in want - have:
         session.add(NodeTheme(node_id=node_id, theme_id=theme_id))
