@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, insert, text
 from sqlmodel import Session
 
 _immediate: ContextVar[bool] = ContextVar("immediate", default=False)
@@ -70,6 +70,17 @@ def write_session():
         _immediate.reset(token)
     if "db_session" in g:  # end the request's read snapshot, so its next read sees this write
         g.db_session.commit()
+
+
+def insert_rows(db_session: Session, model, rows: list[dict], chunk: int = 1000) -> list:
+    """Insert `rows` into `model`'s table and return their primary keys, in order. In chunks of one statement
+    each, so that the cost stays in proportion to the rows: the table's statement triggers run once a chunk
+    (a driver's executemany would run them once a row), and SQLAlchemy joins the RETURNING rows of one call in
+    a way that grows with the square of their number."""
+    table = model.__table__  # a Core insert: the ORM's would split the rows wherever a value is None
+    statement = insert(table).returning(*table.primary_key.columns, sort_by_parameter_order=True)
+    return [key for start in range(0, len(rows), chunk)
+            for key in db_session.execute(statement, rows[start:start + chunk]).all()]
 
 
 def _raise_version(db_session: Session) -> None:

@@ -1,9 +1,9 @@
 """Synthetic debates of any size, deterministic for a seed: for benchmarks and scale tests."""
 import random
 
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from .db import insert_rows
 from .models import Citation, Debate, Link, Node, NodeTheme, Source, Theme, Voice, utcnow
 
 WORDS = (
@@ -42,7 +42,7 @@ def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None
             "happened_on": f"{rng.randint(2014, 2022)}-0{rng.randint(1, 9)}" if kind == "event" else None,
             "created_at": utcnow(), "updated_at": utcnow(),
         })
-    ids = session.exec(insert(Node).returning(Node.id, sort_by_parameter_order=True), params=rows).scalars().all()
+    ids = [row.id for row in insert_rows(session, Node, rows)]
     debate.thesis_id = ids[0]
 
     links = []
@@ -63,6 +63,6 @@ def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None
                           "quote": f"Quoted words for point {index}.", "locator": f"page {rng.randint(1, 60)}"})
         node_themes.append({"node_id": ids[index], "theme_id": rng.choice(themes).id})
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
-        session.exec(insert(model), params=values)
+        insert_rows(session, model, values)
     session.flush()
     return debate

@@ -5,9 +5,9 @@ from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from .db import insert_rows
 from .models import (
     NODE_KINDS, SOURCE_KINDS, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice,
     utcnow,
@@ -469,8 +469,7 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
              "annotation": n.annotation, "annotation_html": render_markdown(n.annotation),
              "voice_id": voices[n.voice].id, "argued_on": n.argued_on, "happened_on": n.happened_on,
              "status": "active", "created_at": utcnow(), "updated_at": utcnow()} for key, n in seeds.nodes.items()]
-    inserted = session.exec(insert(Node).returning(Node.id, sort_by_parameter_order=True), params=rows)
-    ids = dict(zip(seeds.nodes, inserted.scalars().all()))
+    ids = dict(zip(seeds.nodes, (row.id for row in insert_rows(session, Node, rows))))
     for key, d in seeds.debates.items():
         debates[key].thesis_id = ids[d.thesis]
         session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in d.themes)
@@ -482,7 +481,6 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
                        "position": position} for position, c in enumerate(n.citations)]
         node_themes += [{"node_id": ids[key], "theme_id": themes[t].id} for t in dict.fromkeys(n.themes)]
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
-        if values:
-            session.exec(insert(model), params=values)
+        insert_rows(session, model, values)
     session.flush()
     return list(debates.values())

@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import text
 
-from icsdebate import db, seeds
+from icsdebate import db, search, seeds
 from icsdebate.generate import generate
 
 from .conftest import FIXTURES, sign_in
@@ -69,3 +69,20 @@ def test_reseeding_and_bulk_generation_keep_the_tallies(app, mini):
         seeds.load(session, seeds.read(FIXTURES / "seeds"))
         generate(session, nodes=300, seed=3)
     assert tallies_match(app)
+
+
+def test_statements_that_change_many_rows_keep_the_tallies_and_the_search_index(app, mini):
+    with app.app_context(), db.write_session() as session:
+        generate(session, nodes=200, seed=4, slug="many")
+        for statement in ("UPDATE node SET status = 'archived' WHERE id % 3 = 0 AND kind <> 'thesis'",
+                          "UPDATE node SET kind = 'evidence' WHERE id % 5 = 0 AND kind = 'claim'",
+                          "UPDATE link SET relation = 'opposes' WHERE id % 2 = 0",
+                          "DELETE FROM link WHERE id % 7 = 0",
+                          "UPDATE citation SET quote = 'A sentence about marmosets.' WHERE node_id % 11 = 0"):
+            session.exec(text(statement))
+    assert tallies_match(app)
+    with app.app_context():
+        quoted = {hit.node.id for _, hits in search.search(db.session(), words="marmosets") for hit in hits}
+        expected = db.session().exec(text("SELECT DISTINCT node_id FROM citation JOIN node ON node.id = node_id "
+                                          "WHERE node_id % 11 = 0 AND status = 'active'")).all()
+    assert quoted == {node_id for (node_id,) in expected} and quoted
