@@ -46,20 +46,24 @@ def urls(app, slug: str) -> dict[str, str]:
             "search": "/search?q=integrated+care", "history": f"/nodes/{node_id}/history"}
 
 
-def measure(app, url: str, requests: int) -> tuple[int, float, float, int]:
+def measure(app, urls_by_size: dict[int, str], requests: int) -> dict[int, tuple[int, float, float, int]]:
+    """Queries, p50 and p95 seconds, and bytes of one page at each size. The sizes take turns, request by
+    request, so that whatever slows the machine during the run weighs on each of them alike."""
     client = app.test_client()
-    client.get(url)  # warm caches
-    with count_queries(app.extensions["engine"]) as counter:
-        response = client.get(url)
-    queries = counter[0]
-    times = []
+    queries, times, sizes = {}, {size: [] for size in urls_by_size}, {}
+    for size, url in urls_by_size.items():
+        client.get(url)  # warm caches
+        with count_queries(app.extensions["engine"]) as counter:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        queries[size], sizes[size] = counter[0], len(response.data)
     for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-    assert response.status_code == 200, (url, response.status_code)
-    times.sort()
-    return queries, statistics.median(times), times[int(len(times) * .95) - 1], len(response.data)
+        for size, url in urls_by_size.items():
+            started = time.perf_counter()
+            client.get(url)
+            times[size].append(time.perf_counter() - started)
+    return {size: (queries[size], statistics.median(taken), sorted(taken)[int(len(taken) * .95) - 1], sizes[size])
+            for size, taken in times.items()}
 
 
 def free_port() -> int:
@@ -109,8 +113,9 @@ def main() -> None:
                 generate(session, nodes=rest, seed=7, slug="bench-rest")
         dialect = db.engine().dialect.name
     print(f"Database: {dialect}, {args.total} points in all; {args.requests} timed requests per page\n")
-    results = {size: {page: measure(app, url, args.requests) for page, url in urls(app, f"bench-{size}").items()}
-               for size in SIZES}
+    pages = {size: urls(app, f"bench-{size}") for size in SIZES}
+    measured = {page: measure(app, {size: pages[size][page] for size in SIZES}, args.requests) for page in PAGES}
+    results = {size: {page: measured[page][size] for page in PAGES} for size in SIZES}
     print(f"{'page':10}" + "".join(f"{f'queries@{s}':>14}" for s in SIZES)
           + "".join(f"{f'p50 ms@{s}':>13}{f'p95 ms@{s}':>13}" for s in SIZES)
           + "".join(f"{f'KB@{s}':>10}" for s in SIZES) + f"{'p95 10k/100':>13}")
