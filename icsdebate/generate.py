@@ -3,6 +3,7 @@ import random
 
 from sqlmodel import Session, select
 
+from . import standing
 from .db import insert_rows
 from .models import Citation, Debate, Link, Node, NodeTheme, Source, Theme, Voice, utcnow
 
@@ -64,5 +65,5 @@ def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None
         node_themes.append({"node_id": ids[index], "theme_id": rng.choice(themes).id})
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
-    session.flush()
+    standing.refresh_all(session)
     return debate

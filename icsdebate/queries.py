@@ -2,12 +2,12 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, text
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from . import graph
-from .standing import grounded
+from .standing import STANDS
 from .models import (Citation, Debate, DebateTheme, GlossaryTerm, KindTally, Link, Node, NodeTheme, RelationTally, Revision,
                      Source, Theme, User, Voice, VoiceTally)
 
@@ -62,9 +62,9 @@ def card(session: Session, node: Node, voice: Voice | None) -> Card:
 
 
 def children(session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40,
-             only: set[int] | None = None) -> Page:
+             still: bool = False) -> Page:
     """A page of a node's active children, supporting or opposing (or both when relation is None),
-    limited to the ids in `only` when given."""
+    only those that still stand when `still`."""
     query = (
         select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
@@ -74,8 +74,8 @@ def children(session: Session, *, parent_id: int, relation: str | None, page: in
     )
     if relation:
         query = query.where(Link.relation == relation)
-    if only is not None:
-        query = query.where(Node.id.in_(only))
+    if still:
+        query = query.where(Node.standing == STANDS)
     rows = list(session.exec(query))
     cards = [Card(node, voice, rel) for node, voice, rel in rows[:size]]
     return Page(_decorate(session, cards), page, len(rows) > size)
@@ -396,42 +396,6 @@ def voice_matrix(session: Session) -> tuple[list[Debate], list[MatrixRow]]:
 
 def group_nodes(session: Session, *, group_name: str, page: int = 1, size: int = 50) -> GroupedPage:
     return _grouped_page(session, Voice.group_name == group_name, page=page, size=size)
-
-
-_ATTACKERS = """
-    WITH RECURSIVE below(id) AS (
-        {start}
-        UNION
-        SELECT link.child_id FROM link JOIN below ON link.parent_id = below.id
-        JOIN node ON node.id = link.child_id
-        WHERE link.relation = 'opposes' AND node.status = 'active'
-    )
-    SELECT below.id, link.child_id FROM below
-    LEFT JOIN link ON link.parent_id = below.id AND link.relation = 'opposes'
-    LEFT JOIN node ON node.id = link.child_id AND node.status = 'active'
-    WHERE link.child_id IS NULL OR node.id IS NOT NULL
-"""
-_ATTACKERS_OF_CHILDREN = text(_ATTACKERS.format(start="SELECT link.child_id FROM link JOIN node ON node.id = link.child_id "
-                                                      "WHERE link.parent_id = :parent AND node.status = 'active'"))
-_ATTACKERS_OF_NODES = text(_ATTACKERS.format(start="SELECT node.id FROM node WHERE node.id IN :ids AND node.status = 'active'")
-                           ).bindparams(bindparam("ids", expanding=True))
-
-
-def standing_labels(session: Session, *, parent_id: int | None = None, node_ids: list[int] | None = None) -> dict[int, str]:
-    """Whether each active point under `parent_id` (or each of `node_ids`) stands, is answered or is undecided
-    (see standing.py).
-
-    A point's standing depends only on the points that oppose it, and on theirs in turn, so one query
-    follows the chains of opposition down from those points, however large the rest of the debate is."""
-    if parent_id is not None:
-        rows = session.exec(_ATTACKERS_OF_CHILDREN, params={"parent": parent_id}).all()
-    elif node_ids:
-        rows = session.exec(_ATTACKERS_OF_NODES, params={"ids": node_ids}).all()
-    else:
-        return {}
-    nodes = sorted({row[0] for row in rows} | {row[1] for row in rows if row[1] is not None})
-    attacks = [(attacker, attacked) for attacked, attacker in rows if attacker is not None]
-    return grounded(nodes, attacks)
 
 
 def glossary(session: Session) -> list[tuple[GlossaryTerm, Source]]:

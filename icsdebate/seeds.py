@@ -7,6 +7,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 from sqlmodel import Session, select
 
+from . import standing
 from .db import insert_rows
 from .models import (
     NODE_KINDS, SOURCE_KINDS, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice,
@@ -369,7 +370,7 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     _sync_links(session, seeds, nodes, by_id)
     _sync_citations(session, seeds, nodes, sources)
     _sync_themes(session, seeds, nodes, debates, themes)
-    session.flush()
+    standing.refresh_all(session)
     return {
         "debates": len(seeds.debates), "nodes": len(seeds.nodes), "sources": len(seeds.sources),
         "voices": len(seeds.voices), "citations": sum(len(n.citations) for n in seeds.nodes.values()),
@@ -482,5 +483,6 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
         node_themes += [{"node_id": ids[key], "theme_id": themes[t].id} for t in dict.fromkeys(n.themes)]
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
+    standing.refresh_all(session)
     session.flush()
     return list(debates.values())

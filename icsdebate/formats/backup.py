@@ -5,7 +5,7 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import seeds
+from .. import seeds, standing
 from ..models import Debate, GlossaryTerm, Node, Source, Theme, Voice
 from . import FormatError, mapdoc
 
@@ -63,6 +63,7 @@ def restore(session: Session, backup: Backup) -> dict[str, int]:
                            "init-db), or import a single debate's export to add that debate as a copy.")
     counts = seeds.load(session, backup.seeds)
     _apply_state(session, backup.state)
+    standing.refresh_all(session)  # archived points no longer count
     return counts
 
 

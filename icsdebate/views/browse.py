@@ -4,26 +4,18 @@ from sqlmodel import select
 
 from .. import db, queries
 from ..models import RELATIONS, Debate, Node
-from ..standing import STANDS
 from ..web import page_number, render_page
 
 bp = Blueprint("browse", __name__)
 
 
 def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, queries.Page], dict[int, str], bool]:
-    """A page of `parent_id`'s children for each relation, and the standing of the points shown.
-
-    When the reader asks for only what still stands, every child's standing is worked out first, to choose them."""
-    session, size = db.session(), current_app.config["PAGE_SIZE"]
+    """A page of `parent_id`'s children for each relation (only those that still stand, when the reader asks),
+    and the standing of the points shown."""
     still = request.args.get("still") == "1"
-    only = None
-    if still:
-        labels = queries.standing_labels(session, parent_id=parent_id)
-        only = {node_id for node_id, label in labels.items() if label == STANDS}
-    pages = {rel: queries.children(session, parent_id=parent_id, relation=rel, page=page, size=size, only=only)
-             for rel in relations}
-    if not still:
-        labels = queries.standing_labels(session, node_ids=[c.node.id for p in pages.values() for c in p.cards])
+    pages = {rel: queries.children(db.session(), parent_id=parent_id, relation=rel, page=page,
+                                   size=current_app.config["PAGE_SIZE"], still=still) for rel in relations}
+    labels = {card.node.id: card.node.standing for page_ in pages.values() for card in page_.cards}
     return pages, labels, still
 
 
