@@ -211,6 +211,14 @@ class VoiceTally(SQLModel, table=True):
     n: int = 0
 
 
+class ChildTally(SQLModel, table=True):
+    """How many active points support a node, and how many oppose it (migration 0011)."""
+
+    node_id: int = Field(foreign_key="node.id", primary_key=True, ondelete="CASCADE")
+    relation: str = Field(max_length=10, primary_key=True)
+    n: int = 0
+
+
 class ContentVersion(SQLModel, table=True):
     """One row whose number goes up with every write: cached pages are kept under the number they were made at."""
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from . import graph
 from .standing import STANDS
-from .models import (Citation, Debate, DebateTheme, GlossaryTerm, KindTally, Link, Node, NodeTheme, RelationTally, Revision,
+from .models import (ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, KindTally, Link, Node, NodeTheme, RelationTally, Revision,
                      Source, Theme, User, Voice, VoiceTally)
 
 ACTIVE = Node.status == "active"
@@ -36,7 +36,7 @@ class Page:
 
 
 def _decorate(session: Session, cards: list[Card]) -> list[Card]:
-    """Fill in sources and child counts for a list of cards: two queries."""
+    """Fill in sources and child counts (kept in ChildTally) for a list of cards: two queries."""
     ids = [card.node.id for card in cards]
     if not ids:
         return cards
@@ -48,10 +48,8 @@ def _decorate(session: Session, cards: list[Card]) -> list[Card]:
     for node_id, source in rows:
         if source not in by_id[node_id].sources:
             by_id[node_id].sources.append(source)
-    counts = session.exec(
-        select(Link.parent_id, Link.relation, func.count()).join(Node, Node.id == Link.child_id)
-        .where(Link.parent_id.in_(ids), ACTIVE).group_by(Link.parent_id, Link.relation)
-    )
+    counts = session.exec(select(ChildTally.node_id, ChildTally.relation, ChildTally.n)
+                          .where(ChildTally.node_id.in_(ids)))
     for parent_id, relation, count in counts:
         setattr(by_id[parent_id], "pros" if relation == "supports" else "cons", count)
     return cards

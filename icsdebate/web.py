@@ -98,7 +98,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["STANDING_HELP"] = {
         "stands": "Nothing that opposes this point stands.",
         "answered": "At least one point opposing this one stands.",
-        "undecided": "Caught in a circle of opposition that does not resolve.",
     }
     app.jinja_env.globals["SIDE_LABELS"] = {"for": "For the thesis", "against": "Against the thesis",
                                             "both": "On both sides", "thesis": "Thesis"}

@@ -15,7 +15,11 @@ COUNTED = {
                   "GROUP BY debate_id, voice_id",
     "relationtally": "SELECT node.debate_id, link.relation, count(*) FROM link JOIN node ON node.id = link.child_id "
                      "WHERE node.status = 'active' GROUP BY node.debate_id, link.relation",
+    "childtally": "SELECT link.parent_id, link.relation, count(*) FROM link JOIN node ON node.id = link.child_id "
+                  "WHERE node.status = 'active' GROUP BY link.parent_id, link.relation",
 }
+COLUMNS = {"kindtally": "debate_id, kind", "voicetally": "debate_id, voice_id", "relationtally": "debate_id, relation",
+           "childtally": "node_id, relation"}
 
 
 def tallies_match(app) -> bool:
@@ -23,8 +27,7 @@ def tallies_match(app) -> bool:
     with app.app_context():
         session = db.session()
         for table, count in COUNTED.items():
-            key = {"kindtally": "kind", "voicetally": "voice_id", "relationtally": "relation"}[table]
-            stored = set(session.exec(text(f"SELECT debate_id, {key}, n FROM {table} WHERE n <> 0")).all())
+            stored = set(session.exec(text(f"SELECT {COLUMNS[table]}, n FROM {table} WHERE n <> 0")).all())
             assert stored == set(session.exec(text(count)).all()), table
     return True
 
