@@ -206,6 +206,7 @@ def prepare(app, run: str, writers: int, password: str) -> Target:
             points = session.exec(select(Node.id).where(in_debate)).all()
             voices = session.exec(select(Node.voice_id).where(in_debate).distinct()).all()
             sources = session.exec(select(Citation.source_id).join(Node).where(in_debate).distinct()).all()
+        db.analyze()
         return Target(debate.slug, list(points), sorted(voices), sorted(sources))
 
 

@@ -111,6 +111,7 @@ def main() -> None:
             rest = args.total - sum(SIZES)
             if rest > 1:
                 generate(session, nodes=rest, seed=7, slug="bench-rest")
+        db.analyze()
         dialect = db.engine().dialect.name
     print(f"Database: {dialect}, {args.total} points in all; {args.requests} timed requests per page\n")
     pages = {size: urls(app, f"bench-{size}") for size in SIZES}

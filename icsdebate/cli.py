@@ -43,6 +43,7 @@ def seed(check: bool, if_empty: bool, folder: Path | None) -> None:
         return
     with db.write_session() as session:
         counts = seeds.load(session, seed_set)
+    db.analyze()
     click.echo(f"Seeded {_counted(counts)}.")
 
 
@@ -130,10 +131,12 @@ def import_(path: Path, format_: str | None) -> None:
                 counts = backup.restore(session, loaded)
         except backup.RestoreError as exc:
             raise click.ClickException(f"Nothing was restored.\n{exc}")
+        db.analyze()
         click.echo(f"Restored {_counted(counts)} from {path.name}.")
         return
     with db.write_session() as session:
         debates = seeds.load_as_new(session, loaded)
+    db.analyze()
     for debate in debates:
         click.echo(f"Imported {debate.title!r} as /debates/{debate.slug} ({len(loaded.nodes)} nodes).")
 
@@ -165,6 +168,7 @@ def gen_debate(nodes: int, seed_: int, slug: str | None) -> None:
         raise click.ClickException(f"A debate called {slug!r} exists already; choose another --slug or --seed.")
     with db.write_session() as session:
         debate = generate(session, nodes=nodes, seed=seed_, slug=slug)
+    db.analyze()
     click.echo(f"Generated /debates/{debate.slug} with {nodes} points.")
 
 

@@ -1,7 +1,7 @@
 """The tables of the argument graph, and the vocabularies they use."""
 from datetime import datetime, timezone
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 NODE_KINDS = ("thesis", "claim", "evidence", "question", "event")
@@ -71,7 +71,8 @@ class Debate(SQLModel, table=True):
 
 
 class Node(SQLModel, table=True):
-    __table_args__ = (_in("kind", NODE_KINDS), _in("status", STATUSES), _in("outcome", OUTCOMES))
+    __table_args__ = (_in("kind", NODE_KINDS), _in("status", STATUSES), _in("outcome", OUTCOMES),
+                      Index("ix_node_voice_debate", "voice_id", "debate_id", "id"))  # a voice's page, in order
     id: int | None = Field(default=None, primary_key=True)
     key: str | None = Field(default=None, max_length=80, unique=True)
     debate_id: int = Field(foreign_key="debate.id", index=True)

@@ -205,15 +205,16 @@ def grouped(session: Session, rows: list[tuple[Node, Voice | None, Debate]]) -> 
 
 
 def _grouped_page(session: Session, *conditions, join=None, page: int, size: int) -> GroupedPage:
-    """One page of the active points meeting `conditions`, in debate order, grouped: four queries."""
+    """One page of the active points meeting `conditions`, in debate order, grouped: four queries. `join` is a
+    table that may hold several rows for one point, such as citations."""
     query = (
         select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
         .join(Debate, Debate.id == Node.debate_id).where(ACTIVE, *conditions)
-        .order_by(Debate.id, Node.id).offset((page - 1) * size).limit(size + 1)
+        .order_by(Node.debate_id, Node.id).offset((page - 1) * size).limit(size + 1)
     )
     if join is not None:
-        query = query.join(*join)
-    rows = list(session.exec(query.distinct()))
+        query = query.join(*join).distinct()
+    rows = list(session.exec(query))
     return GroupedPage(grouped(session, rows[:size]), page, len(rows) > size, (page - 1) * size + 1, len(rows[:size]))
 
 
