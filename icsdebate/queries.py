@@ -204,23 +204,20 @@ def grouped(session: Session, rows: list[tuple[Node, Voice | None, Debate]]) -> 
     return list(groups.values())
 
 
-def _grouped_page(session: Session, *conditions, join=None, page: int, size: int) -> GroupedPage:
-    """One page of the active points meeting `conditions`, in debate order, grouped: four queries. `join` is a
-    table that may hold several rows for one point, such as citations."""
+def _grouped_page(session: Session, *conditions, page: int, size: int) -> GroupedPage:
+    """One page of the active points meeting `conditions`, in debate order, grouped: four queries."""
     query = (
         select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
         .join(Debate, Debate.id == Node.debate_id).where(ACTIVE, *conditions)
         .order_by(Node.debate_id, Node.id).offset((page - 1) * size).limit(size + 1)
     )
-    if join is not None:
-        query = query.join(*join).distinct()
     rows = list(session.exec(query))
     return GroupedPage(grouped(session, rows[:size]), page, len(rows) > size, (page - 1) * size + 1, len(rows[:size]))
 
 
 def source_nodes(session: Session, *, source_id: int, page: int = 1, size: int = 50) -> GroupedPage:
-    return _grouped_page(session, Citation.source_id == source_id, join=(Citation, Citation.node_id == Node.id),
-                         page=page, size=size)
+    cited = select(Citation.node_id).where(Citation.source_id == source_id)
+    return _grouped_page(session, Node.id.in_(cited), page=page, size=size)
 
 
 def voice_nodes(session: Session, *, voice_id: int, page: int = 1, size: int = 50) -> GroupedPage:
@@ -228,8 +225,8 @@ def voice_nodes(session: Session, *, voice_id: int, page: int = 1, size: int = 5
 
 
 def theme_nodes(session: Session, *, theme_id: int, page: int = 1, size: int = 50) -> GroupedPage:
-    return _grouped_page(session, NodeTheme.theme_id == theme_id, join=(NodeTheme, NodeTheme.node_id == Node.id),
-                         page=page, size=size)
+    themed = select(NodeTheme.node_id).where(NodeTheme.theme_id == theme_id)
+    return _grouped_page(session, Node.id.in_(themed), page=page, size=size)
 
 
 def by_id_or_key(session: Session, model, value: str):
