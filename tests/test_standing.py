@@ -86,8 +86,18 @@ def test_stored_standing_follows_every_kind_of_write(app, mini, users):
         assert stored_agrees_with_the_whole_map(session)
 
 
-def test_only_what_still_stands_is_listed_when_asked(client, mini):
+def test_only_what_still_stands_is_listed_when_asked(app, client, mini, users):
     html = client.get(f"/nodes/{mini['t']}?still=1").get_data(as_text=True)
     assert "NHS bodies can hold the contracts" in html and "Private companies could sit on ICS boards" not in html
     html = client.get(f"/nodes/{mini['t']}").get_data(as_text=True)
     assert "Private companies could sit on ICS boards" in html and "standing-answered" in html
+    column = client.get(f"/nodes/{mini['pro-boards']}?still=1").get_data(as_text=True).split('id="cards-supports"')[1]
+    assert "Nothing here yet" in column.split("</section>")[0]  # nothing was ever argued for it
+    with app.app_context(), db.write_session() as session:
+        edits.create_node(session, parent=session.get(Node, mini["amendment"]),
+                          author=session.get(User, users["moderator"]), data=NodeCreate(
+            kind="claim", title="The amendment was never passed", relation="opposes", voice="new",
+            voice_name="A reader", voice_group="Commenters", source="new", source_title="A comment",
+            source_kind="comment", quote="it was never passed"))
+    column = client.get(f"/nodes/{mini['pro-boards']}?still=1").get_data(as_text=True).split('id="cards-opposes"')[1]
+    assert "Nothing here still stands: each point has been answered" in column.split("</section>")[0]
