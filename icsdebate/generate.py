@@ -65,5 +65,5 @@ def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None
         node_themes.append({"node_id": ids[index], "theme_id": rng.choice(themes).id})
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
-    standing.refresh_all(session)
+    standing.refresh_all(session, [debate.id])
     return debate

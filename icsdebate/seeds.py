@@ -483,6 +483,5 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
         node_themes += [{"node_id": ids[key], "theme_id": themes[t].id} for t in dict.fromkeys(n.themes)]
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
-    standing.refresh_all(session)
-    session.flush()
+    standing.refresh_all(session, [debate.id for debate in debates.values()])
     return list(debates.values())

@@ -63,15 +63,20 @@ def refresh(session: Session, node_ids: list[int]) -> None:
         pending = set(session.exec(_OPPOSED, params={"ids": list(changed)}).scalars()) if changed else set()
 
 
-def refresh_all(session: Session) -> None:
-    """Work out the standing of every active point at once, after a bulk load."""
+def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:
+    """Work out the standing of every active point at once, after a bulk load; only of the points of
+    `debate_ids` when given, for debates just made, which nothing outside them opposes yet."""
     session.flush()
-    stored = dict(session.exec(select(Node.id, Node.standing).where(Node.status == "active")).all())
     opponent, target = Node.__table__.alias(), Node.__table__.alias()
+    counted = [Node.status == "active"]
+    pairs = [Link.relation == "opposes", opponent.c.status == "active", target.c.status == "active"]
+    if debate_ids is not None:
+        counted.append(Node.debate_id.in_(debate_ids))
+        pairs += [opponent.c.debate_id.in_(debate_ids), target.c.debate_id.in_(debate_ids)]
+    stored = dict(session.exec(select(Node.id, Node.standing).where(*counted)).all())
     attacks = session.exec(
         select(Link.child_id, Link.parent_id).join(opponent, opponent.c.id == Link.child_id)
-        .join(target, target.c.id == Link.parent_id)
-        .where(Link.relation == "opposes", opponent.c.status == "active", target.c.status == "active")).all()
+        .join(target, target.c.id == Link.parent_id).where(*pairs)).all()
     labels = grounded(list(stored), attacks)
     _store(session, {node_id: label for node_id, label in labels.items() if stored[node_id] != label})
 

@@ -9,14 +9,12 @@ from ..web import page_number, render_page
 bp = Blueprint("browse", __name__)
 
 
-def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, queries.Page], dict[int, str], bool]:
-    """A page of `parent_id`'s children for each relation (only those that still stand, when the reader asks),
-    and the standing of the points shown."""
+def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, queries.Page], bool]:
+    """A page of `parent_id`'s children for each relation: only those that still stand, when the reader asks."""
     still = request.args.get("still") == "1"
     pages = {rel: queries.children(db.session(), parent_id=parent_id, relation=rel, page=page,
                                    size=current_app.config["PAGE_SIZE"], still=still) for rel in relations}
-    labels = {card.node.id: card.node.standing for page_ in pages.values() for card in page_.cards}
-    return pages, labels, still
+    return pages, still
 
 
 @bp.get("/healthz")
@@ -37,9 +35,9 @@ def debate(slug: str):
     if summary is None:
         abort(404, f"There is no debate called “{slug}”.")
     thesis = queries.node_detail(db.session(), node_id=summary.thesis.id)
-    columns, labels, still = _children(summary.thesis.id, RELATIONS)
+    columns, still = _children(summary.thesis.id, RELATIONS)
     return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=thesis,
-                       columns=columns, standing=labels, still=still)
+                       columns=columns, still=still)
 
 
 def _detail_or_404(node_id: int) -> queries.NodeDetail:
@@ -55,9 +53,8 @@ def _detail_or_404(node_id: int) -> queries.NodeDetail:
 @bp.get("/nodes/<int:node_id>")
 def node(node_id: int):
     detail = _detail_or_404(node_id)
-    columns, labels, still = _children(node_id, RELATIONS)
-    return render_page("browse/_node.html", detail.node.title, detail=detail, columns=columns,
-                       standing=labels, still=still)
+    columns, still = _children(node_id, RELATIONS)
+    return render_page("browse/_node.html", detail.node.title, detail=detail, columns=columns, still=still)
 
 
 @bp.get("/nodes/<int:node_id>/children/<relation>")
@@ -66,8 +63,8 @@ def children(node_id: int, relation: str):
     if relation not in RELATIONS:
         abort(404, "Children either support or oppose.")
     detail = _detail_or_404(node_id)
-    pages, labels, still = _children(node_id, (relation,), page_number())
-    context = {"page": pages[relation], "relation": relation, "standing": labels, "still": still}
+    pages, still = _children(node_id, (relation,), page_number())
+    context = {"page": pages[relation], "relation": relation, "still": still}
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") != "main":
         return render_template("browse/_cards.html", parent=detail.node, **context)
     return render_page("browse/_children.html", f"{relation.capitalize()}: {detail.node.title}", detail=detail,
