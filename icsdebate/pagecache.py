@@ -44,11 +44,19 @@ def _serve() -> Response | None:
     return Response(body, headers=[*headers, ("X-Page-Cache", "hit")])
 
 
+def personal(response: Response) -> bool:
+    """True when the response carries something of this visitor's: a form's CSRF token, a flash or a cookie.
+
+    Such a response must never be kept for, or served to, anyone else: one visitor's token served to the next
+    makes every form they send "expired"."""
+    return (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or session.modified
+            or "Set-Cookie" in response.headers)
+
+
 def _keep(response: Response) -> Response:
-    """After the view: keep a complete 200 page that set no cookie."""
+    """After the view: keep a complete 200 page that carries nothing personal."""
     key = g.pop("page_key", None)
-    if (key is None or response.status_code != 200 or response.direct_passthrough or session.modified
-            or "Set-Cookie" in response.headers):
+    if key is None or response.status_code != 200 or response.direct_passthrough or personal(response):
         return response
     body = response.get_data()
     if len(body) <= LARGEST:

@@ -56,3 +56,36 @@ def test_a_waiting_message_is_shown_not_skipped(client, mini, users):
     client.get("/")
     signed_out = client.post("/signout", data={"csrf_token": token}, follow_redirects=True)
     assert "You are signed out." in signed_out.get_data(as_text=True)
+
+
+def _token_in(page) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def test_two_fresh_visitors_can_both_sign_in(app, users):
+    """A page that carries a form's token is never kept: one visitor's token served to the next refuses them."""
+    from .conftest import PASSWORD
+
+    first, second = app.test_client(), app.test_client()
+    for visitor in (first, first, second, second):  # the first visitor's second visit would be kept
+        page = visitor.get("/signin")
+        assert "X-Page-Cache" not in page.headers
+    for visitor, name in ((first, "contributor-user"), (second, "moderator-user")):
+        token = _token_in(visitor.get("/signin"))
+        response = visitor.post("/signin", data={"name": name, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    for visitor in (app.test_client(), app.test_client()):
+        token = _token_in(visitor.get("/signup"))
+        again = _token_in(visitor.get("/signup"))
+        assert "X-Page-Cache" not in visitor.get("/signup").headers and token and again
+
+
+def test_a_page_that_set_a_form_token_is_not_kept_for_the_next_visitor(app, mini):
+    first, second = app.test_client(), app.test_client()
+    first.get("/signin")
+    first.get("/signin")
+    page = second.get("/signin")
+    assert "X-Page-Cache" not in page.headers
+    assert "Set-Cookie" in page.headers  # the new visitor gets a token of their own
