@@ -50,18 +50,32 @@ def _depth() -> int:
     return min(int(value), 12) if value.isdigit() and int(value) > 0 else 3
 
 
+def _breadth() -> int:
+    """Replies drawn under each point: the reader's choice among diagram.BREADTHS, the default otherwise."""
+    value = request.args.get("breadth", "")
+    return int(value) if value.isdigit() and int(value) in diagram.BREADTHS else diagram.DEFAULT_BREADTH
+
+
 def _picture(root_id: int):
+    depth, breadth = _depth(), _breadth()
     try:
-        return diagram.draw(db.session(), root_id=root_id, depth=_depth(),
-                            link_to=lambda node_id: url_for("browse.node", node_id=node_id))
+        return diagram.draw(db.session(), root_id=root_id, depth=depth, breadth=breadth,
+                            link_to=lambda node_id: url_for("browse.node", node_id=node_id),
+                            map_to=lambda node_id: url_for("insight.node_map", node_id=node_id, depth=depth,
+                                                           breadth=breadth),
+                            version=db.content_version())
     except diagram.DiagramUnavailable as exc:
         abort(503, str(exc))
 
 
-def _map_page(debate: Debate, root: Node, svg_url: str):
+def _map_page(debate: Debate, root: Node):
     picture = _picture(root.id)
+    side = diagram.root_side(db.session(), root.id)
+    svg_url = url_for("insight.node_svg", node_id=root.id, depth=_depth(), breadth=_breadth())
     return render_page("insight/_map.html", f"Map: {root.title}", debate=debate, root=root, picture=picture,
-                       depth=_depth(), svg_url=svg_url, shape=queries.branch_shape(db.session(), root_id=root.id))
+                       depth=_depth(), breadth=_breadth(), breadths=diagram.BREADTHS, svg_url=svg_url, side=side,
+                       side_words=diagram.SIDE_WORDS, most=diagram.MAX_POINTS,
+                       shape=queries.branch_shape(db.session(), root_id=root.id, root_side=side))
 
 
 @bp.get("/debates/<slug>/map")
@@ -69,7 +83,7 @@ def debate_map(slug: str):
     debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
     if debate is None:
         abort(404, f"There is no debate called “{slug}”.")
-    return _map_page(debate, db.session().get(Node, debate.thesis_id), url_for("insight.node_svg", node_id=debate.thesis_id, depth=_depth()))
+    return _map_page(debate, db.session().get(Node, debate.thesis_id))
 
 
 @bp.get("/nodes/<int:node_id>/map")
@@ -77,7 +91,7 @@ def node_map(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
         abort(404, f"There is no claim numbered {node_id}.")
-    return _map_page(db.session().get(Debate, node.debate_id), node, url_for("insight.node_svg", node_id=node_id, depth=_depth()))
+    return _map_page(db.session().get(Debate, node.debate_id), node)
 
 
 @bp.get("/nodes/<int:node_id>/map.svg")
