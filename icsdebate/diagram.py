@@ -5,6 +5,7 @@ What a map costs is bounded by what it shows, not by the debate: at most MAX_POI
 strongest replies of each point first (standing, then the support beneath), and the replies left out are
 drawn as one "+N more" box per point that opens that point's own map. The layout (Graphviz's output) is kept
 per content version, so a map is laid out once per change to the site, whoever asks for it."""
+import re
 import shutil
 import textwrap
 from dataclasses import dataclass, field
@@ -191,6 +192,18 @@ def _draw(session: Session, *, root_id: int, depth: int, breadth: int, link_to, 
     for link_id, child_id, parent_id, relation, second in edges:
         graph.edge(str(parent_id), str(child_id), dir="back", arrowtail="normal" if relation == "supports" else "tee",
                    style="dotted" if second else "solid", id=f"edge_{link_id}", **{"class": relation})
-    svg = graph.pipe(format="svg").decode("utf-8")
+    return Picture(_compact(graph.pipe(format="svg").decode("utf-8")), len(order), len(edges), hidden, points)
+
+
+_TEXT = ' font-family="Helvetica,sans-Serif" font-size="14.00" fill="#1b2a33"'
+
+
+def _compact(svg: str) -> str:
+    """Graphviz's SVG without what it repeats on every line: comments, the ids it writes as <title>s (the
+    tooltips say what a box is), and the label font, set once on the whole graph and inherited."""
     svg = svg[svg.index("<svg"):]
-    return Picture(svg, len(order), len(edges), hidden, points)
+    svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+    svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
+    svg = svg.replace(f' text-anchor="middle"', "").replace(_TEXT, "")
+    return svg.replace('<g id="graph0" class="graph"',
+                       f'<g id="graph0" class="graph" text-anchor="middle"{_TEXT}', 1)

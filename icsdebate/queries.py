@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from . import graph
+from . import graph, search
 from .standing import STANDS
 from .models import (ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, KindTally, Link, Node, NodeTheme, RelationTally, Revision,
                      Source, Theme, User, Voice, VoiceTally)
@@ -279,16 +279,15 @@ def form_choices(session: Session) -> FormChoices:
 
 
 def find_nodes(session: Session, *, words: str, exclude: int | None = None, limit: int = 10) -> list[tuple[Node, Debate]]:
-    """Active points (not theses) whose title contains `words` (any case), for the link picker."""
-    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = (
-        select(Node, Debate).join(Debate, Debate.id == Node.debate_id)
-        .where(ACTIVE, Node.kind != "thesis", func.lower(Node.title).like(pattern.lower(), escape="\\"))
-        .order_by(func.length(Node.title)).limit(limit)
-    )
-    if exclude is not None:
-        query = query.where(Node.id != exclude)
-    return list(session.exec(query))
+    """Active points (not theses) that match `words` as the search page does (stop words dropped, every word
+    first, then any word, best first), for the link picker: at most `limit`, three queries."""
+    ids = [i for i in search.ranked_ids(session, words=words, limit=limit * 3) if i != exclude]
+    if not ids:
+        return []
+    order = {node_id: index for index, node_id in enumerate(ids)}
+    rows = session.exec(select(Node, Debate).join(Debate, Debate.id == Node.debate_id)
+                        .where(Node.id.in_(ids), ACTIVE, Node.kind != "thesis")).all()
+    return sorted(rows, key=lambda row: order[row[0].id])[:limit]
 
 
 def node_any_status(session: Session, *, node_id: int) -> NodeDetail | None:
