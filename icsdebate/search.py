@@ -81,7 +81,7 @@ def ranked_ids(session: Session, *, words: str, limit: int) -> list[int]:
     every, any_word = _queries(session, found)
     statement = _SQLITE_IDS if session.get_bind().dialect.name == "sqlite" else _POSTGRES_IDS
     ids = [row[0] for row in session.exec(statement, params={"query": every, "limit": limit}).all()]
-    if len(found) > 1 and len(ids) < limit:
+    if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
         seen = set(ids)
         ids += [row[0] for row in session.exec(statement, params={"query": any_word, "limit": limit * 2}).all()
                 if row[0] not in seen][:limit - len(ids)]
@@ -95,14 +95,14 @@ def _marked(value: str) -> Markup:
 def search(session: Session, *, words: str, limit: int = 60) -> list[tuple[Debate, list[Hit]]]:
     """Active points matching the words of `words` (as stems and prefixes): those with every word first, then
     those with any, each best first; grouped by debate in that order, at most `limit`. Three queries (two
-    when one word is asked for, or every-word matches fill the page)."""
+    when one word is asked for)."""
     found = terms(words)
     if not found:
         return []
     every, any_word = _queries(session, found)
     statement = _SQLITE if session.get_bind().dialect.name == "sqlite" else _POSTGRES
     rows = list(session.exec(statement, params={"query": every, "limit": limit * 2}).all())
-    if len(found) > 1 and len(rows) < limit * 2:
+    if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
         seen = {row[0] for row in rows}
         rows += [row for row in session.exec(statement, params={"query": any_word, "limit": limit * 2}).all()
                  if row[0] not in seen]
