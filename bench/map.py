@@ -47,8 +47,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 100_000])
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--url", default="/debates/{slug}/map?depth=12&breadth=20",
-                        help="the map asked for (the most a reader can choose, by default)")
+    parser.add_argument("--views", nargs="+", default=["", "?depth=12&breadth=20"],
+                        help="the maps asked for: as it opens, and the most a reader can choose")
     args = parser.parse_args()
     database = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/map.db"
     app = create_app({"DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_MB": 0})
@@ -63,7 +63,16 @@ def main() -> None:
     with app.app_context(), db.write_session() as session:
         cases["fan of 5,000"] = fan(session, 5000)
     client = app.test_client()
-    urls = {name: args.url.format(slug=slug) for name, slug in cases.items()}
+    for view in args.views:
+        measure(app, client, {name: f"/debates/{slug}/map{view}" for name, slug in cases.items()}, args.requests,
+                len(args.sizes), view or "(as it opens)")
+
+
+def p95(times: list[float]) -> float:
+    return sorted(times)[max(0, int(len(times) * .95) - 1)]
+
+
+def measure(app, client, urls: dict[str, str], requests: int, sizes: int, view: str) -> None:
     facts = {}
     for name, url in urls.items():
         client.get(url)
@@ -73,7 +82,7 @@ def main() -> None:
         facts[name] = (counter[0], len(response.data))
     kept = {name: [] for name in urls}
     drawn = {name: [] for name in urls}
-    for _ in range(args.requests):
+    for _ in range(requests):
         for name, url in urls.items():
             started = time.perf_counter()
             client.get(url)
@@ -82,19 +91,15 @@ def main() -> None:
             started = time.perf_counter()
             client.get(url)
             drawn[name].append(time.perf_counter() - started)
-
-    def p95(times):
-        return sorted(times)[max(0, int(len(times) * .95) - 1)]
-
-    print(f"map page, {app.extensions['engine'].dialect.name}, {args.requests} requests each, page cache off")
+    print(f"\nmap page {view}, {app.extensions['engine'].dialect.name}, {requests} requests each, page cache off")
     print(f"{'case':>16}{'queries':>9}{'KB':>7}{'kept p50':>10}{'kept p95':>10}{'drawn p50':>11}{'drawn p95':>11}")
     for name in urls:
         queries, size = facts[name]
         print(f"{name:>16}{queries:9}{size / 1024:7.0f}{statistics.median(kept[name]):10.3f}{p95(kept[name]):10.3f}"
               f"{statistics.median(drawn[name]):11.3f}{p95(drawn[name]):11.3f}")
-    first, last = list(urls)[0], list(urls)[len(args.sizes) - 1]
+    first, last = list(urls)[0], list(urls)[sizes - 1]
     print(f"ratio p95 {last} / {first}: kept {p95(kept[last]) / p95(kept[first]):.2f}, "
-          f"drawn {p95(drawn[last]) / p95(drawn[first]):.2f}")
+          f"drawn {p95(drawn[last]) / p95(drawn[first]):.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from .models import Node, Voice
 
-MAX_POINTS = 150  # points drawn at most, however many levels and replies are asked for: keeps a map page small
+MAX_POINTS = 100  # points drawn at most, however many levels and replies are asked for: keeps a map page small
 BREADTHS = (3, 5, 8, 12, 20)  # replies drawn under each point, the reader's choice
 DEFAULT_BREADTH = 5
 SHAPES = {"thesis": "box", "claim": "box", "evidence": "note", "question": "ellipse", "event": "cds"}
@@ -98,12 +98,27 @@ def _flip(side: str, relation: str) -> str:
     return base if relation == "supports" else ("against" if base == "for" else "for")
 
 
-def _cache():
+def kept(key: tuple, make):
+    """What `make()` returns, kept in the process's map cache (MAP_CACHE_MB, bounded in bytes, least recently
+    used first out) under `key`, which must name the content version it was made at."""
     app = current_app._get_current_object()
     if "map_layouts" not in app.extensions:
         size = app.config.get("MAP_CACHE_MB", 16) * 1024 * 1024
-        app.extensions["map_layouts"] = (LRUCache(maxsize=max(size, 1), getsizeof=lambda p: len(p.svg) + 1), Lock())
-    return app.extensions["map_layouts"]
+        app.extensions["map_layouts"] = (LRUCache(maxsize=max(size, 1), getsizeof=_weight), Lock())
+    pages, lock = app.extensions["map_layouts"]
+    with lock:
+        value = pages.get(key)
+    if value is None:
+        value = make()
+        with lock:
+            pages[key] = value
+    return value
+
+
+def _weight(value) -> int:
+    """Roughly the bytes a kept value holds: its pictures' SVG."""
+    values = value if isinstance(value, tuple) else (value,)
+    return sum(len(v.svg) for v in values if isinstance(v, Picture)) + 1024
 
 
 def draw(session: Session, *, root_id: int, depth: int, breadth: int = DEFAULT_BREADTH, link_to, map_to,
@@ -115,18 +130,12 @@ def draw(session: Session, *, root_id: int, depth: int, breadth: int = DEFAULT_B
     (the site's content version) is given, the picture is kept under it and served again until the next
     write. Queries: one for the root's side, one per level drawn, two for the points and their reply counts.
     Raises DiagramUnavailable when Graphviz is not installed."""
-    key = (version, root_id, depth, breadth)
-    if version is not None:
-        pictures, lock = _cache()
-        with lock:
-            kept = pictures.get(key)
-        if kept is not None:
-            return kept
-    picture = _draw(session, root_id=root_id, depth=depth, breadth=breadth, link_to=link_to, map_to=map_to)
-    if version is not None:
-        with lock:
-            pictures[key] = picture
-    return picture
+    def make():
+        return _draw(session, root_id=root_id, depth=depth, breadth=breadth, link_to=link_to, map_to=map_to)
+
+    if version is None:
+        return make()
+    return kept(("svg", version, root_id, depth, breadth), make)
 
 
 def _draw(session: Session, *, root_id: int, depth: int, breadth: int, link_to, map_to) -> Picture:

@@ -56,26 +56,31 @@ def _breadth() -> int:
     return int(value) if value.isdigit() and int(value) in diagram.BREADTHS else diagram.DEFAULT_BREADTH
 
 
-def _picture(root_id: int):
+def _picture(root_id: int, version: int | None = None):
     depth, breadth = _depth(), _breadth()
     try:
         return diagram.draw(db.session(), root_id=root_id, depth=depth, breadth=breadth,
                             link_to=lambda node_id: url_for("browse.node", node_id=node_id),
                             map_to=lambda node_id: url_for("insight.node_map", node_id=node_id, depth=depth,
                                                            breadth=breadth),
-                            version=db.content_version())
+                            version=version)
     except diagram.DiagramUnavailable as exc:
         abort(503, str(exc))
 
 
 def _map_page(debate: Debate, root: Node):
-    picture = _picture(root.id)
-    side = diagram.root_side(db.session(), root.id)
-    svg_url = url_for("insight.node_svg", node_id=root.id, depth=_depth(), breadth=_breadth())
+    """The map page: the picture, the root's side and the shape strip are made once per content version."""
+    version, depth, breadth = db.content_version(), _depth(), _breadth()
+
+    def make():
+        side = diagram.root_side(db.session(), root.id)
+        return (_picture(root.id), side, queries.branch_shape(db.session(), root_id=root.id, root_side=side))
+
+    picture, side, shape = diagram.kept(("page", version, root.id, depth, breadth), make)
+    svg_url = url_for("insight.node_svg", node_id=root.id, depth=depth, breadth=breadth)
     return render_page("insight/_map.html", f"Map: {root.title}", debate=debate, root=root, picture=picture,
-                       depth=_depth(), breadth=_breadth(), breadths=diagram.BREADTHS, svg_url=svg_url, side=side,
-                       side_words=diagram.SIDE_WORDS, most=diagram.MAX_POINTS,
-                       shape=queries.branch_shape(db.session(), root_id=root.id, root_side=side))
+                       depth=depth, breadth=breadth, breadths=diagram.BREADTHS, svg_url=svg_url, side=side,
+                       side_words=diagram.SIDE_WORDS, most=diagram.MAX_POINTS, shape=shape)
 
 
 @bp.get("/debates/<slug>/map")
@@ -99,7 +104,7 @@ def node_svg(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
         abort(404, f"There is no claim numbered {node_id}.")
-    picture = _picture(node_id)
+    picture = _picture(node_id, db.content_version())
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg
     return Response(svg, mimetype="image/svg+xml",
                     headers={"Content-Disposition": f'attachment; filename="ics-debate-map-{node_id}.svg"'})
