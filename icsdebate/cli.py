@@ -68,7 +68,7 @@ def create_user(name: str, role: str, password: str) -> None:
     """Create an account, for example the first admin."""
     migrate.upgrade(db.engine())
     try:
-        with db.write_session() as session:
+        with db.write_session(content=False) as session:
             auth.create_user(session, name=name, password=password, role=role)
     except ValueError as exc:
         raise click.ClickException(str(exc))

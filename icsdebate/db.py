@@ -58,16 +58,22 @@ def _close_session(exc: BaseException | None) -> None:
 
 
 @contextmanager
-def write_session():
-    """A session whose transaction takes the write lock up front, raises the content version, and commits.
+def write_session(*, content: bool = True):
+    """A session whose transaction takes the write lock up front and commits; yields the Session.
 
-    Every write goes through here: on SQLite for the lock, and everywhere so that cached pages go stale."""
+    Every write goes through here (on SQLite for the lock). A write that changes what readers see (points,
+    links, sources, voices, themes, debates, glossary) raises the content version in the same transaction, so
+    that pages kept for anonymous readers go stale. Writes to accounts and sign-in sessions (sign-up, sign-in,
+    failed or not, sign-out, password and role changes) pass `content=False`: they change no page a reader is
+    kept, and must not let anyone empty the page cache at will. When in doubt, leave `content` on: a write
+    that raises the version costs only cached pages, one that does not serves stale ones."""
     token = _immediate.set(True)
     try:
         with Session(engine(), expire_on_commit=False) as db_session:
             with db_session.begin():
                 yield db_session
-                _raise_version(db_session)
+                if content:
+                    _raise_version(db_session)
     finally:
         _immediate.reset(token)
     if "db_session" in g:  # end the request's read snapshot, so its next read sees this write

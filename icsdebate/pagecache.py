@@ -49,7 +49,8 @@ def personal(response: Response) -> bool:
 
     Such a response must never be kept for, or served to, anyone else: one visitor's token served to the next
     makes every form they send "expired"."""
-    return (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or session.modified
+    return (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or "_flashes" in session
+            or current_app.session_interface.should_set_cookie(current_app, session)
             or "Set-Cookie" in response.headers)
 
 
