@@ -10,7 +10,7 @@ from ..forms import FormError, validate
 from ..models import OUTCOMES, RELATIONS, Debate, Node, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
-from ..web import render_page
+from ..web import form_page, render_page
 
 bp = Blueprint("edit", __name__)
 write_limit = limiter.shared_limit(lambda: current_app.config["WRITE_LIMIT"], scope="writes", key_func=per_user,
@@ -95,6 +95,12 @@ def add(node_id: int):
     return redirect(url_for("browse.node", node_id=node_id))
 
 
+@form_page("edit.add")
+def _add_again(message: str, node_id: int):
+    """The add form as it was sent, with `message` above it: the database refused the write."""
+    return _render_add(_node_or_404(node_id), _form_data(), {"form": message}, 503)
+
+
 @bp.get("/add-slot/<relation>")
 def close_slot(relation: str):
     """An empty add slot: what Cancel puts back."""
@@ -151,6 +157,12 @@ def edit(node_id: int):
         return _render_edit(node, data, {exc.field: str(exc)}, 422)
     flash("Saved. The earlier version is kept in the history.")
     return redirect(url_for("browse.node", node_id=node_id))
+
+
+@form_page("edit.edit")
+def _edit_again(message: str, node_id: int):
+    """The edit form as it was sent, with `message` above it: the database refused the write."""
+    return _render_edit(_node_or_404(node_id, archived=True), _form_data(), {"form": message}, 503)
 
 
 @bp.post("/nodes/<int:node_id>/archive")
@@ -255,10 +267,39 @@ def link(node_id: int):
             flash("Linked. The point now appears here as well as where it was.")
             return redirect(url_for("browse.node", node_id=node_id))
     found = queries.find_nodes(db.session(), words=words, exclude=node_id) if words else []
+    if request.method == "POST" and not found:
+        found = _chosen(request.form.get("child", ""))
     if _is_htmx() and request.headers.get("HX-Target") == "link-results":
         return render_template("edit/_link_results.html", found=found, words=words)
     return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent, found=found,
                        words=words, errors=errors, values=request.form), 422 if errors else 200
+
+
+@form_page("edit.link")
+def _link_again(message: str, node_id: int):
+    """The link form as it was sent, with `message` above it: the database refused the write."""
+    parent = _node_or_404(node_id)
+    return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent,
+                       found=_chosen(request.form.get("child", "")), words="", errors={"form": message},
+                       values=request.form), 503
+
+
+def _chosen(child: str) -> list:
+    """The point a sent link form had chosen, as the picker lists it (none when it is not a point)."""
+    if not child.isdigit() or len(child) > 18:
+        return []
+    session = db.session()
+    node = session.get(Node, int(child))
+    return [(node, session.get(Debate, node.debate_id))] if node is not None else []
+
+
+@form_page("edit.outcome")
+def _outcome_again(message: str, node_id: int):
+    """The status form as it was sent, with `message` above it: the database refused the write."""
+    node = _node_or_404(node_id)
+    return render_page("edit/_outcome.html", f"Status: {node.title}", node=node, values=_form_data(),
+                       errors={"form": message}, outcomes=OUTCOMES,
+                       sources=queries.form_choices(db.session()).sources), 503
 
 
 @bp.route("/nodes/<int:node_id>/status", methods=["GET", "POST"])
