@@ -7,7 +7,7 @@ from sqlmodel import select
 from .. import auth, db, edits, queries
 from ..extensions import limiter, per_user
 from ..forms import FormError, validate
-from ..models import OUTCOMES, RELATIONS, Debate, Node, Voice
+from ..models import OUTCOMES, RELATIONS, Debate, Node, Theme, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
 from ..web import form_page, render_page
@@ -118,8 +118,42 @@ def preview():
 
 
 def _edit_values(node: Node) -> dict:
-    content = edits.snapshot(db.session(), node)
-    return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]]}
+    session = db.session()
+    content = edits.snapshot(session, node)
+    return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]],
+            "base": edits.current_version(session, node.id)}
+
+
+def _base() -> int | None:
+    """The version the sent edit form started from; None when the form carries none (it then overwrites)."""
+    value = request.form.get("base", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _render_conflict(node: Node, data: dict, valid, conflict: edits.EditConflict):
+    """409: their version (current) beside the one sent, word by word; nothing saved. The form below holds what
+    was sent, now based on their version, so that saving it is a deliberate merge."""
+    theirs, session = conflict.theirs, db.session()
+    voice = (f"{valid.voice_name} (new)" if valid.voice == "new"
+             else getattr(session.get(Voice, int(valid.voice)), "name", ""))
+    names = dict(session.exec(select(Theme.id, Theme.name).where(Theme.id.in_(valid.themes))).all()) if valid.themes else {}
+    cited = [f"“{c['quote']}” — {c['source']}, {c['locator']}".rstrip(", ") for c in theirs["citations"]]
+    fields = [
+        ("Title", theirs["title"], valid.title),
+        ("Kind", theirs["kind"], theirs["kind"] if node.kind == "thesis" else valid.kind),
+        ("Voice", theirs["voice"], voice),
+        ("Argued on", theirs["argued_on"], valid.argued_on or ""),
+        ("Happened on", theirs["happened_on"], valid.happened_on or ""),
+        ("Annotation", theirs["annotation"], valid.annotation),
+        ("Themes", ", ".join(t["name"] for t in theirs["themes"]), ", ".join(sorted(names.values()))),
+        ("Quotes", "\n".join(cited), "\n".join(cited + ([f"“{valid.quote}” — {valid.locator}".rstrip(" —")]
+                                                        if valid.quote else []))),
+    ]
+    rows = [(label, their_text, word_diff(their_text, mine), their_text == mine) for label, their_text, mine in fields]
+    return render_page("edit/_conflict.html", f"Edit conflict: {theirs['title']}", node=node, rows=rows,
+                       number=conflict.number, theirs_by=conflict.author or "Someone", theirs_at=conflict.saved_at,
+                       values={**data, "base": conflict.number}, errors={}, kinds=EDIT_KINDS,
+                       choices=queries.form_choices(session)), 409
 
 
 def _render_edit(node: Node, values: dict, errors: dict, status: int = 200):
@@ -145,12 +179,15 @@ def edit(node_id: int):
     data = _form_data()
     if node.kind == "thesis":
         data["kind"] = "claim"  # validated as a claim, stored as the thesis it is
+    valid = None
     try:
         valid = validate(NodeUpdate, data, HINTS)
         with db.write_session() as session:
-            current = session.get(Node, node_id)
+            current = session.get(Node, node_id, with_for_update=True)  # one save at a time checks its base
             valid.kind = current.kind if current.kind == "thesis" else valid.kind
-            edits.update_node(session, node=current, data=valid, author=g.user)
+            edits.update_node(session, node=current, data=valid, author=g.user, base=_base())
+    except edits.EditConflict as conflict:
+        return _render_conflict(node, data, valid, conflict)
     except FormError as exc:
         return _render_edit(node, data, exc.errors, 422)
     except edits.EditError as exc:
