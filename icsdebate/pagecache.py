@@ -9,6 +9,7 @@ from cachetools import LRUCache
 from flask import Flask, Response, current_app, g, request, session
 
 from . import db
+from .extensions import htmx
 
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 LARGEST = 2 * 1024 * 1024  # bytes: bigger pages (a 1,000-point map, say) are made each time
@@ -25,8 +26,7 @@ def init_app(app: Flask) -> None:
 def _key() -> tuple | None:
     if request.method != "GET" or "login" in session or "_flashes" in session:
         return None
-    headers = request.headers
-    return db.content_version(), request.full_path, headers.get("HX-Request"), headers.get("HX-Target")
+    return db.content_version(), request.full_path, bool(htmx), htmx.target
 
 
 def _serve() -> Response | None:

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import db
+from .extensions import htmx
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
 from .text import acronym_pattern, expand_acronyms, partial_date
@@ -25,7 +26,7 @@ def page_number() -> int:
 def render_page(partial: str, title: str, **context):
     """The whole page, or only its main content when htmx asks to swap #main."""
     context.update(partial=partial, title=title)
-    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "main":
+    if htmx and htmx.target == "main":
         return render_template("_fragment.html", **context)
     return render_template("page.html", **context)
 
@@ -52,7 +53,7 @@ def refuse_oversized():
 
 
 def _headers(response):
-    response.headers.add("Vary", "HX-Request")
+    response.vary.update(("HX-Request", "HX-Target"))  # pages and fragments differ by both
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
