@@ -48,7 +48,8 @@ def personal(response: Response) -> bool:
 
     Such a response must never be kept for, or served to, anyone else: one visitor's token served to the next
     makes every form they send "expired"."""
-    return (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or session.modified
+    return (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or "_flashes" in session
+            or current_app.session_interface.should_set_cookie(current_app, session)
             or "Set-Cookie" in response.headers)
 
 
@@ -103,12 +104,11 @@ def _validators(response: Response, key: str, changed_at: datetime | None) -> No
 
 
 def _keep(response: Response) -> Response:
-    """After the view: mark a personal response `private, no-store`; keep a complete 200 page that is not."""
+    """After the view: keep a complete 200 page that carries nothing personal (web._headers marks those
+    `private, no-store`), with its validators."""
     found = g.pop("page_key", None)
-    if personal(response) or g.get("user") is not None:
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
-    if found is None or response.status_code != 200 or response.direct_passthrough:
+    if (found is None or response.status_code != 200 or response.direct_passthrough or personal(response)
+            or g.get("user") is not None):
         return response
     key, changed_at = found
     _validators(response, key, changed_at)

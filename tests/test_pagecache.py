@@ -175,3 +175,62 @@ def test_with_redis_every_worker_shares_the_kept_pages(database_url, mini):
         redis.Redis.from_url(url).flushdb()
         for worker in workers:
             worker.extensions["engine"].dispose()
+
+
+def test_account_writes_never_empty_the_page_cache(app, client, mini, users, form):
+    """Only content writes make kept pages stale: anyone could otherwise empty the cache with a wrong password."""
+    from icsdebate import db
+
+    from .conftest import PASSWORD, csrf_token
+
+    reader = app.test_client()
+    page = f"/nodes/{mini['pro-boards']}"
+    reader.get(page)
+
+    def still_kept(step: str) -> None:
+        assert reader.get(page).headers.get("X-Page-Cache") == "hit", f"the page cache was emptied by {step}"
+
+    with app.app_context():
+        version = db.content_version()
+    still_kept("nothing")
+    refused = client.post("/signin", data={"name": "contributor-user", "password": "not the password",
+                                           "csrf_token": csrf_token(client)})
+    assert refused.status_code == 401
+    still_kept("a failed sign-in")
+    unknown = client.post("/signin", data={"name": "no-such-user", "password": "not the password",
+                                           "csrf_token": csrf_token(client)})
+    assert unknown.status_code == 401
+    still_kept("a sign-in with an unknown name")
+    newcomer = app.test_client()
+    assert newcomer.post("/signup", data={"name": "Newcomer", "password": PASSWORD, "confirm": PASSWORD,
+                                          "csrf_token": csrf_token(newcomer)}).status_code == 302
+    still_kept("a sign-up")
+    token = sign_in(client, "contributor-user")
+    still_kept("a sign-in")
+    changed = client.post("/account/password", data={"current": PASSWORD, "new": PASSWORD + " again",
+                                                      "confirm": PASSWORD + " again", "csrf_token": token})
+    assert changed.status_code == 302
+    still_kept("a password change")
+    assert client.post("/signout", data={"csrf_token": token}).status_code == 302
+    still_kept("a sign-out")
+    with app.app_context():
+        assert db.content_version() == version
+    token = sign_in(client, "moderator-user")
+    assert post_add(client, mini["pro-boards"], form, token).status_code == 302  # a content write
+    assert "X-Page-Cache" not in reader.get(page).headers
+
+
+def test_personal_responses_are_private_and_not_stored(client, mini, users):
+    """Signed-in pages, pages with a form token, flashes and cookies say `private, no-store`; anonymous pages
+    keep what they had (they may be cached)."""
+    anonymous = client.get("/debates/mini")
+    assert "no-store" not in anonymous.headers.get("Cache-Control", "")
+    assert client.get("/signin").headers["Cache-Control"] == "private, no-store"  # carries a CSRF token
+    token = sign_in(client, "contributor-user")
+    for path in ("/", "/debates/mini", f"/nodes/{mini['pro-boards']}", "/account/password", "/no-such-page"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+    signed_out = client.post("/signout", data={"csrf_token": token})  # sets a flash and a cookie
+    assert signed_out.headers["Cache-Control"] == "private, no-store"
+    flashed = client.get("/")
+    assert "You are signed out." in flashed.get_data(as_text=True)
+    assert flashed.headers["Cache-Control"] == "private, no-store"
