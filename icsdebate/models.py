@@ -159,6 +159,16 @@ class Login(SQLModel, table=True):
     ended_at: datetime | None = None
 
 
+class NodeAlias(SQLModel, table=True):
+    """A point merged into another: its old number and key lead to the point that replaced it (seeds' `replaces`)."""
+
+    __tablename__ = "nodealias"
+    old_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    old_key: str | None = Field(default=None, max_length=80, unique=True)
+    node_id: int = Field(foreign_key="node.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Revision(SQLModel, table=True):
     """One version of a node: every creation, edit, archive, restore and re-link adds one."""
 

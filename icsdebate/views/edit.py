@@ -11,6 +11,7 @@ from ..models import OUTCOMES, RELATIONS, Debate, Node, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
 from ..web import render_page
+from .browse import _redirect_if_merged
 
 bp = Blueprint("edit", __name__)
 write_limit = limiter.shared_limit(lambda: current_app.config["WRITE_LIMIT"], scope="writes", key_func=per_user,
@@ -24,6 +25,7 @@ LABELS = {("claim", "supports"): "Add a supporting claim", ("claim", "opposes"):
 def _node_or_404(node_id: int, *, archived: bool = False) -> Node:
     node = db.session().get(Node, node_id)
     if node is None or (node.status != "active" and not archived):
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return node
 
@@ -79,6 +81,7 @@ def add(node_id: int):
         with db.write_session() as session:
             parent = session.get(Node, node_id)
             if parent is None or parent.status != "active":
+                _redirect_if_merged(node_id)
                 abort(404, f"There is no claim numbered {node_id}.")
             node = edits.create_node(session, parent=parent, data=valid, author=g.user)
     except FormError as exc:
