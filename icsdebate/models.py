@@ -85,6 +85,7 @@ class Node(SQLModel, table=True):
     happened_on: str | None = Field(default=None, max_length=10)
     status: str = Field(default="active", max_length=10)
     standing: str = Field(default="stands", max_length=10, sa_column_kwargs={"server_default": "stands"})
+    support: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # see strength.py (migration 0013)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     outcome: str | None = Field(default=None, max_length=10)
     outcome_on: str | None = Field(default=None, max_length=10)

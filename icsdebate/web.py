@@ -9,7 +9,7 @@ from . import db, pagecache
 from .extensions import htmx
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
-from .text import acronym_pattern, expand_acronyms, partial_date
+from .text import acronym_pattern, expand_acronyms, lead, partial_date
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -98,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, _server_error)
     app.add_template_filter(partial_date, "date")
     app.add_template_filter(acronyms, "acronyms")
+    app.add_template_filter(lead, "lead")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["OUTCOME_LABELS"] = {"open": "still open", "answered": "answered by later events",
                                                "confirmed": "confirmed by later events", "contested": "contested"}
