@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from . import db
+from .extensions import htmx
 from .models import ROLES, Login, User, utcnow
 
 MIN_PASSWORD = 12
@@ -118,7 +119,7 @@ def signed_in(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if g.user is None:
-            if request.method != "GET" or request.headers.get("HX-Request"):
+            if request.method != "GET" or htmx:
                 abort(401, "Sign in to do this.")
             return redirect(url_for("auth.signin", next=request.full_path))
         return view(*args, **kwargs)

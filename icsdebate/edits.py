@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from . import graph, standing
+from . import graph, standing, strength
 from .models import Citation, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice, utcnow
 from .schemas import NodeCreate, NodeFields, NodeUpdate, OutcomeSet
 from .text import render_markdown
@@ -162,6 +162,7 @@ def create_node(session: Session, *, parent: Node, data: NodeCreate, author: Use
     _set_themes(session, node, data.themes)
     graph.add_link(session, child=node, parent=parent, relation=data.relation).created_by_id = author.id
     standing.refresh(session, [node.id])
+    strength.refresh(session, [node.id])
     _record(session, node, "created", author, f"{data.relation} “{parent.title}”")
     return node
 
@@ -192,6 +193,7 @@ def set_status(session: Session, *, node: Node, status: str, author: User) -> Re
     _keep_original(session, node)
     node.status, node.updated_at = status, utcnow()
     standing.refresh(session, [node.id])
+    strength.refresh(session, [node.id])
     return _record(session, node, "archived" if status == "archived" else "restored", author)
 
 
@@ -215,6 +217,7 @@ def restore_revision(session: Session, *, node: Node, number: int, author: User)
     session.flush()
     _set_themes(session, node, [theme["id"] for theme in content["themes"]])
     standing.refresh(session, [node.id])  # the version may have another status
+    strength.refresh(session, [node.id])
     return _record(session, node, "restored", author, f"Restored version {number}")
 
 
@@ -228,6 +231,7 @@ def link_existing(session: Session, *, child: Node, parent: Node, relation: str,
         raise EditError(str(exc), "child") from exc
     link.created_by_id = author.id
     standing.refresh(session, [child.id])
+    strength.refresh(session, [child.id])
     _keep_original(session, child)
     _record(session, child, "linked", author, f"Also {relation} “{parent.title}”")
     return link

@@ -10,9 +10,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import db, pagecache
+from .extensions import htmx
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
-from .text import acronym_pattern, expand_acronyms, partial_date
+from .text import acronym_pattern, expand_acronyms, lead, partial_date
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -29,7 +30,7 @@ def page_number() -> int:
 def render_page(partial: str, title: str, **context):
     """The whole page, or only its main content when htmx asks to swap #main."""
     context.update(partial=partial, title=title)
-    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "main":
+    if htmx and htmx.target == "main":
         return render_template("_fragment.html", **context)
     return render_template("page.html", **context)
 
@@ -59,7 +60,7 @@ def _headers(response):
     """Security headers on every response. A response for a signed-in user, or one carrying anything of this
     visitor's (a form's CSRF token, a flash, a cookie), is `Cache-Control: private, no-store`, so that no browser
     history or shared proxy keeps it; pages for anonymous readers keep what they have."""
-    response.headers.add("Vary", "HX-Request")
+    response.vary.update(("HX-Request", "HX-Target"))  # pages and fragments differ by both
     if g.get("user") is not None or pagecache.personal(response):
         response.headers["Cache-Control"] = "private, no-store"
     response.headers.setdefault("Content-Security-Policy", CSP)
@@ -163,6 +164,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(SQLAlchemyError, _database_error)
     app.add_template_filter(partial_date, "date")
     app.add_template_filter(acronyms, "acronyms")
+    app.add_template_filter(lead, "lead")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["OUTCOME_LABELS"] = {"open": "still open", "answered": "answered by later events",
                                                "confirmed": "confirmed by later events", "contested": "contested"}

@@ -32,7 +32,7 @@ def signup():
         if problem:
             errors["password"] = problem
         if not errors:
-            with db.write_session(content=False) as session:
+            with db.write_session() as session:
                 try:
                     user = auth.create_user(session, name=name, password=password)
                 except ValueError as exc:
@@ -56,7 +56,7 @@ def _signin_key() -> str:
 def signin():
     error, name = None, request.form.get("name", "").strip()
     if request.method == "POST":
-        with db.write_session(content=False) as session:
+        with db.write_session() as session:
             user = auth.authenticate(session, name=name, password=request.form.get("password", ""))
             if user:
                 auth.sign_in(session, user)
@@ -69,7 +69,7 @@ def signin():
 
 @bp.post("/signout")
 def signout():
-    with db.write_session(content=False) as session:
+    with db.write_session() as session:
         auth.sign_out(session)
     flash("You are signed out.")
     return redirect(url_for("browse.home"))
@@ -80,7 +80,7 @@ def signout():
 def password():
     errors = {}
     if request.method == "POST":
-        with db.write_session(content=False) as session:
+        with db.write_session() as session:
             user = session.get(User, g.user.id)
             new = request.form.get("new", "")
             if not auth.authenticate(session, name=user.name, password=request.form.get("current", "")):
@@ -111,7 +111,7 @@ def set_role(user_id: int):
     role = request.form.get("role", "")
     if role not in ROLES:
         abort(422, f"The role must be one of {', '.join(ROLES)}.")
-    with db.write_session(content=False) as session:
+    with db.write_session() as session:
         user = session.get(User, user_id)
         if user is None:
             abort(404, "There is no such user.")

@@ -5,12 +5,13 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from sqlmodel import select
 
 from .. import auth, db, edits, queries
-from ..extensions import limiter, per_user
+from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
 from ..models import OUTCOMES, RELATIONS, Debate, Node, Theme, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
 from ..web import form_page, render_page
+from .browse import _redirect_if_merged
 
 bp = Blueprint("edit", __name__)
 write_limit = limiter.shared_limit(lambda: current_app.config["WRITE_LIMIT"], scope="writes", key_func=per_user,
@@ -24,12 +25,13 @@ LABELS = {("claim", "supports"): "Add a supporting claim", ("claim", "opposes"):
 def _node_or_404(node_id: int, *, archived: bool = False) -> Node:
     node = db.session().get(Node, node_id)
     if node is None or (node.status != "active" and not archived):
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return node
 
 
 def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return bool(htmx)
 
 
 def _errors_of(write) -> dict[str, str]:
@@ -53,7 +55,7 @@ def _render_add(parent: Node, values: dict, errors: dict, status: int = 200):
     context = {"parent": parent, "values": values, "errors": errors, "kinds": EDIT_KINDS,
                "choices": queries.form_choices(db.session()),
                "label": LABELS.get((values.get("kind"), values.get("relation")), "Add a point")}
-    if _is_htmx() and request.headers.get("HX-Target", "").startswith("add-slot"):
+    if _is_htmx() and (htmx.target or "").startswith("add-slot"):
         return render_template("edit/_add_slot.html", **context), status
     return render_page("edit/_add_page.html", context["label"], **context), status
 
@@ -79,6 +81,7 @@ def add(node_id: int):
         with db.write_session() as session:
             parent = session.get(Node, node_id)
             if parent is None or parent.status != "active":
+                _redirect_if_merged(node_id)
                 abort(404, f"There is no claim numbered {node_id}.")
             node = edits.create_node(session, parent=parent, data=valid, author=g.user)
     except FormError as exc:
@@ -306,7 +309,7 @@ def link(node_id: int):
     found = queries.find_nodes(db.session(), words=words, exclude=node_id) if words else []
     if request.method == "POST" and not found:
         found = _chosen(request.form.get("child", ""))
-    if _is_htmx() and request.headers.get("HX-Target") == "link-results":
+    if _is_htmx() and htmx.target == "link-results":
         return render_template("edit/_link_results.html", found=found, words=words)
     return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent, found=found,
                        words=words, errors=errors, values=request.form), 422 if errors else 200
