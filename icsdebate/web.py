@@ -2,11 +2,11 @@
 from collections.abc import Callable
 
 from flask import Flask, abort, current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import db, pagecache

@@ -139,7 +139,8 @@ def _render_conflict(node: Node, data: dict, valid, conflict: edits.EditConflict
     theirs, session = conflict.theirs, db.session()
     voice = (f"{valid.voice_name} (new)" if valid.voice == "new"
              else getattr(session.get(Voice, int(valid.voice)), "name", ""))
-    names = dict(session.exec(select(Theme.id, Theme.name).where(Theme.id.in_(valid.themes))).all()) if valid.themes else {}
+    names = (dict(session.exec(select(Theme.id, Theme.name).where(Theme.id.in_(valid.themes))).all())
+             if valid.themes else {})
     cited = [f"“{c['quote']}” — {c['source']}, {c['locator']}".rstrip(", ") for c in theirs["citations"]]
     fields = [
         ("Title", theirs["title"], valid.title),
