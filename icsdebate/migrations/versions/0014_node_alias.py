@@ -1,15 +1,15 @@
 """node aliases: a point merged into another keeps its old number and key, which lead to the point it became
 
-Revision ID: 0013_h13a
-Revises: 0012
+Revision ID: 0014_h13a
+Revises: 0013_debate_versions
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
-revision = '0013_h13a'
-down_revision = '0012'
+revision = '0014_h13a'
+down_revision = '0013_debate_versions'
 branch_labels = None
 depends_on = None
 
