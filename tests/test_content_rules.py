@@ -29,11 +29,23 @@ def _parts(quote: str) -> list[str]:
     return [part for part in parts if part]
 
 
+SHARED_RUN = 12  # words in a row that two quotes may not share: a sentence quoted twice, not a common phrase
+
+
+def _runs(parts: list[str]) -> set[tuple[str, ...]]:
+    runs = set()
+    for part in parts:
+        words = part.split()
+        runs.update(tuple(words[i:i + SHARED_RUN]) for i in range(len(words) - SHARED_RUN + 1))
+    return runs
+
+
 def same_quote(a: str, b: str) -> bool:
-    """True when every part of one quote lies within the other: the same words, or a cut of them."""
+    """True when every part of one quote lies within the other (the same words, or a cut of them), or when the
+    two share a passage of SHARED_RUN words or more (overlapping cuts of one passage)."""
     pa, pb = _parts(a), _parts(b)
     ja, jb = " ".join(pa), " ".join(pb)
-    return all(p in jb for p in pa) or all(p in ja for p in pb)
+    return all(p in jb for p in pa) or all(p in ja for p in pb) or bool(_runs(pa) & _runs(pb))
 
 
 def shared_quotes(content: seeds.SeedSet) -> list[str]:
@@ -204,6 +216,14 @@ def test_two_nodes_quoting_the_same_words_fail():
     assert shared_quotes(_map(c=cut))
     other = {**copy, "citations": [{"source": "remark", "quote": "We support ICSs."}]}
     assert not shared_quotes(_map(c=other))
+    long = "one two three four five six seven eight nine ten eleven twelve"
+    first = {**copy, "citations": [{"source": "report", "quote": f"Before. {long} thirteen."}]}
+    second = {"key": "d", "kind": "claim", "title": "Overlap", "voice": "body", "supports": "t",
+              "citations": [{"source": "report", "quote": f"{long} After."}]}
+    assert shared_quotes(_map(c=first, d=second))
+    eleven = long.rsplit(" ", 1)[0]
+    near = {**second, "citations": [{"source": "report", "quote": f"Else. {eleven} differs."}]}
+    assert not shared_quotes(_map(c=first, d=near))  # a shorter shared phrase is not a shared quote
 
 
 def test_a_question_linked_against_its_yes_fails():
