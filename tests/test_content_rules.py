@@ -119,8 +119,13 @@ def dates_against_their_sources(content: seeds.SeedSet) -> list[str]:
                 problems.append(f"{key}: happened on {node.happened_on}, after its sources ({', '.join(dated)})")
         own = [content.sources[c.source].date for c in node.citations
                if not c.speaker and content.sources[c.source].voice == node.voice and content.sources[c.source].date]
+        # a voice that wrote sources but is quoted here only as another source reports it argued on one of its
+        # own sources' dates, or the point must say whose report it is (a speaker) and when
+        written = [s.date for s in content.sources.values() if s.voice == node.voice and s.date]
+        if node.argued_on and not own and written and not any(c.speaker == node.voice for c in node.citations):
+            own = written
         if node.argued_on and own and not any(_agree(node.argued_on, d) for d in own):
-            problems.append(f"{key}: argued on {node.argued_on}, but its own source is dated {', '.join(own)}")
+            problems.append(f"{key}: argued on {node.argued_on}, but its voice's source is dated {', '.join(own)}")
     return problems
 
 
@@ -247,6 +252,10 @@ def test_an_event_after_its_source_or_a_point_off_its_sources_date_fails():
     assert dates_against_their_sources(_map(e={"happened_on": "2018-07"}))
     assert dates_against_their_sources(_map(e={"argued_on": "2018-05"}))
     assert not dates_against_their_sources(_map(e={"happened_on": "2018"}))
+    # voiced as the body that wrote the report, cited only from a comment, on a date the report does not bear
+    elsewhere = [{"source": "remark", "quote": "Will it fail without money?"}]
+    assert dates_against_their_sources(_map(e={"kind": "claim", "happened_on": None, "argued_on": "2018-05",
+                                               "citations": elsewhere}))
 
 
 def test_evidence_resting_on_a_comment_alone_fails():
