@@ -2,11 +2,12 @@
 top-down by Graphviz, each point coloured by the side it takes on the debate's thesis.
 
 What a map costs is bounded by what it shows, not by the debate: at most MAX_POINTS points are drawn, the
-strongest replies of each point first (standing, then the support beneath), and the replies left out are
+strongest replies of each point first (by strength.py's rule), and the replies left out are
 drawn as one "+N more" box per point that opens that point's own map. The layout (Graphviz's output) is kept
 per content version, so a map is laid out once per change to the site, whoever asks for it."""
 import re
 import shutil
+import subprocess
 import textwrap
 from dataclasses import dataclass, field
 from threading import Lock
@@ -14,6 +15,7 @@ from threading import Lock
 import graphviz
 from cachetools import LRUCache
 from flask import current_app
+from markupsafe import escape
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, select
 
@@ -29,10 +31,13 @@ SIDES = {"thesis": ("#ffffff", "#1b2a33"), "for": ("#e3f2e8", "#1f7a4d"), "again
 SIDE_WORDS = {"thesis": "Thesis", "for": "For the thesis", "against": "Against the thesis",
               "both": "For and against (reached both ways)"}
 EDGE_COLOUR = "#5f6b73"
+DOT_TIMEOUT = 20  # seconds `dot` may take before the map is given up for now
+TOOLTIP = re.compile(r'((?:xlink:)?)title="@tooltip(\d+)@"')  # put in after layout: Graphviz unescapes tooltips twice
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class DiagramUnavailable(RuntimeError):
-    """Graphviz's `dot` is not installed on this machine."""
+    """The map cannot be drawn just now: Graphviz's `dot` is missing, failed or took too long."""
 
 
 @dataclass
@@ -60,15 +65,15 @@ _UP = text("""
     SELECT DISTINCT up.against FROM up JOIN debate ON debate.thesis_id = up.id
 """)
 
-# The strongest `breadth` replies of each point of one level: standing first, then the support beneath it.
+# The strongest `breadth` replies of each point of one level, by the site's one rule (strength.py): standing
+# (stands, undecided, answered), then the support beneath, then the order they were added.
 _LEVEL = text("""
     SELECT id, child_id, parent_id, relation FROM (
         SELECT link.id, link.child_id, link.parent_id, link.relation, row_number() OVER (
             PARTITION BY link.parent_id
-            ORDER BY CASE WHEN node.standing = 'stands' THEN 0 ELSE 1 END, coalesce(tally.n, 0) DESC,
-                     link.position, link.id) AS rank
+            ORDER BY CASE node.standing WHEN 'stands' THEN 0 WHEN 'undecided' THEN 1 ELSE 2 END,
+                     node.support DESC, link.position, link.id) AS rank
         FROM link JOIN node ON node.id = link.child_id
-        LEFT JOIN childtally AS tally ON tally.node_id = link.child_id AND tally.relation = 'supports'
         WHERE link.parent_id IN :ids AND node.status = 'active'
     ) AS ranked WHERE rank <= :breadth
 """).bindparams(bindparam("ids", expanding=True))
@@ -77,9 +82,35 @@ _REPLIES = text("SELECT node_id, sum(n) FROM childtally WHERE node_id IN :ids GR
                 ).bindparams(bindparam("ids", expanding=True))
 
 
-def _label(title: str) -> str:
-    lines = textwrap.wrap(title, 26)
-    return "\n".join(lines[:4]) + ("…" if len(lines) > 4 else "")
+def plain(text: str) -> graphviz.quoting.NoHtml:
+    """`text` as a DOT string Graphviz shows literally: never an HTML-like label (even when it reads `<...>`),
+    backslashes doubled so that escapes such as `\\N` or `\\l` stay text, `&` written as `&amp;` so that
+    entities such as `&#106;` stay text, control characters dropped.
+    Quotes are escaped by python-graphviz when the string is quoted."""
+    return graphviz.nohtml(CONTROL.sub("", text).replace("\\", "\\\\").replace("&", "&amp;"))
+
+
+def _label(title: str, heading: str = "") -> graphviz.quoting.NoHtml:
+    """A title wrapped to at most four lines of about 26 characters, as literal text, under a `heading` line
+    (the side, in words) when one is given."""
+    lines = textwrap.wrap(CONTROL.sub(" ", title), 26) or [""]
+    shown = [str(plain(line)) for line in lines[:4]]
+    return graphviz.nohtml("\\n".join(([heading] if heading else []) + shown) + ("…" if len(lines) > 4 else ""))
+
+
+def _svg(source: str) -> str:
+    """The SVG `dot` lays out from DOT `source`; DiagramUnavailable when dot is missing, fails or times out."""
+    try:
+        result = subprocess.run(["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True,
+                                timeout=DOT_TIMEOUT, check=False)
+    except FileNotFoundError:
+        raise DiagramUnavailable("Drawing the map needs Graphviz (apt-get install graphviz).") from None
+    except subprocess.TimeoutExpired:
+        raise DiagramUnavailable("Drawing this map took too long.") from None
+    svg = result.stdout.decode("utf-8", "replace")
+    if result.returncode != 0 or "<svg" not in svg:
+        raise DiagramUnavailable("Graphviz could not lay out this map.")
+    return svg[svg.index("<svg"):]
 
 
 def root_side(session: Session, root_id: int) -> str:
@@ -129,7 +160,7 @@ def draw(session: Session, *, root_id: int, depth: int, breadth: int = DEFAULT_B
     `link_to(node_id)` and `map_to(node_id)` give the addresses a point and its own map open. When `version`
     (the site's content version) is given, the picture is kept under it and served again until the next
     write. Queries: one for the root's side, one per level drawn, two for the points and their reply counts.
-    Raises DiagramUnavailable when Graphviz is not installed."""
+    Raises DiagramUnavailable when Graphviz is missing, fails or takes longer than DOT_TIMEOUT seconds."""
     def make():
         return _draw(session, root_id=root_id, depth=depth, breadth=breadth, link_to=link_to, map_to=map_to)
 
@@ -139,6 +170,7 @@ def draw(session: Session, *, root_id: int, depth: int, breadth: int = DEFAULT_B
 
 
 def _draw(session: Session, *, root_id: int, depth: int, breadth: int, link_to, map_to) -> Picture:
+    """The picture itself; every text from users reaches `dot` as literal text (see `plain`)."""
     if shutil.which("dot") is None:
         raise DiagramUnavailable("Drawing the map needs Graphviz (apt-get install graphviz).")
     sides = {root_id: root_side(session, root_id)}
@@ -177,31 +209,33 @@ def _draw(session: Session, *, root_id: int, depth: int, breadth: int, link_to, 
                              node_attr={"fontname": "Helvetica", "fontsize": "14", "style": "filled,rounded",
                                         "margin": "0.14,0.08", "penwidth": "1.6"},
                              edge_attr={"arrowsize": "0.8", "penwidth": "1.4", "color": EDGE_COLOUR})
-    points, hidden = [], 0
+    points, hidden, tooltips = [], 0, []
     for node_id in order:
         node, voice = nodes[node_id]
         side = sides[node_id]
         fill, border = SIDES[side]
         style = "filled,bold" if node.kind == "thesis" else "filled" if node.kind in ("evidence", "event") else "filled,rounded"
         heading = {"thesis": "THESIS", "for": "FOR", "against": "AGAINST", "both": "FOR AND AGAINST"}[side]
-        graph.node(str(node.id), f"{heading}\n{_label(node.title)}", shape=SHAPES[node.kind], fillcolor=fill,
-                   color=border, style=style, fontcolor="#1b2a33",
-                   tooltip=f"{SIDE_WORDS[side]}. {node.kind}: {node.title} — {voice.name if voice else 'unattributed'}",
+        tooltips.append(f"{SIDE_WORDS[side]}. {node.kind}: {node.title} — {voice.name if voice else 'unattributed'}")
+        graph.node(str(node.id), _label(node.title, heading), shape=SHAPES[node.kind], fillcolor=fill,
+                   color=border, style=style, fontcolor="#1b2a33", tooltip=f"@tooltip{len(tooltips) - 1}@",
                    URL=link_to(node.id), target="_top", id=f"node_{node.id}",
                    **{"class": f"kind_{node.kind} side_{side}"})
         points.append((node.id, node.title, side))
         left_out = int(replies.get(node_id) or 0) - drawn_under.get(node_id, 0)
         if left_out > 0:
             hidden += left_out
+            tooltips.append(f"{left_out} more repl{'y' if left_out == 1 else 'ies'} to “{node.title}”: open its own map")
             graph.node(f"more_{node.id}", f"+{left_out} more\nrepl{'y' if left_out == 1 else 'ies'}", shape="box",
                        style="dashed,rounded", color=EDGE_COLOUR, fontcolor="#1b2a33", fontsize="12",
-                       tooltip=f"{left_out} more repl{'y' if left_out == 1 else 'ies'} to “{node.title}”: open its own map",
+                       tooltip=f"@tooltip{len(tooltips) - 1}@",
                        URL=map_to(node.id), target="_top", id=f"more_{node.id}", **{"class": "more"})
             graph.edge(str(node.id), f"more_{node.id}", style="dashed", dir="none", **{"class": "more"})
     for link_id, child_id, parent_id, relation, second in edges:
         graph.edge(str(parent_id), str(child_id), dir="back", arrowtail="normal" if relation == "supports" else "tee",
                    style="dotted" if second else "solid", id=f"edge_{link_id}", **{"class": relation})
-    return Picture(_compact(graph.pipe(format="svg").decode("utf-8")), len(order), len(edges), hidden, points)
+    svg = TOOLTIP.sub(lambda m: f'{m[1]}title="{escape(CONTROL.sub("", tooltips[int(m[2])]))}"', _svg(graph.source))
+    return Picture(_compact(svg), len(order), len(edges), hidden, points)
 
 
 _TEXT = ' font-family="Helvetica,sans-Serif" font-size="14.00" fill="#1b2a33"'

@@ -10,6 +10,7 @@ from ..formats.registry import EXPORTERS, IMPORTERS
 from ..web import render_page
 from ..models import Debate, Node
 from ..text import partial_date
+from .browse import _redirect_if_merged
 
 bp = Blueprint("export", __name__)
 
@@ -36,6 +37,7 @@ def debate(slug: str, fmt: str):
 def node(node_id: int, fmt: str):
     row = db.session().get(Node, node_id)
     if row is None or row.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return _download(db.session().get(Debate, row.debate_id), node_id, f"ics-debate-node-{node_id}", fmt)
 
@@ -80,6 +82,7 @@ def debate_summary(slug: str):
 def node_summary(node_id: int):
     row = db.session().get(Node, node_id)
     if row is None or row.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return _briefing(db.session().get(Debate, row.debate_id), node_id, url_for("browse.node", node_id=node_id),
                      url_for("export.node", node_id=node_id, fmt="md"))

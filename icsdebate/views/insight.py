@@ -1,10 +1,12 @@
 """Seeing the debate whole: the map as a picture, the timeline, who argued what, the glossary."""
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlmodel import select
+from werkzeug.exceptions import ServiceUnavailable
 
 from .. import db, diagram, queries, search
 from ..models import Debate, Node, Voice
 from ..web import page_number, render_page
+from .browse import _redirect_if_merged
 
 bp = Blueprint("insight", __name__)
 
@@ -56,6 +58,12 @@ def _breadth() -> int:
     return int(value) if value.isdigit() and int(value) in diagram.BREADTHS else diagram.DEFAULT_BREADTH
 
 
+class MapUnavailable(ServiceUnavailable):
+    """A 503 page saying the map cannot be drawn just now, and why."""
+
+    name = "The map cannot be drawn just now"
+
+
 def _picture(root_id: int, version: int | None = None):
     depth, breadth = _depth(), _breadth()
     try:
@@ -65,7 +73,8 @@ def _picture(root_id: int, version: int | None = None):
                                                            breadth=breadth),
                             version=version)
     except diagram.DiagramUnavailable as exc:
-        abort(503, str(exc))
+        raise MapUnavailable(f"{exc} The points themselves are all there: browse them from the debate's page, "
+                             "or try the map again in a minute.", retry_after=60) from None
 
 
 def _map_page(debate: Debate, root: Node):
@@ -95,6 +104,7 @@ def debate_map(slug: str):
 def node_map(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return _map_page(db.session().get(Debate, node.debate_id), node)
 
@@ -103,6 +113,7 @@ def node_map(node_id: int):
 def node_svg(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     picture = _picture(node_id, db.content_version())
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg
