@@ -225,11 +225,13 @@ def _draw(session: Session, *, root_id: int, depth: int, breadth: int, link_to, 
         left_out = int(replies.get(node_id) or 0) - drawn_under.get(node_id, 0)
         if left_out > 0:
             hidden += left_out
-            tooltips.append(f"{left_out} more repl{'y' if left_out == 1 else 'ies'} to “{node.title}”: open its own map")
+            where = "list them on its page" if node_id == root_id else "open its own map"
+            tooltips.append(f"{left_out} more repl{'y' if left_out == 1 else 'ies'} to “{node.title}”: {where}")
             graph.node(f"more_{node.id}", f"+{left_out} more\nrepl{'y' if left_out == 1 else 'ies'}", shape="box",
                        style="dashed,rounded", color=EDGE_COLOUR, fontcolor="#1b2a33", fontsize="12",
                        tooltip=f"@tooltip{len(tooltips) - 1}@",
-                       URL=map_to(node.id), target="_top", id=f"more_{node.id}", **{"class": "more"})
+                       URL=link_to(node.id) if node_id == root_id else map_to(node.id), target="_top",
+                       id=f"more_{node.id}", **{"class": "more"})
             graph.edge(str(node.id), f"more_{node.id}", style="dashed", dir="none", **{"class": "more"})
     for link_id, child_id, parent_id, relation, second in edges:
         graph.edge(str(parent_id), str(child_id), dir="back", arrowtail="normal" if relation == "supports" else "tee",

@@ -1,5 +1,6 @@
 """The timeline and who argued what."""
 import pytest
+from sqlmodel import select
 
 
 def test_timeline_orders_dated_points_and_shows_what_they_bear_on(client, mini):
@@ -106,13 +107,21 @@ def test_a_point_with_five_thousand_replies_draws_a_bounded_map(app, client):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and len(response.data) < 500_000
     assert 'data-nodes="21" data-edges="20"' in html and "+4980 more" in html
+    more = html[html.index('<g id="more_'):]
+    assert more.index(f'xlink:href="/nodes/{thesis_id(app)}"') < more.index("</a>")  # the thesis's page lists them all
     strip = html[html.index('<ol class="strip"'):html.index("</ol>", html.index('<ol class="strip"'))]
     assert strip.count("<li") == 13 and "+4988" in strip  # twelve blocks and one for the rest
 
 
-def select_ids(debate_id, thesis_id):
-    from sqlmodel import select
+def thesis_id(app) -> int:
+    from icsdebate import db
+    from icsdebate.models import Debate
 
+    with app.app_context():
+        return db.session().exec(select(Debate.thesis_id).where(Debate.slug == "fan")).one()
+
+
+def select_ids(debate_id, thesis_id):
     from icsdebate.models import Node
 
     return select(Node.id).where(Node.debate_id == debate_id, Node.id != thesis_id)
