@@ -28,8 +28,11 @@ def would_cycle(session: Session, *, child_id: int, parent_id: int) -> bool:
     return session.exec(_REACHES, params={"child": child_id, "parent": parent_id}).first() is not None
 
 
-def add_link(session: Session, *, child: Node, parent: Node, relation: str) -> Link:
-    """Link `child` under `parent`, refusing theses, self-links, duplicates and cycles with a clear message."""
+def add_link(session: Session, *, child: Node, parent: Node, relation: str, created_by_id: int | None = None,
+             fresh: bool = False) -> Link:
+    """Link `child` under `parent`, refusing theses, self-links, duplicates and cycles with a clear message, and
+    give `child` and every point below it the sides the new paths bring. `fresh` says the child was made just
+    now with its side set (graph.side_below) and nothing linked to it, so there is nothing to check or walk."""
     if relation not in RELATIONS:
         raise GraphError(f"A link must support or oppose, not '{relation}'.")
     if child.kind == "thesis":
@@ -37,17 +40,18 @@ def add_link(session: Session, *, child: Node, parent: Node, relation: str) -> L
                          "another point.")
     if child.id == parent.id:
         raise GraphError("A claim cannot support or oppose itself.")
-    if _linked(session, child.id, parent.id):
+    if not fresh and _linked(session, child.id, parent.id):
         raise GraphError(f"“{child.title}” is already linked under “{parent.title}”.")
-    if would_cycle(session, child_id=child.id, parent_id=parent.id):
+    if not fresh and would_cycle(session, child_id=child.id, parent_id=parent.id):
         raise GraphError(
             f"“{child.title}” cannot go under “{parent.title}”: that claim already sits below it, "
             "so the link would make a circle."
         )
-    link = Link(child_id=child.id, parent_id=parent.id, relation=relation)
+    link = Link(child_id=child.id, parent_id=parent.id, relation=relation, created_by_id=created_by_id)
     session.add(link)
     session.flush()
-    extend_sides(session, link=link, parent=parent)
+    if not fresh:
+        extend_sides(session, link=link, parent=parent)
     return link
 
 
