@@ -34,15 +34,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, text  # noqa: E402
-from sqlmodel import select  # noqa: E402
+from sqlalchemy import create_engine, func, text
+from sqlmodel import select
 
-from icsdebate import create_app, db, edits, migrate, queries  # noqa: E402
-from icsdebate.auth import _digest, create_user  # noqa: E402
-from icsdebate.db import count_queries, insert_rows  # noqa: E402
-from icsdebate.generate import generate, generate_shape  # noqa: E402
-from icsdebate.models import Citation, Debate, Link, Login, Node, NodeTheme, Revision, User, utcnow  # noqa: E402
-from icsdebate.schemas import NodeCreate  # noqa: E402
+from icsdebate import create_app, db, edits, migrate
+from icsdebate.auth import _digest, create_user
+from icsdebate.db import count_queries, insert_rows
+from icsdebate.generate import generate, generate_shape
+from icsdebate.models import Citation, Debate, Link, Login, Node, NodeTheme, Revision, User, utcnow
+from icsdebate.schemas import NodeCreate
 
 SIZES = (100, 1_000, 10_000, 100_000)
 SHAPES = {"chain": ("chain", 5_000), "fan": ("fan", 5_000), "paths": ("paths", 21)}
@@ -302,7 +302,7 @@ def throughput(database: str, path: str, seconds: int, cache_mb: int = 64, cooki
                 time.sleep(.2)
         headers = ["-H", f"Cookie: {cookie}"] if cookie else []
         out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", *headers, f"http://127.0.0.1:{port}{path}"],
-                             capture_output=True, text=True, timeout=seconds + 30).stdout
+                             capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
         return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     finally:
         server.terminate()

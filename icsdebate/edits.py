@@ -9,7 +9,6 @@ from .models import Citation, Link, Node, NodeTheme, Revision, Source, Theme, Us
 from .schemas import NodeCreate, NodeFields, NodeUpdate, OutcomeSet
 from .text import render_markdown
 
-
 OUTCOME_FIELDS = ("outcome", "outcome_on", "outcome_reason", "outcome_source_id", "outcome_quote", "outcome_locator")
 
 

@@ -9,9 +9,26 @@ from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
 
 from . import graph
+from .models import (
+    ChildTally,
+    Citation,
+    Debate,
+    DebateTheme,
+    GlossaryTerm,
+    KindTally,
+    Link,
+    Node,
+    NodeTheme,
+    RelationTally,
+    Revision,
+    SideTally,
+    Source,
+    Theme,
+    User,
+    Voice,
+    VoiceTally,
+)
 from .standing import STANDS
-from .models import (ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, KindTally, Link, Node, NodeTheme, RelationTally, Revision,
-                     SideTally, Source, Theme, User, Voice, VoiceTally)
 
 ACTIVE = Node.status == "active"
 
@@ -82,7 +99,7 @@ def children(session: Session, *, parent_id: int, relation: str | None, page: in
 
 
 
-@dataclass
+@dataclass(frozen=True)
 class Seek:
     """Where a page of a list starts: after the row whose key is `after`, before the row whose key is `before`,
     or (with neither) at row (page - 1) * size, for old ?page=N addresses. `page` is the number shown. A key is
@@ -91,6 +108,9 @@ class Seek:
     page: int = 1
     after: str | None = None
     before: str | None = None
+
+
+FIRST_PAGE = Seek()
 
 
 @dataclass
@@ -290,7 +310,7 @@ def _points():
             .join(Debate, Debate.id == Node.debate_id).where(ACTIVE))
 
 
-def source_nodes(session: Session, *, source_id: int, seek: Seek = Seek(), size: int = 50) -> GroupedPage:
+def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """The points citing a source, in the order they were made (by number), driven by the index of citations
     on (source, point), so that any page costs the same. A point citing the source twice is listed once."""
     query = _points().join(Citation, Citation.node_id == Node.id).where(Citation.source_id == source_id) \
@@ -298,13 +318,13 @@ def source_nodes(session: Session, *, source_id: int, seek: Seek = Seek(), size:
     return _grouped_page(session, query, (Citation.node_id,), (int,), seek, size)
 
 
-def voice_nodes(session: Session, *, voice_id: int, seek: Seek = Seek(), size: int = 50) -> GroupedPage:
+def voice_nodes(session: Session, *, voice_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """A voice's points by debate, then number, read along the index ix_node_voice_debate."""
     return _grouped_page(session, _points().where(Node.voice_id == voice_id), (Node.debate_id, Node.id),
                          (int, int), seek, size)
 
 
-def theme_nodes(session: Session, *, theme_id: int, seek: Seek = Seek(), size: int = 50) -> GroupedPage:
+def theme_nodes(session: Session, *, theme_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """The points carrying a theme, by number, read along the index ix_nodetheme_theme_node."""
     query = _points().join(NodeTheme, NodeTheme.node_id == Node.id).where(NodeTheme.theme_id == theme_id)
     return _grouped_page(session, query, (NodeTheme.node_id,), (int,), seek, size)
@@ -387,7 +407,7 @@ def revisions(session: Session, *, node_id: int) -> list[tuple[Revision, User | 
     ))
 
 
-def recent_changes(session: Session, *, debate_id: int | None = None, seek: Seek = Seek(), size: int = 50):
+def recent_changes(session: Session, *, debate_id: int | None = None, seek: Seek = FIRST_PAGE, size: int = 50):
     """Newest changes first: (revision, node, debate, author) rows and their Window; one query, read along
     ix_revision_created_id (or ix_revision_debate_created_id) from where the last page ended."""
     query = (
@@ -416,7 +436,7 @@ def _flag(value: str) -> bool:
     return value == "1"
 
 
-def timeline(session: Session, *, debate_id: int | None = None, seek: Seek = Seek(), size: int = 100
+def timeline(session: Session, *, debate_id: int | None = None, seek: Seek = FIRST_PAGE, size: int = 100
              ) -> tuple[list[Dated], Window]:
     """Dated points oldest first (events by when they happened, claims by when they were argued), and the
     page's Window: two queries, the first read along ix_node_timeline / ix_node_debate_timeline (0013)."""
@@ -477,7 +497,7 @@ def voice_matrix(session: Session) -> tuple[list[Debate], list[MatrixRow]]:
     return debates, sorted(groups.values(), key=lambda g: -sum(c.total for c in g.cells.values()))
 
 
-def group_nodes(session: Session, *, group_name: str, seek: Seek = Seek(), size: int = 50) -> GroupedPage:
+def group_nodes(session: Session, *, group_name: str, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """The points of a group's voices by debate, then number."""
     return _grouped_page(session, _points().where(Voice.group_name == group_name), (Node.debate_id, Node.id),
                          (int, int), seek, size)

@@ -11,8 +11,8 @@ active points (not the thesis) by voice and side, kept by triggers as in 0007/00
 once a statement on PostgreSQL. The indexes serve keyset pages: a source's and a theme's points by number, the
 timeline by date, and recent changes newest first, overall and per debate.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlmodel import Session
 
 revision = '0013_h16a'
