@@ -53,7 +53,7 @@ DEEP_PAGE = 2_000
 # ---------------------------------------------------------------------------------------------- databases
 
 def _app(database: str):
-    return create_app({"DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_MB": 0})
+    return create_app({"DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_PAGES": 0})
 
 
 def fresh_database(url: str | None, suffix: str = "") -> str:
@@ -286,10 +286,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def throughput(database: str, path: str, seconds: int, cache_mb: int = 64, cookie: str | None = None) -> float:
+def throughput(database: str, path: str, seconds: int, cache_pages: int = 2000, cookie: str | None = None) -> float:
     """Requests per second that wrk gets from gunicorn (4 workers) on loopback, bounded in time."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_MB": str(cache_mb)}
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_PAGES": str(cache_pages)}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}", "app:app"],
                               cwd=Path(__file__).resolve().parent.parent, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -327,7 +327,7 @@ def section_throughput(app, database: str, seconds: int) -> None:
     node_url = debate_pages(app, "bench-10000")["node"]
     trivial = throughput(database, "/healthz", seconds)
     results = {"node page, page cache on": throughput(database, node_url, seconds),
-               "node page, page cache off": throughput(database, node_url, seconds, cache_mb=0),
+               "node page, page cache off": throughput(database, node_url, seconds, cache_pages=0),
                "node page, signed in": throughput(database, node_url, seconds, cookie=signed_in_cookie(app))}
     table(f"Throughput under gunicorn -w 4 (wrk -t2 -c16, {seconds} s each; {node_url} at 10,000 points)",
           ["path", "req/s", "ratio to /healthz"],

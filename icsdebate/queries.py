@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
 
-from . import graph
+from . import graph, strength
 from .models import (
     ChildTally,
     Citation,
@@ -80,13 +80,13 @@ def card(session: Session, node: Node, voice: Voice | None) -> Card:
 
 def children(session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40,
              still: bool = False) -> Page:
-    """A page of a node's active children, supporting or opposing (or both when relation is None),
-    only those that still stand when `still`."""
+    """A page of a node's active children, supporting or opposing (or both when relation is None, supporting
+    first), strongest first (strength.py), only those that still stand when `still`."""
     query = (
         select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
         .where(Link.parent_id == parent_id, ACTIVE)
-        .order_by(Link.relation.desc(), Link.position, Node.id)
+        .order_by(Link.relation.desc(), *strength.order_by(), Link.position, Node.id)
         .offset((page - 1) * size).limit(size + 1)
     )
     if relation:
@@ -266,9 +266,6 @@ class Group:
     sides: dict[str, list[Card]] = field(default_factory=lambda: defaultdict(list))
 
 
-SIDE_ORDER = ("for", "against", "both", "thesis")
-
-
 @dataclass
 class GroupedPage:
     """One page of points from many debates, grouped by debate and side; `start` numbers its first point."""
@@ -439,7 +436,7 @@ def _flag(value: str) -> bool:
 def timeline(session: Session, *, debate_id: int | None = None, seek: Seek = FIRST_PAGE, size: int = 100
              ) -> tuple[list[Dated], Window]:
     """Dated points oldest first (events by when they happened, claims by when they were argued), and the
-    page's Window: two queries, the first read along ix_node_timeline / ix_node_debate_timeline (0013)."""
+    page's Window: two queries, the first read along ix_node_timeline / ix_node_debate_timeline (0016)."""
     when = func.coalesce(Node.happened_on, Node.argued_on)
     query = (
         select(Node, Voice, Debate, when).outerjoin(Voice, Voice.id == Node.voice_id)

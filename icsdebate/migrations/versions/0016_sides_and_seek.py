@@ -1,8 +1,8 @@
 """each point's side of its thesis, stored; who-argued-what counted by triggers; indexes that read every list
 from where the last page ended
 
-Revision ID: 0013_h16a
-Revises: 0012
+Revision ID: 0016_h16a
+Revises: 0015_node_support
 Create Date: 2026-11-30
 
 `node.side` holds which side of its debate's thesis a point argues, over every path up to it (1 for, 2 against,
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel import Session
 
-revision = '0013_h16a'
-down_revision = '0012'
+revision = '0016_h16a'
+down_revision = '0015_node_support'
 branch_labels = None
 depends_on = None
 
