@@ -125,4 +125,6 @@ def generate_shape(session: Session, *, shape: str, size: int, slug: str | None 
                                      "locator": "page 1", "position": 0} for node_id in ids])
     standing.refresh_all(session, [debate.id])
     graph.refresh_sides(session, [debate.id])
+    strength.refresh_all(session, [debate.id])
+    graph.refresh_sides(session, [debate.id])
     return debate
