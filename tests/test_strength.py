@@ -88,7 +88,9 @@ def test_support_beneath_spreads_up_many_paths_in_a_few_queries(app, users):
         assert stored_agrees_with_the_whole_map(session)
         author = session.get(User, users["moderator"])
         for debate in (paths, fan):
-            deepest = session.exec(select(Node).where(Node.debate_id == debate.id).order_by(Node.id.desc())).first()
+            deepest = session.exec(select(Node).join(Link, Link.child_id == Node.id)  # at the end of supports
+                                   .where(Node.debate_id == debate.id, Link.relation == "supports")
+                                   .order_by(Node.id.desc())).first()
             with count_queries(app.extensions["engine"]) as counter:
                 added = edits.create_node(session, parent=deepest, author=author, data=NodeCreate(
                     kind="claim", title="More support", relation="supports", voice="new", voice_name="A reader",
