@@ -27,6 +27,14 @@ def page_number() -> int:
     return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
+def seek():
+    """Where the reader is in a list: ?after=KEY or ?before=KEY (as the list's own links carry them) and the
+    page number shown, ?page=N. An address with ?page=N alone still opens that page (by counting rows)."""
+    from .queries import Seek
+    after, before = request.args.get("after") or None, request.args.get("before") or None
+    return Seek(page_number(), after[:200] if after else None, None if after or not before else before[:200])
+
+
 def render_page(partial: str, title: str, **context):
     """The whole page, or only its main content when htmx asks to swap #main."""
     context.update(partial=partial, title=title)

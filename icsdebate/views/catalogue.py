@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app
 
 from .. import db, queries
 from ..models import Source, Theme, Voice
-from ..web import page_number, render_page
+from ..web import render_page, seek
 
 bp = Blueprint("catalogue", __name__)
 
@@ -16,7 +16,7 @@ def _get_or_404(model, value: str, what: str):
 
 
 def _paging() -> dict:
-    return {"page": page_number(), "size": current_app.config["LIST_SIZE"]}
+    return {"seek": seek(), "size": current_app.config["LIST_SIZE"]}
 
 
 @bp.get("/sources")

@@ -10,7 +10,7 @@ from ..forms import FormError, validate
 from ..models import OUTCOMES, RELATIONS, Debate, Node, Theme, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
-from ..web import form_page, render_page
+from ..web import form_page, render_page, seek
 from .browse import _redirect_if_merged
 
 bp = Blueprint("edit", __name__)
@@ -382,8 +382,6 @@ def debate_changes(slug: str):
 
 
 def _changes(debate: Debate | None):
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-    rows, more = queries.recent_changes(db.session(), debate_id=debate.id if debate else None, page=page)
+    rows, window = queries.recent_changes(db.session(), debate_id=debate.id if debate else None, seek=seek())
     title = f"Recent changes: {debate.title}" if debate else "Recent changes"
-    return render_page("edit/_changes.html", title, rows=rows, more=more, page=page, debate=debate)
+    return render_page("edit/_changes.html", title, rows=rows, window=window, debate=debate)
