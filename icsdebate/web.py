@@ -5,7 +5,7 @@ from sqlmodel import select
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import db
+from . import db, fragments
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
 from .text import acronym_pattern, expand_acronyms, partial_date
@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, _server_error)
     app.add_template_filter(partial_date, "date")
     app.add_template_filter(acronyms, "acronyms")
+    app.add_template_filter(fragments.link, "at_quote")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["OUTCOME_LABELS"] = {"open": "still open", "answered": "answered by later events",
                                                "confirmed": "confirmed by later events", "contested": "contested"}
