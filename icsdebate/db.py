@@ -61,12 +61,16 @@ def _close_session(exc: BaseException | None) -> None:
 def write_session():
     """A session whose transaction takes the write lock up front, raises the content version, and commits.
 
-    Every write goes through here: on SQLite for the lock, and everywhere so that cached pages go stale."""
+    Every write goes through here: on SQLite for the lock, and everywhere so that cached pages go stale; and
+    the quotes it wrote are checked against their sources' attached copies (quotecheck.check_pending)."""
+    from . import quotecheck
+
     token = _immediate.set(True)
     try:
         with Session(engine(), expire_on_commit=False) as db_session:
             with db_session.begin():
                 yield db_session
+                quotecheck.check_pending(db_session)
                 _raise_version(db_session)
     finally:
         _immediate.reset(token)
