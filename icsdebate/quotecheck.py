@@ -42,8 +42,9 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", _LINE_BREAK.sub("\n", folded)).strip()
 
 
-def _comparable(normalised: str) -> str:
-    """The normalised text with line breaks as spaces and lower case, letter for letter (offsets unchanged)."""
+def comparable(normalised: str) -> str:
+    """The normalised text as quotes are looked for in it: line breaks as spaces and lower case, letter for
+    letter (so offsets in it are offsets in the normalised text). Worth keeping when looking for many quotes."""
     flat = normalised.replace("\n", " ")
     lowered = flat.lower()
     if len(lowered) == len(flat):
@@ -58,10 +59,10 @@ def pieces(quote: str) -> list[str]:
     return [p for p in (p.strip(" .") for p in _ELLIPSIS.split(folded)) if p]
 
 
-def locate(quote: str, normalised: str, comparable: str | None = None) -> list[tuple[int, int]] | None:
+def locate(quote: str, normalised: str, flat: str | None = None) -> list[tuple[int, int]] | None:
     """Where each part of `quote` is in `normalised` (a list of (start, end) offsets), or None when some part
-    is not there in order, or the quote has no words."""
-    text = comparable if comparable is not None else _comparable(normalised)
+    is not there in order, or the quote has no words. `flat`: comparable(normalised), if already made."""
+    text = flat if flat is not None else comparable(normalised)
     spans, at = [], 0
     parts = pieces(quote)
     for part in parts:
@@ -81,11 +82,11 @@ def found(quote: str, normalised: str) -> bool:
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?= )|\n")
 
 
-def in_sentence(quote: str, normalised: str, comparable: str | None = None) -> list[tuple[str, bool]] | None:
+def in_sentence(quote: str, normalised: str, flat: str | None = None) -> list[tuple[str, bool]] | None:
     """The sentence or sentences of the copy that hold `quote`, as (text, is_quoted) segments in order: the
     quoted parts marked, text around them up to the sentence's ends (or "…" after CONTEXT_CHARS). None when the
     quote is not found. Plain text, to be escaped by whoever shows it."""
-    spans = locate(quote, normalised, comparable)
+    spans = locate(quote, normalised, flat)
     if spans is None:
         return None
     first, last = spans[0][0], spans[-1][1]
@@ -162,8 +163,8 @@ def attach(session: Session, *, source: Source, text: str, name: str) -> Attache
 def _check(session: Session, citations: list[Citation], texts: dict[int, str]) -> dict[int, bool]:
     """Check `citations` against the normalised copies in `texts` (by source id) and store the outcome: two
     UPDATE statements whatever the number of citations."""
-    comparable = {source_id: _comparable(text) for source_id, text in texts.items()}
-    outcome = {c.id: locate(c.quote, texts[c.source_id], comparable[c.source_id]) is not None for c in citations}
+    flat = {source_id: comparable(text) for source_id, text in texts.items()}
+    outcome = {c.id: locate(c.quote, texts[c.source_id], flat[c.source_id]) is not None for c in citations}
     for value in (True, False):
         ids = [citation_id for citation_id, ok in outcome.items() if ok is value]
         for start in range(0, len(ids), 1000):

@@ -132,3 +132,43 @@ def test_quotes_written_after_the_copy_are_checked_when_written(app, runner, min
         session.add(Citation(node_id=mini["t"], source_id=source.id, quote="an ICS Board (ICB)", position=1))
         session.add(Citation(node_id=mini["t"], source_id=source.id, quote="an ICS Bored", position=2))
     assert statuses(app)["an ICS Board (ICB)"] is True and statuses(app)["an ICS Bored"] is False
+
+
+def attach(runner, tmp_path, key: str, text: str) -> None:
+    copy = tmp_path / f"{key}.txt"
+    copy.write_text(text, encoding="utf-8")
+    result = runner.invoke(args=["attach-text", key, str(copy)])
+    assert result.exit_code == 0, result.output
+
+
+FOUND, MISSING = "Found word for word in the attached copy", "Not found in the attached copy"
+
+
+def test_each_citation_says_whether_the_attached_copy_holds_it(client, runner, mini, tmp_path):
+    before = client.get(f"/nodes/{mini['question']}").get_data(as_text=True)
+    assert FOUND not in before and MISSING not in before  # no copy yet: nothing said
+    attach(runner, tmp_path, "campaign", CAMPAIGN_TEXT)
+    html = client.get(f"/nodes/{mini['question']}").get_data(as_text=True)
+    assert MISSING in html and FOUND not in html
+    html = client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)
+    assert FOUND in html and MISSING not in html
+    html = client.get("/debates/mini").get_data(as_text=True)  # the thesis's quote
+    assert FOUND in html
+    html = client.get(f"/nodes/{mini['con-nhs-bodies']}").get_data(as_text=True)
+    assert FOUND not in html and MISSING not in html  # its source has no copy
+
+
+def test_the_source_page_shows_each_quote_in_its_sentence(client, runner, mini, tmp_path):
+    html = client.get("/sources/campaign").get_data(as_text=True)
+    assert "no copy of its text is attached" in html and "<mark>" not in html
+    attach(runner, tmp_path, "campaign", CAMPAIGN_TEXT + " <b>Bold</b> & free at the point of <i>use</i>.")
+    html = client.get("/sources/campaign").get_data(as_text=True)
+    assert "3 of 4 quotes found word for word, <strong>1 not found</strong>" in html
+    assert ("Controversy for the development of ICS: <mark>the presence of private companies on the boards</mark>"
+            " of ICSs.") in html
+    assert "Under the amendment, <mark>no private company will be allowed</mark> to sit on an ICS Board (ICB)." in html
+    assert "The point quotes: “free at the point of use”" in html
+    attach(runner, tmp_path, "campaign", "&lt; <script>alert(1)</script> free at the point of use.")
+    html = client.get("/sources/campaign").get_data(as_text=True)
+    assert "&amp;lt; &lt;script&gt;alert(1)&lt;/script&gt; <mark>free at the point of use</mark>." in html
+    assert "<script>alert" not in html
