@@ -172,3 +172,97 @@ def test_the_source_page_shows_each_quote_in_its_sentence(client, runner, mini, 
     html = client.get("/sources/campaign").get_data(as_text=True)
     assert "&amp;lt; &lt;script&gt;alert(1)&lt;/script&gt; <mark>free at the point of use</mark>." in html
     assert "<script>alert" not in html
+
+
+def _count(app, model, *conditions) -> int:
+    with app.app_context():
+        return len(db.session().exec(select(model).where(*conditions)).all())
+
+
+@pytest.fixture
+def campaign_form(app, mini):
+    from icsdebate.models import Voice
+
+    with app.app_context():
+        voice = db.session().exec(select(Voice).where(Voice.key == "campaigners")).one().id
+        source = db.session().exec(select(Source).where(Source.key == "campaign")).one().id
+    return {"relation": "supports", "kind": "claim", "title": "Care will not stay free", "voice": str(voice),
+            "source": str(source), "quote": "care will be charged for", "locator": "question 4"}
+
+
+def _keep_value(html: str) -> str:
+    import re
+
+    return re.search(r'name="keep_quote" value="([0-9a-f]+)"', html).group(1)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_quote_not_in_the_copy_is_warned_about_and_kept_only_when_confirmed(app, client, runner, mini, users,
+                                                                               tmp_path, campaign_form, htmx):
+    from icsdebate.models import Node
+
+    from .conftest import sign_in
+
+    attach(runner, tmp_path, "campaign", CAMPAIGN_TEXT)
+    token = sign_in(client, "contributor-user")
+    headers = {"HX-Request": "true", "HX-Target": "add-slot-supports"} if htmx else {}
+    url = f"/nodes/{mini['t']}/add"
+    citations = _count(app, Citation)
+    first = client.post(url, data={**campaign_form, "csrf_token": token}, headers=headers)
+    html = first.get_data(as_text=True)
+    assert first.status_code == 422
+    assert "Not found in the attached copy." in html and "These words are not in the copy of “Integrated care”" in html
+    assert "Keep it anyway" in html and "care will be charged for</textarea>" in html  # what was typed stays
+    assert _count(app, Citation) == citations and _count(app, Node, Node.title == "Care will not stay free") == 0
+
+    # a keep sent for another quote does not keep this one
+    other = client.post(url, data={**campaign_form, "quote": "care will be charged for soon",
+                                   "keep_quote": _keep_value(html), "csrf_token": token}, headers=headers)
+    assert other.status_code == 422 and _count(app, Citation) == citations
+
+    kept = client.post(url, data={**campaign_form, "keep_quote": _keep_value(html), "csrf_token": token},
+                       headers=headers)
+    assert kept.status_code == (200 if htmx else 302)
+    with app.app_context():
+        node = db.session().exec(select(Node).where(Node.title == "Care will not stay free")).one()
+        assert db.session().exec(select(Citation.found_in_copy).where(Citation.node_id == node.id)).one() is False
+    assert MISSING in client.get(f"/nodes/{node.id}").get_data(as_text=True)
+
+
+def test_a_quote_found_in_the_copy_or_from_a_source_without_one_is_saved_at_once(app, client, runner, mini, users,
+                                                                                  tmp_path, campaign_form):
+    from .conftest import sign_in
+
+    token = sign_in(client, "contributor-user")
+    url = f"/nodes/{mini['t']}/add"
+    no_copy = client.post(url, data={**campaign_form, "csrf_token": token})
+    assert no_copy.status_code == 302  # no copy attached: no warning
+    attach(runner, tmp_path, "campaign", CAMPAIGN_TEXT)
+    found = client.post(url, data={**campaign_form, "title": "Boards", "csrf_token": token,
+                                   "quote": "the presence of  private companies on the BOARDS"})
+    assert found.status_code == 302
+    new_source = client.post(url, data={**campaign_form, "title": "Elsewhere", "source": "new", "csrf_token": token,
+                                        "source_title": "A leaflet", "source_kind": "campaign"})
+    assert new_source.status_code == 302
+
+
+def test_editing_with_a_quote_not_in_the_copy_warns_before_saving(app, client, runner, mini, users, tmp_path,
+                                                                   campaign_form):
+    from icsdebate.models import Revision
+
+    from .conftest import sign_in
+
+    attach(runner, tmp_path, "campaign", CAMPAIGN_TEXT)
+    token = sign_in(client, "moderator-user")
+    node_id = mini["pro-boards"]
+    form = {**campaign_form, "title": "Private companies could sit on ICS boards", "csrf_token": token}
+    warned = client.post(f"/nodes/{node_id}/edit", data=form)
+    html = warned.get_data(as_text=True)
+    assert warned.status_code == 422 and "Keep it anyway" in html and 'id="w-quote-edit"' in html
+    assert _count(app, Citation, Citation.node_id == node_id) == 1 and _count(app, Revision) == 0
+    saved = client.post(f"/nodes/{node_id}/edit", data={**form, "keep_quote": _keep_value(html)})
+    assert saved.status_code == 302
+    assert _count(app, Citation, Citation.node_id == node_id) == 2
+    # an edit that adds no quote is not held up by the quotes it already has
+    plain = {k: v for k, v in form.items() if k not in ("quote", "source", "locator")}
+    assert client.post(f"/nodes/{node_id}/edit", data=plain).status_code == 302
