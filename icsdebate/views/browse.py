@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from sqlmodel import select
 
 from .. import db, queries
+from ..extensions import htmx
 from ..models import RELATIONS, Debate, Node
 from ..web import page_number, render_page
 
@@ -65,7 +66,7 @@ def children(node_id: int, relation: str):
     detail = _detail_or_404(node_id)
     pages, still = _children(node_id, (relation,), page_number())
     context = {"page": pages[relation], "relation": relation, "still": still}
-    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") != "main":
+    if htmx and htmx.target != "main":
         return render_template("browse/_cards.html", parent=detail.node, **context)
     return render_page("browse/_children.html", f"{relation.capitalize()}: {detail.node.title}", detail=detail,
                        **context)
@@ -84,8 +85,7 @@ def node_outline(node_id: int):
     """The tree below a node as an outline; htmx asks for one level at a time."""
     page = queries.children(db.session(), parent_id=node_id, relation=None,
                             page=page_number(), size=current_app.config["PAGE_SIZE"])
-    target = request.headers.get("HX-Target", "")
-    if request.headers.get("HX-Request") == "true" and target.startswith("outline-"):
+    if htmx and (htmx.target or "").startswith("outline-"):
         node_ = db.session().get(Node, node_id)
         if node_ is None:
             abort(404, f"There is no claim numbered {node_id}.")

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from sqlmodel import select
 
 from .. import auth, db, edits, queries, quotecheck
-from ..extensions import limiter, per_user
+from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
 from ..models import OUTCOMES, RELATIONS, Debate, Node, Source, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
@@ -30,7 +30,7 @@ def _node_or_404(node_id: int, *, archived: bool = False) -> Node:
 
 
 def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return bool(htmx)
 
 
 def _errors_of(write) -> dict[str, str]:
@@ -80,7 +80,7 @@ def _render_add(parent: Node, values: dict, errors: dict, status: int = 200, war
     context = {"parent": parent, "values": values, "errors": errors, "warnings": warnings or {}, "kinds": EDIT_KINDS,
                "choices": queries.form_choices(db.session()),
                "label": LABELS.get((values.get("kind"), values.get("relation")), "Add a point")}
-    if _is_htmx() and request.headers.get("HX-Target", "").startswith("add-slot"):
+    if _is_htmx() and (htmx.target or "").startswith("add-slot"):
         return render_template("edit/_add_slot.html", **context), status
     return render_page("edit/_add_page.html", context["label"], **context), status
 
@@ -288,7 +288,7 @@ def link(node_id: int):
             flash("Linked. The point now appears here as well as where it was.")
             return redirect(url_for("browse.node", node_id=node_id))
     found = queries.find_nodes(db.session(), words=words, exclude=node_id) if words else []
-    if _is_htmx() and request.headers.get("HX-Target") == "link-results":
+    if _is_htmx() and htmx.target == "link-results":
         return render_template("edit/_link_results.html", found=found, words=words)
     return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent, found=found,
                        words=words, errors=errors, values=request.form), 422 if errors else 200

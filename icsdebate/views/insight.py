@@ -1,6 +1,7 @@
 """Seeing the debate whole: the map as a picture, the timeline, who argued what, the glossary."""
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlmodel import select
+from werkzeug.exceptions import ServiceUnavailable
 
 from .. import db, diagram, queries, search
 from ..models import Debate, Node, Voice
@@ -50,12 +51,19 @@ def _depth() -> int:
     return min(int(value), 12) if value.isdigit() and int(value) > 0 else 3
 
 
+class MapUnavailable(ServiceUnavailable):
+    """A 503 page saying the map cannot be drawn just now, and why."""
+
+    name = "The map cannot be drawn just now"
+
+
 def _picture(root_id: int):
     try:
         return diagram.draw(db.session(), root_id=root_id, depth=_depth(),
                             link_to=lambda node_id: url_for("browse.node", node_id=node_id))
     except diagram.DiagramUnavailable as exc:
-        abort(503, str(exc))
+        raise MapUnavailable(f"{exc} The points themselves are all there: browse them from the debate's page, "
+                             "or try the map again in a minute.", retry_after=60) from None
 
 
 def _map_page(debate: Debate, root: Node, svg_url: str):
