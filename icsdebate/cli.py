@@ -226,7 +226,8 @@ def attach_text(source_key: str, path: Path) -> None:
     total = done.found + len(done.not_found)
     same = " (the same text as the copy it replaces)" if done.same_text else ""
     click.echo(f"{verb} {source_key!r} ({source.title}): {len(text):,} characters from {path.name}{same}.")
-    click.echo(f"{done.found} of {total} quotes citing it are found word for word in the copy.")
+    click.echo(f"{done.found} of {total} {'quote' if total == 1 else 'quotes'} citing it "
+               f"{'is' if done.found == 1 else 'are'} found word for word in the copy.")
     for citation in done.not_found:
         click.echo(f"  not found (point {citation.node_id}): {citation.quote[:160]!r}")
 
