@@ -18,6 +18,7 @@ EDGE_WORDS = 5  # otherwise textStart is its first words and textEnd its last, t
 MIN_RUN = 3  # fewer words than this ("ICSs") could match anywhere on the page
 _ELLIPSIS = re.compile(r"\s*\[?(?:\.\.\.|\u2026)\]?\s*")
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_UNSAFE = re.compile(f"[{_DASHES}]|\\d-\\d|^-+$")
 _EDGE_PUNCTUATION = "\"'\u2018\u2019\u201c\u201d([{)]}.,;:!?-" + _DASHES
 
 
@@ -31,8 +32,7 @@ def encode(text: str) -> str:
 def _unsafe(word: str) -> bool:
     """A word whose dashes may be typed differently from the page's: a lone dash, an en or em dash, or a
     hyphen between digits (2017-2020 for the page's 2017–2020)."""
-    return (any(ch in _DASHES for ch in word) or word.strip("-") == ""
-            or re.search(r"\d-\d", word) is not None)
+    return _UNSAFE.search(word) is not None
 
 
 def _trim(words: list[str]) -> list[str]:
