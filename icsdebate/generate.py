@@ -3,7 +3,7 @@ import random
 
 from sqlmodel import Session, select
 
-from . import standing
+from . import standing, strength
 from .db import insert_rows
 from .models import Citation, Debate, Link, Node, NodeTheme, Source, Theme, Voice, utcnow
 
@@ -70,6 +70,7 @@ def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
     standing.refresh_all(session, [debate.id])
+    strength.refresh_all(session, [debate.id])
     return debate
 
 

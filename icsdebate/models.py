@@ -85,6 +85,7 @@ class Node(SQLModel, table=True):
     happened_on: str | None = Field(default=None, max_length=10)
     status: str = Field(default="active", max_length=10)
     standing: str = Field(default="stands", max_length=10, sa_column_kwargs={"server_default": "stands"})
+    support: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # see strength.py (migration 0013)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     outcome: str | None = Field(default=None, max_length=10)
     outcome_on: str | None = Field(default=None, max_length=10)
@@ -175,6 +176,16 @@ class Login(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
+
+
+class NodeAlias(SQLModel, table=True):
+    """A point merged into another: its old number and key lead to the point that replaced it (seeds' `replaces`)."""
+
+    __tablename__ = "nodealias"
+    old_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    old_key: str | None = Field(default=None, max_length=80, unique=True)
+    node_id: int = Field(foreign_key="node.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Revision(SQLModel, table=True):

@@ -4,7 +4,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..fragments import link
-from ..standing import ANSWERED, STANDS, UNDECIDED, grounded
+from ..standing import STANDS, grounded
+from ..strength import order_key, support_weights
 from ..text import partial_date
 from .tree import tree
 
@@ -13,7 +14,6 @@ ORDER_NOTE = (
     "then answered ones; among equals, the point with more supporting points beneath it comes first. "
     "A point stands when every point opposing it has itself been answered."
 )
-RANK = {STANDS: 0, UNDECIDED: 1, ANSWERED: 2}
 MAX_DEPTH = 4
 
 
@@ -56,12 +56,10 @@ def build(document: dict) -> Summary:
     numbers = {source["key"]: n for n, source in enumerate(document["sources"], start=1)}
     attacks = [(key, parent) for key, node in shape.nodes.items() for parent in node.get("opposes", [])]
     standing = grounded(list(shape.nodes), attacks)
-    below: dict[str, int] = {}
+    below = support_weights(shape.children, list(shape.nodes))
 
     def supported(key: str) -> int:
         """How many points support this one, directly or through other supporting points."""
-        if key not in below:
-            below[key] = sum(1 + supported(c) for c, rel in shape.children.get(key, []) if rel == "supports")
         return below[key]
 
     shown: set[str] = set()
@@ -78,7 +76,7 @@ def build(document: dict) -> Summary:
 
     def ranked(parent: str, relation: str | None, depth: int) -> list[Point]:
         kids = [(c, rel) for c, rel in shape.children.get(parent, []) if relation in (None, rel)]
-        kids.sort(key=lambda kid: (RANK[standing[kid[0]]], -supported(kid[0])))
+        kids.sort(key=lambda kid: order_key(standing[kid[0]], supported(kid[0])))
         return [point(c, rel, depth) for c, rel in kids]
 
     root = shape.nodes[shape.root]

@@ -6,6 +6,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from .. import db, diagram, queries, search
 from ..models import Debate, Node, Voice
 from ..web import page_number, render_page
+from .browse import _redirect_if_merged
 
 bp = Blueprint("insight", __name__)
 
@@ -84,6 +85,7 @@ def debate_map(slug: str):
 def node_map(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return _map_page(db.session().get(Debate, node.debate_id), node, url_for("insight.node_svg", node_id=node_id, depth=_depth()))
 
@@ -92,6 +94,7 @@ def node_map(node_id: int):
 def node_svg(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     picture = _picture(node_id)
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg

@@ -1,7 +1,7 @@
 """attached copies of sources' texts, and whether each quote is found in its source's copy
 
-Revision ID: 0014_h13b
-Revises: 0013_debate_versions
+Revision ID: 0016_h13b
+Revises: 0015_node_support
 Create Date: 2026-11-30
 
 A source's copy is kept as given and normalised for matching (see icsdebate/quotecheck.py). Each citation
@@ -13,8 +13,8 @@ as a change to a source does (0013).
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0014_h13b'
-down_revision = '0013_debate_versions'
+revision = '0016_h13b'
+down_revision = '0015_node_support'
 branch_labels = None
 depends_on = None
 
