@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
 
-from . import graph, strength
+from . import graph, quotecheck, strength
 from .models import (
     ChildTally,
     Citation,
@@ -23,6 +23,7 @@ from .models import (
     Revision,
     SideTally,
     Source,
+    SourceText,
     Theme,
     User,
     Voice,
@@ -313,6 +314,39 @@ def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, s
     query = _points().join(Citation, Citation.node_id == Node.id).where(Citation.source_id == source_id) \
         .group_by(Citation.node_id, Node.id, Voice.id, Debate.id)
     return _grouped_page(session, query, (Citation.node_id,), (int,), seek, size)
+
+
+@dataclass
+class SourceQuotes:
+    """A source page's quotes: whether the source has an attached copy, how many of the quotes citing it the
+    copy holds, and the quotes of the points on this page, each in its sentence from the copy."""
+
+    attached_at: object | None = None
+    found: int = 0
+    not_found: int = 0
+    by_node: dict[int, list[tuple[Citation, list[tuple[str, bool]] | None]]] = field(default_factory=dict)
+
+
+def source_quotes(session: Session, *, source_id: int, node_ids: list[int]) -> SourceQuotes:
+    """The quotes of `node_ids` citing the source, each with its sentence from the attached copy (None without
+    one, or when the quote is not in it): three queries."""
+    result = SourceQuotes()
+    copy = session.exec(select(SourceText.normalised, SourceText.attached_at)
+                        .where(SourceText.source_id == source_id)).first()
+    if copy is not None:
+        result.attached_at = copy[1]
+        for found, n in session.exec(select(Citation.found_in_copy, func.count()).where(Citation.source_id == source_id)
+                                     .group_by(Citation.found_in_copy)):
+            if found is not None:
+                setattr(result, "found" if found else "not_found", n)
+    if not node_ids:
+        return result
+    comparable = quotecheck.comparable(copy[0]) if copy is not None else None
+    for citation in session.exec(select(Citation).where(Citation.source_id == source_id, Citation.node_id.in_(node_ids))
+                                 .order_by(Citation.node_id, Citation.position)):
+        sentence = quotecheck.in_sentence(citation.quote, copy[0], comparable) if copy is not None else None
+        result.by_node.setdefault(citation.node_id, []).append((citation, sentence))
+    return result
 
 
 def voice_nodes(session: Session, *, voice_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
