@@ -55,8 +55,19 @@ class Page:
     has_more: bool
 
 
-def _decorate(session: Session, cards: list[Card]) -> list[Card]:
-    """Fill in sources and child counts (kept in ChildTally) for a list of cards: two queries."""
+def _tally(relation: str):
+    """A point's count of active children that `relation` it (ChildTally), as a column of the query that reads
+    the point, so that a list of cards needs no query of its own for their counts."""
+    return (select(ChildTally.n).where(ChildTally.node_id == Node.id, ChildTally.relation == relation)
+            .scalar_subquery())
+
+
+COUNTS = (_tally("supports"), _tally("opposes"))
+
+
+def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[Card]:
+    """Fill in sources (and, unless the cards were read with COUNTS, child counts from ChildTally) for a list of
+    cards: one or two queries."""
     ids = [card.node.id for card in cards]
     if not ids:
         return cards
@@ -68,6 +79,8 @@ def _decorate(session: Session, cards: list[Card]) -> list[Card]:
     for node_id, source in rows:
         if source not in by_id[node_id].sources:
             by_id[node_id].sources.append(source)
+    if not counts:
+        return cards
     counts = session.exec(select(ChildTally.node_id, ChildTally.relation, ChildTally.n)
                           .where(ChildTally.node_id.in_(ids)))
     for parent_id, relation, count in counts:
@@ -84,7 +97,7 @@ def children(session: Session, *, parent_id: int, relation: str | None, page: in
     """A page of a node's active children, supporting or opposing (or both when relation is None, supporting
     first), strongest first (strength.py), only those that still stand when `still`."""
     query = (
-        select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
+        select(Node, Voice, Link.relation, *COUNTS).join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
         .where(Link.parent_id == parent_id, ACTIVE)
         .order_by(Link.relation.desc(), *strength.order_by(), Link.position, Node.id)
@@ -95,8 +108,8 @@ def children(session: Session, *, parent_id: int, relation: str | None, page: in
     if still:
         query = query.where(Node.standing == STANDS)
     rows = list(session.exec(query))
-    cards = [Card(node, voice, rel) for node, voice, rel in rows[:size]]
-    return Page(_decorate(session, cards), page, len(rows) > size)
+    cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows[:size]]
+    return Page(_decorate(session, cards, counts=False), page, len(rows) > size)
 
 
 
@@ -241,12 +254,13 @@ def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
 
 def _detail_query(*conditions):
     outcome_source = aliased(Source)
-    return (select(Node, Voice, Debate, outcome_source).outerjoin(Voice, Voice.id == Node.voice_id)
+    return (select(Node, Voice, Debate, outcome_source, *COUNTS).outerjoin(Voice, Voice.id == Node.voice_id)
             .join(Debate, Debate.id == Node.debate_id)
             .outerjoin(outcome_source, outcome_source.id == Node.outcome_source_id).where(*conditions))
 
 
-def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, outcome_source: Source | None) -> NodeDetail:
+def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, outcome_source: Source | None,
+            pros: int | None, cons: int | None) -> NodeDetail:
     citations = list(session.exec(
         select(Citation, Source).join(Source, Source.id == Citation.source_id)
         .where(Citation.node_id == node.id).order_by(Citation.position)
@@ -256,7 +270,9 @@ def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, o
         .order_by(Theme.name)
     ))
     paths = graph.ancestor_paths(session, node=node)
-    return NodeDetail(node, voice, debate, paths, citations, themes, card(session, node, voice), outcome_source)
+    own = Card(node, voice, pros=pros or 0, cons=cons or 0,  # the card of the point itself, from what is read
+               sources=list({source.id: source for _citation, source in citations}.values()))
+    return NodeDetail(node, voice, debate, paths, citations, themes, own, outcome_source)
 
 
 @dataclass
@@ -285,10 +301,10 @@ class GroupedPage:
         return self.window.has_more
 
 
-def grouped(rows: list[tuple[Node, Voice | None, Debate]], cards: list[Card]) -> list[Group]:
+def grouped(rows: list[tuple], cards: list[Card]) -> list[Group]:
     """Cards grouped by debate, then by the side of its thesis each point argues (stored with the point)."""
     groups: dict[int, Group] = {}
-    for card_, (_node, _voice, debate) in zip(cards, rows):
+    for card_, (_node, _voice, debate, *_counts) in zip(cards, rows):
         group = groups.setdefault(debate.id, Group(debate))
         side = "thesis" if card_.node.kind == "thesis" else graph.SIDE_OF[card_.node.side]
         group.sides[side].append(card_)
@@ -299,12 +315,13 @@ def _grouped_page(session: Session, query, keys: tuple, types: tuple, seek: Seek
     """One page of the points `query` selects (Node, Voice, Debate rows), in the order of `keys`, grouped:
     three queries, each reading from an index where the previous page ended."""
     rows, window = _seek(session, query, keys, types, seek, size)
-    cards = _decorate(session, [Card(node, voice) for node, voice, _ in rows])
+    cards = _decorate(session, [Card(node, voice, pros=pros or 0, cons=cons or 0) for node, voice, _, pros, cons in rows],
+                      counts=False)
     return GroupedPage(grouped(rows, cards), window, (seek.page - 1) * size + 1, len(rows))
 
 
 def _points():
-    return (select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
+    return (select(Node, Voice, Debate, *COUNTS).outerjoin(Voice, Voice.id == Node.voice_id)
             .join(Debate, Debate.id == Node.debate_id).where(ACTIVE))
 
 
