@@ -87,9 +87,12 @@ def snapshot(session: Session, node: Node) -> dict:
     }
 
 
-def _record(session: Session, node: Node, action: str, author: User | None, note: str = "") -> Revision:
+def _record(session: Session, node: Node, action: str, author: User | None, note: str = "",
+            first: bool = False) -> Revision:
+    """Keep the node's current content as its next version (`first` for a node made just now: version 1)."""
     session.flush()
-    number = session.exec(select(func.coalesce(func.max(Revision.number), 0)).where(Revision.node_id == node.id)).one()
+    number = 0 if first else session.exec(select(func.coalesce(func.max(Revision.number), 0))
+                                          .where(Revision.node_id == node.id)).one()
     revision = Revision(node_id=node.id, debate_id=node.debate_id, number=number + 1, action=action, note=note,
                         author_id=author.id if author else None, content=json.dumps(snapshot(session, node)))
     session.add(revision)
@@ -114,7 +117,8 @@ def _voice(session: Session, data, author: User) -> int:
     return int(data.voice)
 
 
-def _add_citation(session: Session, node: Node, data) -> None:
+def _add_citation(session: Session, node: Node, data, first: bool = False) -> None:
+    """Add the citation the form gives, last of the node's; `first` for a node made just now."""
     if not data.quote:
         return
     if data.source == "new":
@@ -126,15 +130,17 @@ def _add_citation(session: Session, node: Node, data) -> None:
         source = session.get(Source, int(data.source))
         if source is None:
             raise EditError("That source no longer exists; choose another.", "source")
-    position = session.exec(select(func.count()).where(Citation.node_id == node.id)).one()
+    position = 0 if first else session.exec(select(func.count()).where(Citation.node_id == node.id)).one()
     session.add(Citation(node_id=node.id, source_id=source.id, quote=data.quote, locator=data.locator, position=position))
 
 
-def _set_themes(session: Session, node: Node, theme_ids: list[int]) -> None:
+def _set_themes(session: Session, node: Node, theme_ids: list[int], fresh: bool = False) -> None:
+    """Make the node's themes `theme_ids`; `fresh` for a node made just now, which has none yet."""
     known = set(session.exec(select(Theme.id).where(Theme.id.in_(theme_ids))).all()) if theme_ids else set()
     if known != set(theme_ids):
         raise EditError("One of the themes no longer exists.", "themes")
-    current = set(session.exec(select(NodeTheme.theme_id).where(NodeTheme.node_id == node.id)).all())
+    current = set() if fresh else set(session.exec(select(NodeTheme.theme_id)
+                                                   .where(NodeTheme.node_id == node.id)).all())
     for theme_id in known - current:
         session.add(NodeTheme(node_id=node.id, theme_id=theme_id))
     for theme_id in current - known:
@@ -153,16 +159,16 @@ def create_node(session: Session, *, parent: Node, data: NodeCreate, author: Use
     if parent.status != "active":
         raise EditError("That point is archived; nothing can be added under it.")
     node = Node(debate_id=parent.debate_id, kind=data.kind, title=data.title, created_by_id=author.id,
-                voice_id=_voice(session, data, author))
+                voice_id=_voice(session, data, author), side=graph.side_below(parent.side, data.relation))
     _apply(node, data)
     session.add(node)
     session.flush()
-    _add_citation(session, node, data)
-    _set_themes(session, node, data.themes)
-    graph.add_link(session, child=node, parent=parent, relation=data.relation).created_by_id = author.id
+    _add_citation(session, node, data, first=True)
+    _set_themes(session, node, data.themes, fresh=True)
+    graph.add_link(session, child=node, parent=parent, relation=data.relation, created_by_id=author.id, fresh=True)
     standing.refresh(session, [node.id])
     strength.refresh(session, [node.id])
-    _record(session, node, "created", author, f"{data.relation} “{parent.title}”")
+    _record(session, node, "created", author, f"{data.relation} “{parent.title}”", first=True)
     return node
 
 
@@ -225,10 +231,9 @@ def link_existing(session: Session, *, child: Node, parent: Node, relation: str,
     if child.status != "active" or parent.status != "active":
         raise EditError("Archived points cannot be linked.")
     try:
-        link = graph.add_link(session, child=child, parent=parent, relation=relation)
+        link = graph.add_link(session, child=child, parent=parent, relation=relation, created_by_id=author.id)
     except graph.GraphError as exc:
         raise EditError(str(exc), "child") from exc
-    link.created_by_id = author.id
     standing.refresh(session, [child.id])
     strength.refresh(session, [child.id])
     _keep_original(session, child)

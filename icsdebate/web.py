@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from . import db, pagecache
+from . import db, fragments, pagecache
 from .extensions import htmx
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
@@ -25,6 +25,14 @@ def page_number() -> int:
     """The page the reader asked for with ?page=N; the first for anything else."""
     value = request.args.get("page", "1")
     return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
+def seek():
+    """Where the reader is in a list: ?after=KEY or ?before=KEY (as the list's own links carry them) and the
+    page number shown, ?page=N. An address with ?page=N alone still opens that page (by counting rows)."""
+    from .queries import Seek
+    after, before = request.args.get("after") or None, request.args.get("before") or None
+    return Seek(page_number(), after[:200] if after else None, None if after or not before else before[:200])
 
 
 def render_page(partial: str, title: str, **context):
@@ -164,6 +172,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(SQLAlchemyError, _database_error)
     app.add_template_filter(partial_date, "date")
     app.add_template_filter(acronyms, "acronyms")
+    app.add_template_filter(fragments.link, "at_quote")
     app.add_template_filter(lead, "lead")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["OUTCOME_LABELS"] = {"open": "still open", "answered": "answered by later events",
