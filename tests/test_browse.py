@@ -175,3 +175,14 @@ def test_long_voice_pages_are_paged_and_lose_nothing(app, client, mini):
     assert len(seen) == len(set(seen)) >= 9
     empty = client.get("/voices/campaigners?page=50").get_data(as_text=True)
     assert "No more points." in empty
+
+
+def test_outline_shows_both_sides_on_every_page_and_pages_both_ways(app, client, mini):
+    app.config["PAGE_SIZE"] = 1  # the thesis has two points for it and one against
+    first = client.get("/debates/mini/outline").get_data(as_text=True)
+    assert first.count('class="side side-pro"') == 1 and first.count('class="side side-con"') == 1
+    assert "Next page" in first and "Previous page" not in first
+    second = client.get(f"/nodes/{mini['t']}/outline?page=2").get_data(as_text=True)
+    assert second.count('class="side side-pro"') == 1 and "Next page" not in second
+    assert f'href="/nodes/{mini["t"]}/outline?page=1"' in second and "Previous page" in second
+    assert "Expand all" in first and "Collapse all" in first

@@ -81,14 +81,18 @@ def outline(slug: str):
 
 @bp.get("/nodes/<int:node_id>/outline")
 def node_outline(node_id: int):
-    """The tree below a node as an outline; htmx asks for one level at a time."""
-    page = queries.children(db.session(), parent_id=node_id, relation=None,
-                            page=page_number(), size=current_app.config["PAGE_SIZE"])
+    """The tree below a node as an outline, both sides on every page (page N holds the Nth page of the points for
+    and of the points against); htmx asks for one level at a time."""
+    number = page_number()
+    sides = {rel: queries.children(db.session(), parent_id=node_id, relation=rel, page=number,
+                                   size=current_app.config["PAGE_SIZE"]) for rel in RELATIONS}
+    more = any(side.has_more for side in sides.values())
     target = request.headers.get("HX-Target", "")
     if request.headers.get("HX-Request") == "true" and target.startswith("outline-"):
         node_ = db.session().get(Node, node_id)
         if node_ is None:
             abort(404, f"There is no claim numbered {node_id}.")
-        return render_template("browse/_outline_items.html", page=page, parent=node_)
+        return render_template("browse/_outline_items.html", sides=sides, more=more, number=number, parent=node_)
     detail = _detail_or_404(node_id)
-    return render_page("browse/_outline.html", f"Outline: {detail.node.title}", detail=detail, page=page)
+    return render_page("browse/_outline.html", f"Outline: {detail.node.title}", detail=detail, sides=sides,
+                       more=more, number=number)
