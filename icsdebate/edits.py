@@ -4,7 +4,7 @@ import json
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from . import graph, standing, strength
+from . import graph, sides, standing, strength
 from .models import Citation, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice, utcnow
 from .schemas import NodeCreate, NodeFields, NodeUpdate, OutcomeSet
 from .text import render_markdown
@@ -115,6 +115,7 @@ def create_node(session: Session, *, parent: Node, data: NodeCreate, author: Use
     graph.add_link(session, child=node, parent=parent, relation=data.relation).created_by_id = author.id
     standing.refresh(session, [node.id])
     strength.refresh(session, [node.id])
+    sides.refresh(session, [node.id])
     _record(session, node, "created", author, f"{data.relation} “{parent.title}”")
     return node
 
@@ -130,6 +131,7 @@ def update_node(session: Session, *, node: Node, data: NodeUpdate, author: User)
     _apply(node, data)
     _add_citation(session, node, data)
     _set_themes(session, node, data.themes)
+    sides.refresh(session, [node.id])  # its kind or voice may have changed
     return _record(session, node, "edited", author, data.note)
 
 
@@ -141,6 +143,7 @@ def set_status(session: Session, *, node: Node, status: str, author: User) -> Re
     node.status, node.updated_at = status, utcnow()
     standing.refresh(session, [node.id])
     strength.refresh(session, [node.id])
+    sides.refresh(session, [node.id])
     return _record(session, node, "archived" if status == "archived" else "restored", author)
 
 
@@ -165,6 +168,7 @@ def restore_revision(session: Session, *, node: Node, number: int, author: User)
     _set_themes(session, node, [theme["id"] for theme in content["themes"]])
     standing.refresh(session, [node.id])  # the version may have another status
     strength.refresh(session, [node.id])
+    sides.refresh(session, [node.id])
     return _record(session, node, "restored", author, f"Restored version {number}")
 
 
@@ -179,6 +183,7 @@ def link_existing(session: Session, *, child: Node, parent: Node, relation: str,
     link.created_by_id = author.id
     standing.refresh(session, [child.id])
     strength.refresh(session, [child.id])
+    sides.refresh(session, [child.id])
     _keep_original(session, child)
     _record(session, child, "linked", author, f"Also {relation} “{parent.title}”")
     return link

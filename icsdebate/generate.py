@@ -3,7 +3,7 @@ import random
 
 from sqlmodel import Session, select
 
-from . import standing, strength
+from . import sides, standing, strength
 from .db import insert_rows
 from .models import Citation, Debate, Link, Node, NodeTheme, Source, Theme, Voice, utcnow
 
@@ -67,4 +67,5 @@ def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None
         insert_rows(session, model, values)
     standing.refresh_all(session, [debate.id])
     strength.refresh_all(session, [debate.id])
+    sides.refresh_all(session, [debate.id])
     return debate

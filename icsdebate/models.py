@@ -221,6 +221,34 @@ class ChildTally(SQLModel, table=True):
     n: int = 0
 
 
+class NodeSide(SQLModel, table=True):
+    """Which side of a debate's thesis an active point argues: for, against, both, or thesis (sides.py)."""
+
+    node_id: int = Field(foreign_key="node.id", primary_key=True, ondelete="CASCADE")
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, index=True, ondelete="CASCADE")
+    side: str = Field(max_length=10)
+    kind: str = Field(max_length=10)
+    voice_id: int | None = Field(default=None, foreign_key="voice.id")
+
+
+class SideTally(SQLModel, table=True):
+    """How many distinct active points of each kind argue each side of a debate's thesis (sides.py)."""
+
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, ondelete="CASCADE")
+    side: str = Field(max_length=10, primary_key=True)
+    kind: str = Field(max_length=10, primary_key=True)
+    n: int = 0
+
+
+class SideVoiceTally(SQLModel, table=True):
+    """How many of the points on each side of a debate's thesis each voice made (sides.py)."""
+
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, ondelete="CASCADE")
+    side: str = Field(max_length=10, primary_key=True)
+    voice_id: int = Field(foreign_key="voice.id", primary_key=True, ondelete="CASCADE")
+    n: int = 0
+
+
 class ContentVersion(SQLModel, table=True):
     """One row whose number goes up with every write: cached pages are kept under the number they were made at."""
 

@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from . import graph, strength
 from .standing import STANDS
-from .models import (ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, KindTally, Link, Node, NodeTheme, RelationTally, Revision,
-                     Source, Theme, User, Voice, VoiceTally)
+from .models import (ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Revision, SideTally,
+                     SideVoiceTally, Source, Theme, User, Voice)
 
 ACTIVE = Node.status == "active"
 
@@ -80,21 +80,51 @@ def children(session: Session, *, parent_id: int, relation: str | None, page: in
 
 
 @dataclass
+class SideCount:
+    """Distinct points on one side of a thesis, by kind, and the distinct voices that made them."""
+
+    points: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    voices: list[tuple[Voice, int]] = field(default_factory=list)  # most points first
+
+    @property
+    def voice_count(self) -> int:
+        return len(self.voices)
+
+
+@dataclass
 class DebateSummary:
+    """A debate's counts, read from the side tallies (sides.py): `nodes` distinct points besides the thesis,
+    each counted once, split into `sides` (for, against, both) and `kinds` that each add up to `nodes`."""
+
     debate: Debate
     thesis: Node
-    pros: int = 0
-    cons: int = 0
-    evidence: int = 0
     nodes: int = 0
+    sides: dict[str, SideCount] = field(default_factory=lambda: {s: SideCount() for s in ("for", "against", "both")})
+    kinds: dict[str, int] = field(default_factory=dict)
     themes: list[Theme] = field(default_factory=list)
     voices: list[tuple[Voice, int]] = field(default_factory=list)
     voice_count: int = 0
 
+    @property
+    def pros(self) -> int:
+        return self.sides["for"].points
+
+    @property
+    def cons(self) -> int:
+        return self.sides["against"].points
+
+    @property
+    def evidence(self) -> int:
+        return self.kinds.get("evidence", 0)
+
+
+KIND_ORDER = ("claim", "evidence", "question", "event")
+
 
 def debate_summaries(session: Session, *, slug: str | None = None, top_voices: int = 6) -> list[DebateSummary]:
-    """Every debate (or the one with `slug`) with its counts (from the tallies), themes and most frequent voices:
-    five queries."""
+    """Every debate (or the one with `slug`) with its counts of distinct points by side and kind (from the side
+    tallies), its themes, its most frequent voices and the voices on each side: five queries."""
     query = select(Debate, Node).join(Node, Node.id == Debate.thesis_id).order_by(Debate.id)
     if slug is not None:
         query = query.where(Debate.slug == slug)
@@ -102,31 +132,37 @@ def debate_summaries(session: Session, *, slug: str | None = None, top_voices: i
     if not summaries:
         return []
     ids = list(summaries)
-    for debate_id, relation, count in session.exec(
-        select(RelationTally.debate_id, RelationTally.relation, RelationTally.n).where(RelationTally.debate_id.in_(ids))
+    for debate_id, side, kind, count in session.exec(
+        select(SideTally.debate_id, SideTally.side, SideTally.kind, SideTally.n)
+        .where(SideTally.debate_id.in_(ids), SideTally.side != "thesis", SideTally.n > 0)
     ):
-        setattr(summaries[debate_id], "pros" if relation == "supports" else "cons", count)
-    for debate_id, kind, count in session.exec(
-        select(KindTally.debate_id, KindTally.kind, KindTally.n).where(KindTally.debate_id.in_(ids))
-    ):
-        summaries[debate_id].nodes += count
-        if kind == "evidence":
-            summaries[debate_id].evidence = count
+        summary = summaries[debate_id]
+        summary.nodes += count
+        summary.kinds[kind] = summary.kinds.get(kind, 0) + count
+        summary.sides[side].points += count
+        summary.sides[side].kinds[kind] = count
+    for summary in summaries.values():
+        summary.kinds = {kind: summary.kinds[kind] for kind in KIND_ORDER if summary.kinds.get(kind)}
     for debate_id, theme in session.exec(
         select(DebateTheme.debate_id, Theme).join(Theme, Theme.id == DebateTheme.theme_id)
         .where(DebateTheme.debate_id.in_(ids)).order_by(Theme.name)
     ):
         summaries[debate_id].themes.append(theme)
-    voices = session.exec(
-        select(VoiceTally.debate_id, Voice, VoiceTally.n).join(Voice, Voice.id == VoiceTally.voice_id)
-        .where(VoiceTally.debate_id.in_(ids), VoiceTally.n > 0)
-        .order_by(VoiceTally.debate_id, VoiceTally.n.desc(), Voice.name)
-    )
-    for debate_id, voice, count in voices:
-        summary = summaries[debate_id]
-        summary.voice_count += 1
-        if len(summary.voices) < top_voices:
-            summary.voices.append((voice, count))
+    everyone: dict[int, dict[int, tuple[Voice, int]]] = {debate_id: {} for debate_id in ids}
+    for debate_id, side, voice, count in session.exec(
+        select(SideVoiceTally.debate_id, SideVoiceTally.side, Voice, SideVoiceTally.n)
+        .join(Voice, Voice.id == SideVoiceTally.voice_id)
+        .where(SideVoiceTally.debate_id.in_(ids), SideVoiceTally.n > 0)
+        .order_by(SideVoiceTally.debate_id, SideVoiceTally.n.desc(), Voice.name)
+    ):
+        if side != "thesis":
+            summaries[debate_id].sides[side].voices.append((voice, count))
+        held = everyone[debate_id].get(voice.id, (voice, 0))
+        everyone[debate_id][voice.id] = (voice, held[1] + count)
+    for debate_id, voices in everyone.items():
+        ranked = sorted(voices.values(), key=lambda pair: (-pair[1], pair[0].name))
+        summaries[debate_id].voice_count = len(ranked)
+        summaries[debate_id].voices = ranked[:top_voices]
     return list(summaries.values())
 
 

@@ -7,7 +7,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 from sqlmodel import Session, select
 
-from . import standing, strength
+from . import sides, standing, strength
 from .db import insert_rows
 from .models import (
     NODE_KINDS, SOURCE_KINDS, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice,
@@ -372,6 +372,7 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     _sync_themes(session, seeds, nodes, debates, themes)
     standing.refresh_all(session)
     strength.refresh_all(session)
+    sides.refresh_all(session)
     return {
         "debates": len(seeds.debates), "nodes": len(seeds.nodes), "sources": len(seeds.sources),
         "voices": len(seeds.voices), "citations": sum(len(n.citations) for n in seeds.nodes.values()),
@@ -486,4 +487,5 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
         insert_rows(session, model, values)
     standing.refresh_all(session, [debate.id for debate in debates.values()])
     strength.refresh_all(session, [debate.id for debate in debates.values()])
+    sides.refresh_all(session, [debate.id for debate in debates.values()])
     return list(debates.values())

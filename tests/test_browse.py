@@ -37,7 +37,9 @@ def test_every_page_answers_a_fragment_to_htmx(client, mini, page):
 def test_home_lists_the_debate_with_counts_themes_and_voices(client, mini):
     html = client.get("/").get_data(as_text=True)
     assert "ICSs open the door to privatisation" in html
-    assert "3 for" in html and "2 against" in html
+    # four points: the boards claim and the question for the thesis, the NHS-bodies claim and the amendment against
+    assert '<span class="total">4 points</span>' in html
+    assert "2 for the thesis" in html and "2 against it" in html and "0 on both sides" not in html
     assert "Privatisation" in html
     assert "Chris Ham" in html and "NHS for Sale?" in html
 

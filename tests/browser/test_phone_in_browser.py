@@ -71,3 +71,14 @@ def test_the_side_switch_works_without_javascript_and_every_card_names_its_side(
     switch.get_by_role("link", name=re.compile("^For")).click()
     expect(page.locator("section.column-pro .card").first).to_be_in_viewport()
     context.close()
+
+
+def test_the_strongest_three_each_side_are_in_the_first_screen_on_a_desktop(live_server, page):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server + "/debates/privatisation")
+    for column in ("section.column-pro", "section.column-con"):
+        third = page.locator(f"{column} .card").nth(2)
+        box = third.bounding_box()
+        assert box["y"] + box["height"] <= 900, f"the third card of {column} ends at {box['y'] + box['height']}px"
+    standings = page.locator("section.column-pro .card .standing strong").all_inner_texts()
+    assert standings == sorted(standings, key=("Stands", "Undecided", "Answered").index)  # what stands first
