@@ -1,6 +1,7 @@
 """One engine per app, one session per request, SQLite set up properly."""
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, insert, text
@@ -59,15 +60,15 @@ def _close_session(exc: BaseException | None) -> None:
 
 @contextmanager
 def write_session():
-    """A session whose transaction takes the write lock up front, raises the content version, and commits.
+    """A session whose transaction takes the write lock up front (on SQLite), and commits.
 
-    Every write goes through here: on SQLite for the lock, and everywhere so that cached pages go stale."""
+    Every write goes through here. Cached pages go stale through the content versions, which triggers on the
+    content tables raise (migration 0013): a write that changes no content (a sign-in, say) raises none."""
     token = _immediate.set(True)
     try:
         with Session(engine(), expire_on_commit=False) as db_session:
             with db_session.begin():
                 yield db_session
-                _raise_version(db_session)
     finally:
         _immediate.reset(token)
     if "db_session" in g:  # end the request's read snapshot, so its next read sees this write
@@ -93,15 +94,31 @@ def analyze() -> None:
             connection.exec_driver_sql("ANALYZE")
 
 
-def _raise_version(db_session: Session) -> None:
-    """Last in the transaction, so that on PostgreSQL concurrent writers hold the row only briefly."""
-    db_session.execute(text("INSERT INTO contentversion (id, n) VALUES (1, 1) "
-                            "ON CONFLICT (id) DO UPDATE SET n = contentversion.n + 1"))
+# A debate's version covers every debate bridged to it, directly or not (a point's title shows in both).
+_BRIDGED = """
+    WITH RECURSIVE bridged(id) AS ({start} UNION SELECT b FROM debatebridge JOIN bridged ON a = bridged.id)
+    SELECT coalesce(sum(n), 0), max(changed_at) FROM debateversion WHERE debate_id IN (SELECT id FROM bridged)"""
+_BY_SLUG = text(_BRIDGED.format(start="SELECT id FROM debate WHERE slug = :ref"))
+_BY_NODE = text(_BRIDGED.format(start="SELECT debate_id FROM node WHERE id = :ref"))
+_SITE = text("SELECT coalesce(sum(n), 0), max(changed_at) FROM debateversion")
 
 
-def content_version() -> int:
-    """The number of the last write, read in the request's own snapshot."""
-    return session().execute(text("SELECT n FROM contentversion WHERE id = 1")).scalar() or 0
+def content_version(*, slug: str | None = None, node_id: int | None = None) -> tuple[int, datetime | None]:
+    """(number, time of the last change) of what a page shows, in one query, read in the request's snapshot: of
+    the debate at /debates/<slug>, or of the debate point `node_id` belongs to, with the debates bridged to it;
+    of the whole site when neither is given. The number only grows (versions are raised by triggers, never
+    lowered, rows never deleted); the time is naive UTC, None before any write. A slug or point that names no
+    debate gives (0, None)."""
+    if slug is not None:
+        statement = _BY_SLUG.bindparams(ref=slug)
+    elif node_id is not None:
+        statement = _BY_NODE.bindparams(ref=node_id if 0 < node_id < 2**63 else 0)
+    else:
+        statement = _SITE
+    number, changed_at = session().execute(statement).one()
+    if isinstance(changed_at, str):  # SQLite returns max() of a timestamp column as text
+        changed_at = datetime.fromisoformat(changed_at)
+    return int(number), changed_at
 
 
 @contextmanager

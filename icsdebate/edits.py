@@ -83,6 +83,19 @@ def _add_citation(session: Session, node: Node, data) -> None:
     session.add(Citation(node_id=node.id, source_id=source.id, quote=data.quote, locator=data.locator, position=position))
 
 
+def _correct_citations(session: Session, node: Node, corrected: list | None) -> None:
+    """Put the corrected source, quote and locator into each of the node's citations, in order; None leaves them."""
+    if corrected is None:
+        return
+    cited = session.exec(select(Citation).where(Citation.node_id == node.id).order_by(Citation.position)).all()
+    if len(corrected) != len(cited):
+        raise EditError("The quotes of this point changed while you were editing it; reload the page.")
+    for number, (citation, change) in enumerate(zip(cited, corrected), start=1):
+        if session.get(Source, int(change.source)) is None:
+            raise EditError("That source no longer exists; choose another.", f"citations-{number - 1}-source")
+        citation.source_id, citation.quote, citation.locator = int(change.source), change.quote, change.locator
+
+
 def _set_themes(session: Session, node: Node, theme_ids: list[int]) -> None:
     known = set(session.exec(select(Theme.id).where(Theme.id.in_(theme_ids))).all()) if theme_ids else set()
     if known != set(theme_ids):
@@ -129,6 +142,7 @@ def update_node(session: Session, *, node: Node, data: NodeUpdate, author: User)
     _keep_original(session, node)
     node.voice_id = _voice(session, data, author)
     _apply(node, data)
+    _correct_citations(session, node, data.citations)
     _add_citation(session, node, data)
     _set_themes(session, node, data.themes)
     sides.refresh(session, [node.id])  # its kind or voice may have changed

@@ -214,9 +214,6 @@ class Group:
     sides: dict[str, list[Card]] = field(default_factory=lambda: defaultdict(list))
 
 
-SIDE_ORDER = ("for", "against", "both", "thesis")
-
-
 @dataclass
 class GroupedPage:
     """One page of points from many debates, grouped by debate and side; `start` numbers its first point."""

@@ -8,68 +8,64 @@ many parents it has there.
 
 `NodeSide` keeps one row per (point, debate it reaches); `SideTally` and `SideVoiceTally` count those rows by side
 and kind, and by side and voice, so that the home and debate pages read their counts with one small query whatever
-the size of the debate. Every write that changes links, status, kind or voice calls `refresh` for the points it
-touched (their descendants are worked out again too); bulk loads call `refresh_all`. Both walk the graph with
-loops over rows read in three queries, never by recursion in Python.
+the size of the debate; triggers on NodeSide keep the tallies (migration 0016). Every write that changes links,
+status, kind or voice calls `refresh` for the points it touched (their descendants are worked out again too); bulk
+loads call `refresh_all`. Both walk the graph with loops over rows read in one query, never by recursion.
 """
 from collections import defaultdict, deque
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, delete, insert, text
 from sqlmodel import Session
 
-from .models import Debate
+from .models import Debate, NodeSide
 
 FOR, AGAINST, BOTH, THESIS = "for", "against", "both", "thesis"
 PARITIES = {FOR: frozenset({0}), AGAINST: frozenset({1}), BOTH: frozenset({0, 1}), THESIS: frozenset({0})}
 NAMES = {frozenset({0}): FOR, frozenset({1}): AGAINST, frozenset({0, 1}): BOTH}
 
-_DOWN = """
+_READ = text("""
     WITH RECURSIVE down(id) AS (
         SELECT node.id FROM node WHERE node.id IN :ids
         UNION
         SELECT link.child_id FROM link JOIN down ON link.parent_id = down.id
-    )"""
-_NODES = text(_DOWN + """
-    SELECT node.id, node.kind, node.voice_id, node.status FROM node JOIN down ON down.id = node.id
-""").bindparams(bindparam("ids", expanding=True))
-_LINKS = text(_DOWN + """
-    SELECT link.child_id, link.parent_id, link.relation, parent.status
-    FROM link JOIN down ON down.id = link.child_id JOIN node AS parent ON parent.id = link.parent_id
-""").bindparams(bindparam("ids", expanding=True))
-_STORED = text(_DOWN + """
-    SELECT nodeside.node_id, nodeside.debate_id, nodeside.side, nodeside.kind, nodeside.voice_id
+    )
+    SELECT 0, node.id, node.kind, node.voice_id, node.status, link.parent_id, link.relation, parent.status, led.id
+    FROM node JOIN down ON down.id = node.id
+    LEFT JOIN link ON link.child_id = node.id
+    LEFT JOIN node AS parent ON parent.id = link.parent_id
+    LEFT JOIN debate AS led ON led.thesis_id = node.id
+    UNION ALL
+    SELECT 1, nodeside.node_id, nodeside.side, nodeside.voice_id, nodeside.kind, nodeside.debate_id, NULL, NULL, NULL
     FROM nodeside WHERE nodeside.node_id IN (SELECT id FROM down)
         OR nodeside.node_id IN (SELECT link.parent_id FROM link JOIN down ON down.id = link.child_id)
 """).bindparams(bindparam("ids", expanding=True))
 
-_TALLY = {
-    "sidetally": ("debate_id, side, kind", "INSERT INTO sidetally (debate_id, side, kind, n) "
-                  "VALUES (:debate_id, :side, :kind, :n) ON CONFLICT (debate_id, side, kind) "
-                  "DO UPDATE SET n = sidetally.n + excluded.n"),
-    "sidevoicetally": ("debate_id, side, voice_id", "INSERT INTO sidevoicetally (debate_id, side, voice_id, n) "
-                       "VALUES (:debate_id, :side, :voice_id, :n) ON CONFLICT (debate_id, side, voice_id) "
-                       "DO UPDATE SET n = sidevoicetally.n + excluded.n"),
-}
-
 
 def refresh(session: Session, node_ids: list[int]) -> None:
-    """Work out again the sides of `node_ids` and of every point below them, store what changed and move the
-    tallies by the difference. Cost grows with the branches below `node_ids`, not with the debate."""
+    """Work out again the sides of `node_ids` and of every point below them and store what changed (triggers move
+    the tallies). One query to read, one or two to write; the work grows with the branches below `node_ids`, not
+    with the debate."""
     session.flush()
     if not node_ids:
         return
-    params = {"ids": sorted(set(node_ids))}
-    nodes = {row[0]: row[1:] for row in session.exec(_NODES, params=params)}  # id -> (kind, voice, status)
-    links = session.exec(_LINKS, params=params).all()
+    nodes: dict[int, tuple[str, int | None, str]] = {}  # id -> (kind, voice, status)
+    links: list[tuple[int, int, str, str]] = []
+    theses: dict[int, int] = {}  # thesis id -> its debate
     stored: dict[tuple[int, int], tuple[str, str, int | None]] = {}
     outside: dict[int, dict[int, frozenset]] = defaultdict(dict)  # parent above the branch -> {debate: parities}
-    for node_id, debate_id, side, kind, voice_id in session.exec(_STORED, params=params):
-        if node_id in nodes:
+    rows = session.exec(_READ, params={"ids": sorted(set(node_ids))}).all()
+    for part, node_id, text_a, number_b, text_c, number_d, relation, parent_status, led in rows:
+        if part == 0:
+            nodes[node_id] = (text_a, number_b, text_c)
+            if number_d is not None:
+                links.append((node_id, number_d, relation, parent_status))
+            if led is not None:
+                theses[node_id] = led
+    for part, node_id, side, voice_id, kind, debate_id, *_ in rows:
+        if part == 1 and node_id in nodes:
             stored[(node_id, debate_id)] = (side, kind, voice_id)
-        else:
+        elif part == 1:
             outside[node_id][debate_id] = PARITIES[side]
-    theses = dict(session.exec(text("SELECT thesis_id, id FROM debate WHERE thesis_id IS NOT NULL")).all()) \
-        if any(kind == "thesis" for kind, _, _ in nodes.values()) else {}
 
     parents: dict[int, list[tuple[int, int]]] = defaultdict(list)  # child -> [(parent, 1 if opposes)]
     inside: dict[int, list[int]] = defaultdict(list)  # parent in the branch -> children
@@ -86,9 +82,8 @@ def refresh(session: Session, node_ids: list[int]) -> None:
     queue = deque(node_id for node_id, count in waiting.items() if count == 0)
     while queue:  # top-down, each point after every parent in the branch (the graph has no circles)
         node_id = queue.popleft()
-        kind, _voice, status = nodes[node_id]
         reached: dict[int, set[int]] = defaultdict(set)
-        if status == "active" and node_id in theses:
+        if nodes[node_id][2] == "active" and node_id in theses:
             reached[theses[node_id]].add(0)
         for parent_id, flip in parents[node_id]:
             for debate_id, values in (parities.get(parent_id) or outside.get(parent_id) or {}).items():
@@ -116,26 +111,21 @@ def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:
     refresh(session, theses)
 
 
-def _store(session: Session, stored: dict, fresh: dict) -> None:
-    gone = [key for key, row in stored.items() if fresh.get(key) != row]
-    new = [key for key, row in fresh.items() if stored.get(key) != row]
-    deltas = {"sidetally": defaultdict(int), "sidevoicetally": defaultdict(int)}
-    for rows, keys, sign in ((stored, gone, -1), (fresh, new, 1)):
-        for node_id, debate_id in keys:
-            side, kind, voice_id = rows[(node_id, debate_id)]
-            deltas["sidetally"][(debate_id, side, kind)] += sign
-            if voice_id is not None:
-                deltas["sidevoicetally"][(debate_id, side, voice_id)] += sign
-    for start in range(0, len(gone), 500):
-        session.execute(text("DELETE FROM nodeside WHERE node_id = :node_id AND debate_id = :debate_id"),
-                        [{"node_id": n, "debate_id": d} for n, d in gone[start:start + 500]])
-    if new:
-        session.execute(text("INSERT INTO nodeside (node_id, debate_id, side, kind, voice_id) "
-                          "VALUES (:node_id, :debate_id, :side, :kind, :voice_id)"),
-                        [{"node_id": n, "debate_id": d, "side": fresh[(n, d)][0], "kind": fresh[(n, d)][1],
-                          "voice_id": fresh[(n, d)][2]} for n, d in new])
-    for table, delta in deltas.items():
-        names = _TALLY[table][0].split(", ")
-        rows = [{**dict(zip(names, key)), "n": n} for key, n in delta.items() if n]
-        if rows:
-            session.execute(text(_TALLY[table][1]), rows)
+def _store(session: Session, stored: dict, fresh: dict, chunk: int = 1000) -> None:
+    """Replace the rows of each point whose rows changed: per `chunk` points, a DELETE (when it had rows) and one
+    multi-row INSERT, so that the statement triggers of PostgreSQL run once a chunk."""
+    changed = sorted({node_id for node_id, _ in stored.keys() ^ fresh.keys()}
+                     | {key[0] for key in stored.keys() & fresh.keys() if stored[key] != fresh[key]})
+    had = {node_id for node_id, _ in stored}
+    by_node: dict[int, list[dict]] = defaultdict(list)
+    for (node_id, debate_id), (side, kind, voice_id) in fresh.items():
+        by_node[node_id].append({"node_id": node_id, "debate_id": debate_id, "side": side, "kind": kind,
+                                 "voice_id": voice_id})
+    table = NodeSide.__table__
+    for start in range(0, len(changed), chunk):
+        ids = changed[start:start + chunk]
+        if had.intersection(ids):
+            session.execute(delete(table).where(table.c.node_id.in_([n for n in ids if n in had])))
+        values = [row for node_id in ids for row in by_node[node_id]]
+        if values:
+            session.execute(insert(table).values(values))

@@ -18,6 +18,7 @@ from .models import Link, Node
 from .standing import ANSWERED, STANDS, UNDECIDED
 
 RANK = {STANDS: 0, UNDECIDED: 1, ANSWERED: 2}
+CAP = 2**31 - 1  # chains multiply where supporting points share parents: the stored count stops here
 
 
 def order_key(standing: str, support: int) -> tuple[int, int]:
@@ -43,7 +44,7 @@ def support_weights(children: dict[Hashable, list[tuple[Hashable, str]]], keys: 
                 continue
             kids = [child for child, relation in children.get(key, ()) if relation == "supports"]
             if expanded:
-                weight[key] = sum(1 + weight[child] for child in kids)
+                weight[key] = min(CAP, sum(1 + weight[child] for child in kids))
                 continue
             stack.append((key, True))
             stack.extend((child, False) for child in kids if child not in weight)
@@ -55,21 +56,23 @@ _SUMS = text("""
     FROM node AS parent
     LEFT JOIN link ON link.parent_id = parent.id AND link.relation = 'supports'
     LEFT JOIN node AS child ON child.id = link.child_id
-    WHERE parent.id IN :ids GROUP BY parent.id, parent.support""").bindparams(bindparam("ids", expanding=True))
-_SUPPORTED = text("SELECT DISTINCT parent_id FROM link WHERE child_id IN :ids AND relation = 'supports'"
-                  ).bindparams(bindparam("ids", expanding=True))
+    WHERE parent.id IN :own
+       OR parent.id IN (SELECT parent_id FROM link WHERE child_id IN :below AND relation = 'supports')
+    GROUP BY parent.id, parent.support""").bindparams(bindparam("own", expanding=True),
+                                                      bindparam("below", expanding=True))
 
 
 def refresh(session: Session, node_ids: list[int]) -> None:
     """Work out again the support beneath `node_ids` and the points they support, after a write changed their
-    links or whether they count; then of each point above whose support that changes, and so on up."""
+    links or whether they count; then of each point above whose support that changes, and so on up: one query a
+    level, and one more for each level where something changed."""
     session.flush()
-    pending = set(node_ids) | set(session.exec(_SUPPORTED, params={"ids": list(node_ids)}).scalars())
-    while pending:
-        rows = session.exec(_SUMS, params={"ids": sorted(pending)}).all()
-        changed = {node_id: int(new) for node_id, stored, new in rows if stored != int(new)}
+    own, below = list(node_ids), list(node_ids)
+    while own or below:
+        rows = session.exec(_SUMS, params={"own": own, "below": below}).all()
+        changed = {node_id: min(CAP, int(new)) for node_id, stored, new in rows if stored != min(CAP, int(new))}
         _store(session, changed)
-        pending = set(session.exec(_SUPPORTED, params={"ids": list(changed)}).scalars()) if changed else set()
+        own, below = [], list(changed)
 
 
 def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:

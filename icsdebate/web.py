@@ -5,7 +5,8 @@ from sqlmodel import select
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import db
+from . import db, pagecache
+from .extensions import htmx
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
 from .text import acronym_pattern, expand_acronyms, lead, partial_date
@@ -25,7 +26,7 @@ def page_number() -> int:
 def render_page(partial: str, title: str, **context):
     """The whole page, or only its main content when htmx asks to swap #main."""
     context.update(partial=partial, title=title)
-    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "main":
+    if htmx and htmx.target == "main":
         return render_template("_fragment.html", **context)
     return render_template("page.html", **context)
 
@@ -52,7 +53,12 @@ def refuse_oversized():
 
 
 def _headers(response):
-    response.headers.add("Vary", "HX-Request")
+    """Security headers on every response. A response for a signed-in user, or one carrying anything of this
+    visitor's (a form's CSRF token, a flash, a cookie), is `Cache-Control: private, no-store`, so that no browser
+    history or shared proxy keeps it; pages for anonymous readers keep what they have."""
+    response.vary.update(("HX-Request", "HX-Target"))  # pages and fragments differ by both
+    if g.get("user") is not None or pagecache.personal(response):
+        response.headers["Cache-Control"] = "private, no-store"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -85,6 +91,18 @@ def _server_error(_error_):
                            error={"code": 500, "name": "Server error", "description": message}), 500
 
 
+def form_order(errors: dict[str, str]) -> list[tuple[str, str]]:
+    """A form's errors in the order its fields come (schemas.FIELD_ORDER; corrected quotes after the voice)."""
+    from .schemas import FIELD_ORDER
+
+    def place(field: str) -> tuple[int, str]:
+        if field.startswith("citations-"):
+            return FIELD_ORDER.index("happened_on") + 1, field
+        return (FIELD_ORDER.index(field) if field in FIELD_ORDER else len(FIELD_ORDER)), field
+
+    return sorted(errors.items(), key=lambda item: place(item[0]))
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_headers)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -93,6 +111,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(partial_date, "date")
     app.add_template_filter(acronyms, "acronyms")
     app.add_template_filter(lead, "lead")
+    app.add_template_filter(form_order, "form_order")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["OUTCOME_LABELS"] = {"open": "still open", "answered": "answered by later events",
                                                "confirmed": "confirmed by later events", "contested": "contested"}

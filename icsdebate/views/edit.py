@@ -5,12 +5,13 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from sqlmodel import select
 
 from .. import auth, db, edits, queries
-from ..extensions import limiter, per_user
+from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
 from ..models import OUTCOMES, RELATIONS, Debate, Node, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
 from ..web import render_page
+from .browse import _redirect_if_merged
 
 bp = Blueprint("edit", __name__)
 write_limit = limiter.shared_limit(lambda: current_app.config["WRITE_LIMIT"], scope="writes", key_func=per_user,
@@ -24,12 +25,13 @@ LABELS = {("claim", "supports"): "Add a supporting claim", ("claim", "opposes"):
 def _node_or_404(node_id: int, *, archived: bool = False) -> Node:
     node = db.session().get(Node, node_id)
     if node is None or (node.status != "active" and not archived):
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return node
 
 
 def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return bool(htmx)
 
 
 def _errors_of(write) -> dict[str, str]:
@@ -44,8 +46,17 @@ def _errors_of(write) -> dict[str, str]:
 
 
 def _form_data() -> dict:
-    data = {key: value for key, value in request.form.items() if key not in ("csrf_token", "themes")}
+    """The form's fields; themes as a list of ids; quotes being corrected (citations-N-source, -quote, -locator) as a
+    list in their order."""
+    data = {key: value for key, value in request.form.items()
+            if key not in ("csrf_token", "themes") and not key.startswith("citations-")}
     data["themes"] = [int(t) for t in request.form.getlist("themes") if t.isdigit()]
+    if "citations-0-quote" in request.form:
+        data["citations"] = []
+        while f"citations-{len(data['citations'])}-quote" in request.form and len(data["citations"]) < 100:
+            n = len(data["citations"])
+            data["citations"].append({part: request.form.get(f"citations-{n}-{part}", "")
+                                      for part in ("source", "quote", "locator")})
     return data
 
 
@@ -53,7 +64,7 @@ def _render_add(parent: Node, values: dict, errors: dict, status: int = 200):
     context = {"parent": parent, "values": values, "errors": errors, "kinds": EDIT_KINDS,
                "choices": queries.form_choices(db.session()),
                "label": LABELS.get((values.get("kind"), values.get("relation")), "Add a point")}
-    if _is_htmx() and request.headers.get("HX-Target", "").startswith("add-slot"):
+    if _is_htmx() and (htmx.target or "").startswith("add-slot"):
         return render_template("edit/_add_slot.html", **context), status
     return render_page("edit/_add_page.html", context["label"], **context), status
 
@@ -79,6 +90,7 @@ def add(node_id: int):
         with db.write_session() as session:
             parent = session.get(Node, node_id)
             if parent is None or parent.status != "active":
+                _redirect_if_merged(node_id)
                 abort(404, f"There is no claim numbered {node_id}.")
             node = edits.create_node(session, parent=parent, data=valid, author=g.user)
     except FormError as exc:
@@ -92,7 +104,7 @@ def add(node_id: int):
         card.relation = valid.relation
         return render_template("edit/_added.html", card=card, relation=valid.relation, parent=_node_or_404(node_id))
     flash(f"Added “{node.title}”.")
-    return redirect(url_for("browse.node", node_id=node_id))
+    return redirect(url_for("browse.node", node_id=node_id, _anchor=f"point-{node.id}"))
 
 
 @bp.get("/add-slot/<relation>")
@@ -113,7 +125,9 @@ def preview():
 
 def _edit_values(node: Node) -> dict:
     content = edits.snapshot(db.session(), node)
-    return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]]}
+    return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]],
+            "citations": [{"source": str(c["source_id"]), "quote": c["quote"], "locator": c["locator"]}
+                          for c in content["citations"]]}
 
 
 def _render_edit(node: Node, values: dict, errors: dict, status: int = 200):
@@ -255,7 +269,7 @@ def link(node_id: int):
             flash("Linked. The point now appears here as well as where it was.")
             return redirect(url_for("browse.node", node_id=node_id))
     found = queries.find_nodes(db.session(), words=words, exclude=node_id) if words else []
-    if _is_htmx() and request.headers.get("HX-Target") == "link-results":
+    if _is_htmx() and htmx.target == "link-results":
         return render_template("edit/_link_results.html", found=found, words=words)
     return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent, found=found,
                        words=words, errors=errors, values=request.form), 422 if errors else 200

@@ -1,7 +1,7 @@
 """each node's support beneath it, stored: how cards are ordered strongest first (see strength.py)
 
-Revision ID: 0013_h14a
-Revises: 0012
+Revision ID: 0015_node_support
+Revises: 0014_node_alias
 Create Date: 2026-11-30
 """
 from alembic import op
@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from icsdebate import strength
 
-revision = '0013_h14a'
-down_revision = '0012'
+revision = '0015_node_support'
+down_revision = '0014_node_alias'
 branch_labels = None
 depends_on = None
 
