@@ -188,3 +188,11 @@ def test_outline_shows_both_sides_on_every_page_and_pages_both_ways(app, client,
     assert second.count('class="side side-pro"') == 1 and "Next page" not in second
     assert f'href="/nodes/{mini["t"]}/outline?page=1"' in second and "Previous page" in second
     assert "Expand all" in first and "Collapse all" in first
+
+
+@pytest.mark.parametrize("path,label", [("/", "Debates"), ("/sources", "Sources"), ("/who-argued-what", "Who argued"),
+                                        ("/changes", "Changes")])
+def test_the_site_nav_marks_the_current_page(client, mini, path, label):
+    html = client.get(path).get_data(as_text=True)
+    nav = html[html.index('<nav aria-label="Site">'):html.index("</nav>")]
+    assert re.findall(r'aria-current="page">([^<]+)</a>', nav) == [label]

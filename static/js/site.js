@@ -60,3 +60,11 @@
     }
   }, true);
 })();
+
+/* The site nav marks the page being read, also after htmx has swapped the main content. */
+document.addEventListener("htmx:afterSettle", function () {
+  document.querySelectorAll(".site-header nav a").forEach(function (link) {
+    if (link.pathname === window.location.pathname) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  });
+});
