@@ -5,6 +5,8 @@ from datetime import datetime
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, insert, text
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 _immediate: ContextVar[bool] = ContextVar("immediate", default=False)
@@ -50,12 +52,56 @@ def session() -> Session:
     return g.db_session
 
 
-def _close_session(exc: BaseException | None) -> None:
+def _close_session(_exc: BaseException | None) -> None:
+    discard_session()
+
+
+def discard_session() -> None:
+    """End the request's session without needing the database, and never raise.
+
+    Closing gives the connection back to the pool, which rolls back any open transaction and, when that fails
+    (the connection is gone), throws the connection away instead; a rollback of our own would raise on a dead
+    connection. Rows already read stay readable (nothing is expired), so the user's name can still be shown.
+    The next db.session() starts afresh."""
     db_session = g.pop("db_session", None)
-    if db_session is not None:
-        if exc is not None:
-            db_session.rollback()
+    if db_session is None:
+        return
+    try:
         db_session.close()
+    except Exception:  # noqa: BLE001 - a dead connection must not turn an error page into a crash
+        try:
+            db_session.invalidate()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+# SQLSTATE classes and codes of PostgreSQL meaning "not now" rather than "not this": connection exceptions (08),
+# insufficient resources such as a full disk (53), operator intervention such as pg_terminate_backend or a
+# shutdown (57P), system errors (58), and a read-only transaction (25006, a standby or default_transaction_read_only).
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57P", "58", "25006")
+# SQLite's primary result codes with the same meaning: read-only file, disk full, I/O error, cannot open, locked
+# for longer than the busy timeout. https://www.sqlite.org/rescode.html
+_UNAVAILABLE_SQLITE = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_BUSY")
+
+
+def unavailable(exc: BaseException) -> bool:
+    """True when `exc` says the database cannot be written or reached for a while (read-only, disk full,
+    connection refused or lost, shut down, locked too long) rather than that the request was wrong: the
+    request should be answered 503 and may be sent again. Takes any exception; SQLAlchemy wraps the driver's."""
+    if isinstance(exc, (DisconnectionError, PoolTimeout)):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    original = exc.orig
+    sqlstate = getattr(original, "sqlstate", None) or ""
+    if sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+        return True
+    if (getattr(original, "sqlite_errorname", None) or "").startswith(_UNAVAILABLE_SQLITE):
+        return True
+    # a connection that never opened has no SQLSTATE (psycopg) or error name (a closed sqlite3 connection)
+    return isinstance(exc, OperationalError) and not sqlstate and type(original).__module__.startswith("psycopg")
 
 
 @contextmanager
@@ -63,12 +109,16 @@ def write_session():
     """A session whose transaction takes the write lock up front (on SQLite), and commits.
 
     Every write goes through here. Cached pages go stale through the content versions, which triggers on the
-    content tables raise (migration 0013): a write that changes no content (a sign-in, say) raises none."""
+    content tables raise (migration 0013): a write that changes no content (a sign-in, say) raises none. The
+    quotes a write adds are checked against their sources' attached copies (quotecheck.check_pending)."""
+    from . import quotecheck
+
     token = _immediate.set(True)
     try:
         with Session(engine(), expire_on_commit=False) as db_session:
             with db_session.begin():
                 yield db_session
+                quotecheck.check_pending(db_session)
     finally:
         _immediate.reset(token)
     if "db_session" in g:  # end the request's read snapshot, so its next read sees this write

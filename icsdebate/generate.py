@@ -3,7 +3,7 @@ import random
 
 from sqlmodel import Session, select
 
-from . import sides, standing, strength
+from . import graph, sides, standing, strength
 from .db import insert_rows
 from .models import Citation, Debate, Link, Node, NodeTheme, Source, Theme, Voice, utcnow
 
@@ -70,6 +70,7 @@ def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
     standing.refresh_all(session, [debate.id])
+    graph.refresh_sides(session, [debate.id])
     strength.refresh_all(session, [debate.id])
     sides.refresh_all(session, [debate.id])
     return debate
@@ -124,6 +125,7 @@ def generate_shape(session: Session, *, shape: str, size: int, slug: str | None 
     insert_rows(session, Citation, [{"node_id": node_id, "source_id": source.id, "quote": f"Quoted words for {node_id}.",
                                      "locator": "page 1", "position": 0} for node_id in ids])
     standing.refresh_all(session, [debate.id])
+    graph.refresh_sides(session, [debate.id])
     strength.refresh_all(session, [debate.id])
     sides.refresh_all(session, [debate.id])
     return debate

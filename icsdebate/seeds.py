@@ -7,7 +7,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 from sqlmodel import Session, select
 
-from . import sides, standing, strength
+from . import graph, sides, standing, strength
 from .db import insert_rows
 from .models import (
     NODE_KINDS, SOURCE_KINDS, ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeAlias, NodeTheme,
@@ -397,6 +397,7 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     _sync_citations(session, seeds, nodes, sources)
     _sync_themes(session, seeds, nodes, debates, themes)
     standing.refresh_all(session)
+    graph.refresh_sides(session)
     strength.refresh_all(session)
     sides.refresh_all(session)
     return {
@@ -575,6 +576,7 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
     standing.refresh_all(session, [debate.id for debate in debates.values()])
+    graph.refresh_sides(session, [debate.id for debate in debates.values()])
     strength.refresh_all(session, [debate.id for debate in debates.values()])
     sides.refresh_all(session, [debate.id for debate in debates.values()])
     return list(debates.values())

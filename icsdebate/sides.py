@@ -6,9 +6,9 @@ number is odd, and *on both sides* when it has paths of both kinds. Only active 
 count. A point linked under points of two debates has a side in each, and counts once in each debate however
 many parents it has there.
 
-`NodeSide` keeps one row per (point, debate it reaches); `SideTally` and `SideVoiceTally` count those rows by side
+`NodeSide` keeps one row per (point, debate it reaches); `SideKindTally` and `SideVoiceTally` count those rows by side
 and kind, and by side and voice, so that the home and debate pages read their counts with one small query whatever
-the size of the debate; triggers on NodeSide keep the tallies (migration 0016). Every write that changes links,
+the size of the debate; triggers on NodeSide keep the tallies (migration 0018). Every write that changes links,
 status, kind or voice calls `refresh` for the points it touched (their descendants are worked out again too); bulk
 loads call `refresh_all`. Both walk the graph with loops over rows read in one query, never by recursion.
 """

@@ -18,7 +18,6 @@ from .models import Link, Node
 from .standing import ANSWERED, STANDS, UNDECIDED
 
 RANK = {STANDS: 0, UNDECIDED: 1, ANSWERED: 2}
-CAP = 2**31 - 1  # chains multiply where supporting points share parents: the stored count stops here
 
 
 def order_key(standing: str, support: int) -> tuple[int, int]:
@@ -44,35 +43,65 @@ def support_weights(children: dict[Hashable, list[tuple[Hashable, str]]], keys: 
                 continue
             kids = [child for child, relation in children.get(key, ()) if relation == "supports"]
             if expanded:
-                weight[key] = min(CAP, sum(1 + weight[child] for child in kids))
+                weight[key] = sum(1 + weight[child] for child in kids)
                 continue
             stack.append((key, True))
             stack.extend((child, False) for child in kids if child not in weight)
     return weight
 
 
-_SUMS = text("""
-    SELECT parent.id, parent.support, COALESCE(SUM(CASE WHEN child.status = 'active' THEN 1 + child.support END), 0)
-    FROM node AS parent
-    LEFT JOIN link ON link.parent_id = parent.id AND link.relation = 'supports'
-    LEFT JOIN node AS child ON child.id = link.child_id
-    WHERE parent.id IN :own
-       OR parent.id IN (SELECT parent_id FROM link WHERE child_id IN :below AND relation = 'supports')
-    GROUP BY parent.id, parent.support""").bindparams(bindparam("own", expanding=True),
-                                                      bindparam("below", expanding=True))
+# The points whose support a write may change: those written, and every point above them along 'supports' links.
+# UNION, not UNION ALL, so that a circle (which the site refuses) would still end the walk. For each, the support
+# its active supporting children outside that set bring; and the active 'supports' links inside the set.
+_REGION = text("""
+    WITH RECURSIVE up(id) AS (
+        SELECT node.id FROM node WHERE node.id IN :ids
+        UNION
+        SELECT link.parent_id FROM link JOIN up ON link.child_id = up.id WHERE link.relation = 'supports'
+    )
+    SELECT node.id, NULL AS child, node.support, (
+        SELECT COALESCE(SUM(1 + child.support), 0) FROM link JOIN node AS child ON child.id = link.child_id
+        WHERE link.parent_id = node.id AND link.relation = 'supports' AND child.status = 'active'
+        AND child.id NOT IN (SELECT id FROM up)) AS outside
+    FROM up JOIN node ON node.id = up.id
+    UNION ALL
+    SELECT link.parent_id, link.child_id, NULL, NULL
+    FROM link JOIN up AS parent ON parent.id = link.parent_id JOIN up AS below ON below.id = link.child_id
+    JOIN node AS child ON child.id = link.child_id
+    WHERE link.relation = 'supports' AND child.status = 'active'
+""").bindparams(bindparam("ids", expanding=True))
 
 
 def refresh(session: Session, node_ids: list[int]) -> None:
-    """Work out again the support beneath `node_ids` and the points they support, after a write changed their
-    links or whether they count; then of each point above whose support that changes, and so on up: one query a
-    level, and one more for each level where something changed."""
+    """Work out again the support beneath `node_ids` and every point above them along 'supports' links, after a
+    write changed their links or whether they count. Two statements whatever the shape: one recursive query
+    reads the region the write can reach (with what supports each point from outside it), the sums are worked
+    out in memory, children before parents, and the changed points are updated in one executemany."""
     session.flush()
-    own, below = list(node_ids), list(node_ids)
-    while own or below:
-        rows = session.exec(_SUMS, params={"own": own, "below": below}).all()
-        changed = {node_id: min(CAP, int(new)) for node_id, stored, new in rows if stored != min(CAP, int(new))}
-        _store(session, changed)
-        own, below = [], list(changed)
+    if not node_ids:
+        return
+    stored: dict[int, int] = {}
+    outside: dict[int, int] = {}
+    children: dict[int, list[tuple[int, str]]] = {}
+    for node_id, child, support, brought in session.exec(_REGION, params={"ids": sorted(set(node_ids))}):
+        if child is None:
+            stored[node_id], outside[node_id] = support, int(brought)
+        else:
+            children.setdefault(node_id, []).append((child, "supports"))
+    total: dict[int, int] = {}
+    for start in stored:  # children before parents, with an explicit stack (no recursion)
+        stack = [(start, False)]
+        while stack:
+            node_id, expanded = stack.pop()
+            if node_id in total:
+                continue
+            kids = [child for child, _relation in children.get(node_id, ())]
+            if expanded:
+                total[node_id] = outside[node_id] + sum(1 + total.get(child, 0) for child in kids)
+                continue
+            stack.append((node_id, True))
+            stack.extend((child, False) for child in kids if child not in total)
+    _store(session, {node_id: total[node_id] for node_id in stored if total[node_id] != stored[node_id]})
 
 
 def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:

@@ -29,11 +29,23 @@ def _parts(quote: str) -> list[str]:
     return [part for part in parts if part]
 
 
+SHARED_RUN = 12  # words in a row that two quotes may not share: a sentence quoted twice, not a common phrase
+
+
+def _runs(parts: list[str]) -> set[tuple[str, ...]]:
+    runs = set()
+    for part in parts:
+        words = part.split()
+        runs.update(tuple(words[i:i + SHARED_RUN]) for i in range(len(words) - SHARED_RUN + 1))
+    return runs
+
+
 def same_quote(a: str, b: str) -> bool:
-    """True when every part of one quote lies within the other: the same words, or a cut of them."""
+    """True when every part of one quote lies within the other (the same words, or a cut of them), or when the
+    two share a passage of SHARED_RUN words or more (overlapping cuts of one passage)."""
     pa, pb = _parts(a), _parts(b)
     ja, jb = " ".join(pa), " ".join(pb)
-    return all(p in jb for p in pa) or all(p in ja for p in pb)
+    return all(p in jb for p in pa) or all(p in ja for p in pb) or bool(_runs(pa) & _runs(pb))
 
 
 def shared_quotes(content: seeds.SeedSet) -> list[str]:
@@ -107,8 +119,13 @@ def dates_against_their_sources(content: seeds.SeedSet) -> list[str]:
                 problems.append(f"{key}: happened on {node.happened_on}, after its sources ({', '.join(dated)})")
         own = [content.sources[c.source].date for c in node.citations
                if not c.speaker and content.sources[c.source].voice == node.voice and content.sources[c.source].date]
+        # a voice that wrote sources but is quoted here only as another source reports it argued on one of its
+        # own sources' dates, or the point must say whose report it is (a speaker) and when
+        written = [s.date for s in content.sources.values() if s.voice == node.voice and s.date]
+        if node.argued_on and not own and written and not any(c.speaker == node.voice for c in node.citations):
+            own = written
         if node.argued_on and own and not any(_agree(node.argued_on, d) for d in own):
-            problems.append(f"{key}: argued on {node.argued_on}, but its own source is dated {', '.join(own)}")
+            problems.append(f"{key}: argued on {node.argued_on}, but its voice's source is dated {', '.join(own)}")
     return problems
 
 
@@ -204,6 +221,14 @@ def test_two_nodes_quoting_the_same_words_fail():
     assert shared_quotes(_map(c=cut))
     other = {**copy, "citations": [{"source": "remark", "quote": "We support ICSs."}]}
     assert not shared_quotes(_map(c=other))
+    long = "one two three four five six seven eight nine ten eleven twelve"
+    first = {**copy, "citations": [{"source": "report", "quote": f"Before. {long} thirteen."}]}
+    second = {"key": "d", "kind": "claim", "title": "Overlap", "voice": "body", "supports": "t",
+              "citations": [{"source": "report", "quote": f"{long} After."}]}
+    assert shared_quotes(_map(c=first, d=second))
+    eleven = long.rsplit(" ", 1)[0]
+    near = {**second, "citations": [{"source": "report", "quote": f"Else. {eleven} differs."}]}
+    assert not shared_quotes(_map(c=first, d=near))  # a shorter shared phrase is not a shared quote
 
 
 def test_a_question_linked_against_its_yes_fails():
@@ -227,6 +252,10 @@ def test_an_event_after_its_source_or_a_point_off_its_sources_date_fails():
     assert dates_against_their_sources(_map(e={"happened_on": "2018-07"}))
     assert dates_against_their_sources(_map(e={"argued_on": "2018-05"}))
     assert not dates_against_their_sources(_map(e={"happened_on": "2018"}))
+    # voiced as the body that wrote the report, cited only from a comment, on a date the report does not bear
+    elsewhere = [{"source": "remark", "quote": "Will it fail without money?"}]
+    assert dates_against_their_sources(_map(e={"kind": "claim", "happened_on": None, "argued_on": "2018-05",
+                                               "citations": elsewhere}))
 
 
 def test_evidence_resting_on_a_comment_alone_fails():

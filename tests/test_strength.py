@@ -75,3 +75,30 @@ def test_stored_support_follows_every_kind_of_write(app, mini, users):
     with app.app_context(), db.write_session() as session:
         seeds.load(session, seeds.read(FIXTURES / "seeds"))
         assert stored_agrees_with_the_whole_map(session)
+
+
+def test_support_beneath_spreads_up_many_paths_in_a_few_queries(app, users):
+    from icsdebate.db import count_queries
+    from icsdebate.generate import generate_shape
+
+    with app.app_context(), db.write_session() as session:
+        paths = generate_shape(session, shape="paths", size=21)
+        fan = generate_shape(session, shape="fan", size=2000)
+    with app.app_context(), db.write_session() as session:
+        assert stored_agrees_with_the_whole_map(session)
+        author = session.get(User, users["moderator"])
+        for debate in (paths, fan):
+            deepest = session.exec(select(Node).join(Link, Link.child_id == Node.id)  # at the end of supports
+                                   .where(Node.debate_id == debate.id, Link.relation == "supports")
+                                   .order_by(Node.id.desc())).first()
+            with count_queries(app.extensions["engine"]) as counter:
+                added = edits.create_node(session, parent=deepest, author=author, data=NodeCreate(
+                    kind="claim", title="More support", relation="supports", voice="new", voice_name="A reader",
+                    voice_group="Commenters", source="new", source_title="A comment", source_kind="comment",
+                    quote="more support"))
+            assert counter[0] <= 20, counter[0]
+            assert stored_agrees_with_the_whole_map(session)
+            with count_queries(app.extensions["engine"]) as counter:
+                edits.set_status(session, node=added, status="archived", author=author)
+            assert counter[0] <= 20, counter[0]
+            assert stored_agrees_with_the_whole_map(session)

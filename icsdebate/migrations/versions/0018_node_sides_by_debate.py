@@ -1,7 +1,7 @@
 """which side of each debate's thesis every point argues, stored, and tallies of points and voices by side
 
-Revision ID: 0016_h14a
-Revises: 0015_node_support
+Revision ID: 0018_h14a
+Revises: 0017_source_texts
 Create Date: 2026-11-30
 
 The home and debate pages count distinct points by the side of the thesis they argue (a point under two parents
@@ -14,40 +14,40 @@ from sqlmodel import Session
 
 from icsdebate import sides
 
-revision = '0016_h14a'
-down_revision = '0015_node_support'
+revision = '0018_h14a'
+down_revision = '0017_source_texts'
 branch_labels = None
 depends_on = None
 
 
-SIDE_UPSERT = "ON CONFLICT (debate_id, side, kind) DO UPDATE SET n = sidetally.n + excluded.n"
+SIDE_UPSERT = "ON CONFLICT (debate_id, side, kind) DO UPDATE SET n = sidekindtally.n + excluded.n"
 VOICE_UPSERT = "ON CONFLICT (debate_id, side, voice_id) DO UPDATE SET n = sidevoicetally.n + excluded.n"
 
 
 def _sqlite(row: str, sign: str) -> str:
-    return (f"INSERT INTO sidetally (debate_id, side, kind, n) VALUES ({row}.debate_id, {row}.side, {row}.kind, "
+    return (f"INSERT INTO sidekindtally (debate_id, side, kind, n) VALUES ({row}.debate_id, {row}.side, {row}.kind, "
             f"{sign}1) {SIDE_UPSERT}; INSERT INTO sidevoicetally (debate_id, side, voice_id, n) SELECT "
             f"{row}.debate_id, {row}.side, {row}.voice_id, {sign}1 WHERE {row}.voice_id IS NOT NULL {VOICE_UPSERT};")
 
 
 SQLITE_TRIGGERS = {
-    "side_tally_ai": f"AFTER INSERT ON nodeside BEGIN {_sqlite('new', '+')} END",
-    "side_tally_ad": f"AFTER DELETE ON nodeside BEGIN {_sqlite('old', '-')} END",
-    "side_tally_au": f"AFTER UPDATE ON nodeside BEGIN {_sqlite('old', '-')} {_sqlite('new', '+')} END",
+    "side_kind_tally_ai": f"AFTER INSERT ON nodeside BEGIN {_sqlite('new', '+')} END",
+    "side_kind_tally_ad": f"AFTER DELETE ON nodeside BEGIN {_sqlite('old', '-')} END",
+    "side_kind_tally_au": f"AFTER UPDATE ON nodeside BEGIN {_sqlite('old', '-')} {_sqlite('new', '+')} END",
 }
 
 
 def _postgres(rows: str, sign: str) -> str:
-    return (f"INSERT INTO sidetally (debate_id, side, kind, n) SELECT debate_id, side, kind, {sign}count(*) "
+    return (f"INSERT INTO sidekindtally (debate_id, side, kind, n) SELECT debate_id, side, kind, {sign}count(*) "
             f"FROM {rows} GROUP BY debate_id, side, kind {SIDE_UPSERT}; "
             f"INSERT INTO sidevoicetally (debate_id, side, voice_id, n) SELECT debate_id, side, voice_id, "
             f"{sign}count(*) FROM {rows} WHERE voice_id IS NOT NULL GROUP BY debate_id, side, voice_id {VOICE_UPSERT};")
 
 
 POSTGRES_TRIGGERS = {
-    "side_tally_insert": ("INSERT", "NEW TABLE AS new_rows", _postgres("new_rows", "+")),
-    "side_tally_delete": ("DELETE", "OLD TABLE AS old_rows", _postgres("old_rows", "-")),
-    "side_tally_update": ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "side_kind_tally_insert": ("INSERT", "NEW TABLE AS new_rows", _postgres("new_rows", "+")),
+    "side_kind_tally_delete": ("DELETE", "OLD TABLE AS old_rows", _postgres("old_rows", "-")),
+    "side_kind_tally_update": ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
                           _postgres("old_rows", "-") + " " + _postgres("new_rows", "+")),
 }
 
@@ -68,14 +68,14 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_nodeside_debate_id'), 'nodeside', ['debate_id'])
     op.create_table(
-        'sidetally',
+        'sidekindtally',
         sa.Column('debate_id', sa.Integer(), nullable=False),
         sa.Column('side', sa.String(length=10), nullable=False),
         sa.Column('kind', sa.String(length=10), nullable=False),
         sa.Column('n', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['debate_id'], ['debate.id'], name=op.f('fk_sidetally_debate_id_debate'),
+        sa.ForeignKeyConstraint(['debate_id'], ['debate.id'], name=op.f('fk_sidekindtally_debate_id_debate'),
                                 ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('debate_id', 'side', 'kind', name=op.f('pk_sidetally')),
+        sa.PrimaryKeyConstraint('debate_id', 'side', 'kind', name=op.f('pk_sidekindtally')),
     )
     op.create_table(
         'sidevoicetally',
@@ -110,6 +110,6 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER {name} ON nodeside")
             op.execute(f"DROP FUNCTION {name}()")
     op.drop_table('sidevoicetally')
-    op.drop_table('sidetally')
+    op.drop_table('sidekindtally')
     op.drop_index(op.f('ix_nodeside_debate_id'), table_name='nodeside')
     op.drop_table('nodeside')
