@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
 
-from . import graph, quotecheck, strength
+from . import graph, quotecheck, search, strength
 from .models import (
     ChildTally,
     Citation,
@@ -57,8 +57,19 @@ class Page:
     has_more: bool
 
 
-def _decorate(session: Session, cards: list[Card]) -> list[Card]:
-    """Fill in sources and child counts (kept in ChildTally) for a list of cards: two queries."""
+def _tally(relation: str):
+    """A point's count of active children that `relation` it (ChildTally), as a column of the query that reads
+    the point, so that a list of cards needs no query of its own for their counts."""
+    return (select(ChildTally.n).where(ChildTally.node_id == Node.id, ChildTally.relation == relation)
+            .scalar_subquery())
+
+
+COUNTS = (_tally("supports"), _tally("opposes"))
+
+
+def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[Card]:
+    """Fill in sources (and, unless the cards were read with COUNTS, child counts from ChildTally) for a list of
+    cards: one or two queries."""
     ids = [card.node.id for card in cards]
     if not ids:
         return cards
@@ -70,6 +81,8 @@ def _decorate(session: Session, cards: list[Card]) -> list[Card]:
     for node_id, source in rows:
         if source not in by_id[node_id].sources:
             by_id[node_id].sources.append(source)
+    if not counts:
+        return cards
     counts = session.exec(select(ChildTally.node_id, ChildTally.relation, ChildTally.n)
                           .where(ChildTally.node_id.in_(ids)))
     for parent_id, relation, count in counts:
@@ -86,7 +99,7 @@ def children(session: Session, *, parent_id: int, relation: str | None, page: in
     """A page of a node's active children, supporting or opposing (or both when relation is None, supporting
     first), strongest first (strength.py), only those that still stand when `still`."""
     query = (
-        select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
+        select(Node, Voice, Link.relation, *COUNTS).join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
         .where(Link.parent_id == parent_id, ACTIVE)
         .order_by(Link.relation.desc(), *strength.order_by(), Link.position, Node.id)
@@ -97,8 +110,8 @@ def children(session: Session, *, parent_id: int, relation: str | None, page: in
     if still:
         query = query.where(Node.standing == STANDS)
     rows = list(session.exec(query))
-    cards = [Card(node, voice, rel) for node, voice, rel in rows[:size]]
-    return Page(_decorate(session, cards), page, len(rows) > size)
+    cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows[:size]]
+    return Page(_decorate(session, cards, counts=False), page, len(rows) > size)
 
 
 
@@ -279,12 +292,13 @@ def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
 
 def _detail_query(*conditions):
     outcome_source = aliased(Source)
-    return (select(Node, Voice, Debate, outcome_source).outerjoin(Voice, Voice.id == Node.voice_id)
+    return (select(Node, Voice, Debate, outcome_source, *COUNTS).outerjoin(Voice, Voice.id == Node.voice_id)
             .join(Debate, Debate.id == Node.debate_id)
             .outerjoin(outcome_source, outcome_source.id == Node.outcome_source_id).where(*conditions))
 
 
-def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, outcome_source: Source | None) -> NodeDetail:
+def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, outcome_source: Source | None,
+            pros: int | None, cons: int | None) -> NodeDetail:
     citations = list(session.exec(
         select(Citation, Source).join(Source, Source.id == Citation.source_id)
         .where(Citation.node_id == node.id).order_by(Citation.position)
@@ -294,7 +308,9 @@ def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, o
         .order_by(Theme.name)
     ))
     paths = graph.ancestor_paths(session, node=node)
-    return NodeDetail(node, voice, debate, paths, citations, themes, card(session, node, voice), outcome_source)
+    own = Card(node, voice, pros=pros or 0, cons=cons or 0,  # the card of the point itself, from what is read
+               sources=list({source.id: source for _citation, source in citations}.values()))
+    return NodeDetail(node, voice, debate, paths, citations, themes, own, outcome_source)
 
 
 @dataclass
@@ -323,10 +339,10 @@ class GroupedPage:
         return self.window.has_more
 
 
-def grouped(rows: list[tuple[Node, Voice | None, Debate]], cards: list[Card]) -> list[Group]:
+def grouped(rows: list[tuple], cards: list[Card]) -> list[Group]:
     """Cards grouped by debate, then by the side of its thesis each point argues (stored with the point)."""
     groups: dict[int, Group] = {}
-    for card_, (_node, _voice, debate) in zip(cards, rows):
+    for card_, (_node, _voice, debate, *_counts) in zip(cards, rows):
         group = groups.setdefault(debate.id, Group(debate))
         side = "thesis" if card_.node.kind == "thesis" else graph.SIDE_OF[card_.node.side]
         group.sides[side].append(card_)
@@ -337,12 +353,13 @@ def _grouped_page(session: Session, query, keys: tuple, types: tuple, seek: Seek
     """One page of the points `query` selects (Node, Voice, Debate rows), in the order of `keys`, grouped:
     three queries, each reading from an index where the previous page ended."""
     rows, window = _seek(session, query, keys, types, seek, size)
-    cards = _decorate(session, [Card(node, voice) for node, voice, _ in rows])
+    cards = _decorate(session, [Card(node, voice, pros=pros or 0, cons=cons or 0) for node, voice, _, pros, cons in rows],
+                      counts=False)
     return GroupedPage(grouped(rows, cards), window, (seek.page - 1) * size + 1, len(rows))
 
 
 def _points():
-    return (select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
+    return (select(Node, Voice, Debate, *COUNTS).outerjoin(Voice, Voice.id == Node.voice_id)
             .join(Debate, Debate.id == Node.debate_id).where(ACTIVE))
 
 
@@ -449,16 +466,15 @@ def form_choices(session: Session) -> FormChoices:
 
 
 def find_nodes(session: Session, *, words: str, exclude: int | None = None, limit: int = 10) -> list[tuple[Node, Debate]]:
-    """Active points (not theses) whose title contains `words` (any case), for the link picker."""
-    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = (
-        select(Node, Debate).join(Debate, Debate.id == Node.debate_id)
-        .where(ACTIVE, Node.kind != "thesis", func.lower(Node.title).like(pattern.lower(), escape="\\"))
-        .order_by(func.length(Node.title)).limit(limit)
-    )
-    if exclude is not None:
-        query = query.where(Node.id != exclude)
-    return list(session.exec(query))
+    """Active points (not theses) that match `words` as the search page does (stop words dropped, every word
+    first, then any word, best first), for the link picker: at most `limit`, three queries."""
+    ids = [i for i in search.ranked_ids(session, words=words, limit=limit * 3) if i != exclude]
+    if not ids:
+        return []
+    order = {node_id: index for index, node_id in enumerate(ids)}
+    rows = session.exec(select(Node, Debate).join(Debate, Debate.id == Node.debate_id)
+                        .where(Node.id.in_(ids), ACTIVE, Node.kind != "thesis")).all()
+    return sorted(rows, key=lambda row: order[row[0].id])[:limit]
 
 
 def node_any_status(session: Session, *, node_id: int) -> NodeDetail | None:
@@ -579,44 +595,64 @@ def glossary(session: Session) -> list[tuple[GlossaryTerm, Source]]:
 
 @dataclass
 class Branch:
-    """A branch under the root: its size (points in it, itself included) and its own branches."""
+    """A reply to the map's root: the side it takes on the thesis ("for", "against", "both"), its own replies
+    (`replies`, of which `pros` take the thesis's side and `cons` the other) and its share of the strip's
+    width in twentieths (`width`, at least 1)."""
 
     node_id: int
     title: str
     relation: str
-    size: int
+    side: str
+    replies: int
     pros: int
     cons: int
-    children: list["Branch"] = field(default_factory=list)
+    width: int = 1
 
 
-def branch_shape(session: Session, *, root_id: int, levels: int = 2) -> list[Branch]:
-    """The shape of the tree under `root_id`: each branch's size and pro/con balance, two levels down. One query."""
-    parent = aliased(Node)
+@dataclass
+class Shape:
+    """The shape under a map's root: its `shown` largest replies, and how many replies (`rest`) and points
+    beneath them (`rest_weight`) are left out of the strip."""
+
+    shown: list[Branch]
+    total: int
+    rest: int
+    rest_weight: int
+    rest_width: int = 0
+
+
+SHAPE_BRANCHES = 12
+
+
+def branch_shape(session: Session, *, root_id: int, root_side: str, limit: int = SHAPE_BRANCHES) -> Shape:
+    """The replies to `root_id`, largest first (by their own replies, read from ChildTally), at most `limit`;
+    sides are relative to the thesis, given `root_side` ("thesis", "for", "against" or "both"). One query,
+    whose cost grows with the root's own replies only, never with the debate."""
+    pros = aliased(ChildTally)
+    cons = aliased(ChildTally)
+    weight = func.coalesce(pros.n, 0) + func.coalesce(cons.n, 0)
     rows = session.exec(
-        select(Link.child_id, Link.parent_id, Link.relation, Node.title).join(Node, Node.id == Link.child_id)
-        .join(parent, parent.id == Link.parent_id)
-        .where(Node.debate_id == select(parent.debate_id).where(parent.id == root_id).scalar_subquery(),
-               Node.status == "active", parent.status == "active")
-        .order_by(Link.position, Link.id)
+        select(Link.child_id, Link.relation, Node.title, func.coalesce(pros.n, 0), func.coalesce(cons.n, 0),
+               func.count().over(), func.sum(weight + 1).over())
+        .join(Node, Node.id == Link.child_id)
+        .outerjoin(pros, (pros.node_id == Link.child_id) & (pros.relation == "supports"))
+        .outerjoin(cons, (cons.node_id == Link.child_id) & (cons.relation == "opposes"))
+        .where(Link.parent_id == root_id, Node.status == "active")
+        .order_by(weight.desc(), Link.position, Link.id).limit(limit)
     ).all()
-    kids: dict[int, list[tuple[int, str, str]]] = {}
-    for child_id, parent_id, relation, title in rows:
-        kids.setdefault(parent_id, []).append((child_id, relation, title))
-    sizes: dict[int, int] = {}
-
-    def size(node_id: int, trail: frozenset = frozenset()) -> int:
-        if node_id not in sizes:
-            sizes[node_id] = 1 + sum(size(c, trail | {node_id}) for c, _, _ in kids.get(node_id, []) if c not in trail)
-        return sizes[node_id]
-
-    def branches(node_id: int, level: int) -> list[Branch]:
-        result = []
-        for child_id, relation, title in kids.get(node_id, []):
-            own = kids.get(child_id, [])
-            result.append(Branch(child_id, title, relation, size(child_id), sum(r == "supports" for _, r, _ in own),
-                                 sum(r == "opposes" for _, r, _ in own),
-                                 branches(child_id, level + 1) if level < levels else []))
-        return sorted(result, key=lambda b: (b.relation != "supports", -b.size))
-
-    return branches(root_id, 1)
+    if not rows:
+        return Shape([], 0, 0, 0)
+    total, everything = rows[0][5], int(rows[0][6])
+    base = "both" if root_side == "both" else "against" if root_side == "against" else "for"
+    opposite = {"for": "against", "against": "for", "both": "both"}
+    shown = []
+    for child_id, relation, title, supports, opposes, _, _ in rows:
+        side = base if relation == "supports" else opposite[base]
+        with_thesis = supports if side == "for" else opposes if side == "against" else 0
+        against_thesis = opposes if side == "for" else supports if side == "against" else 0
+        shown.append(Branch(child_id, title, relation, side, supports + opposes, with_thesis, against_thesis))
+    rest_weight = everything - sum(b.replies + 1 for b in shown)
+    for branch in shown:
+        branch.width = max(1, round(20 * (branch.replies + 1) / everything))
+    return Shape(shown, total, total - len(shown), rest_weight,
+                 max(1, round(20 * rest_weight / everything)) if total > len(shown) else 0)

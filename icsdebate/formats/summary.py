@@ -173,3 +173,19 @@ def markdown(summary: Summary) -> str:
         lines.append(f"{number}. " + ", ".join(md(p) for p in parts if p) + address)
     lines += ["", f"Exported from ICS Debate ({md(summary.exported_from)}) at {summary.exported_at}.", ""]
     return "\n".join(lines)
+
+
+def _css_string(value: str) -> str:
+    """`value` as a CSS string literal: every character but letters, digits and plain punctuation written as
+    a six-digit escape and the space that ends it, so that no text can close the string or the rule."""
+    return '"' + "".join(c if c.isascii() and (c.isalnum() or c in " .,:;/-_()?!'") else f"\\{ord(c):06x} "
+                         for c in value) + '"'
+
+
+def print_css(*, title: str, address: str, made: str) -> str:
+    """The rules that put a briefing's title at the head of every printed page and its address and date (in
+    words) at the foot, beside the page number that summary.css prints. CSS paged media margin boxes, which
+    Chromium prints from version 131 on."""
+    head = "ICS Debate briefing: " + (title if len(title) <= 90 else title[:89] + "…")
+    return (f"@page {{ @top-left {{ content: {_css_string(head)}; }} "
+            f"@bottom-left {{ content: {_css_string(f'{address} · {made}')}; }} }}\n")
