@@ -327,8 +327,12 @@ def _points():
 def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """The points citing a source, in the order they were made (by number), driven by the index of citations
     on (source, point), so that any page costs the same. A point citing the source twice is listed once."""
-    query = _points().join(Citation, Citation.node_id == Node.id).where(Citation.source_id == source_id) \
-        .group_by(Citation.node_id, Node.id, Voice.id, Debate.id)
+    earlier = aliased(Citation)
+    query = _points().join(Citation, Citation.node_id == Node.id).where(
+        Citation.source_id == source_id,
+        # the point's first citation of the source only: no GROUP BY, which would sort every citing point
+        ~select(earlier.id).where(earlier.node_id == Citation.node_id, earlier.source_id == source_id,
+                                  earlier.id < Citation.id).exists())
     return _grouped_page(session, query, (Citation.node_id,), (int,), seek, size)
 
 
