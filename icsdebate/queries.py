@@ -367,11 +367,12 @@ def sources_index(session: Session) -> list[tuple[Source, int]]:
 
 
 def voices_index(session: Session) -> list[tuple[Voice, int]]:
-    """Every voice with how many active nodes it argued, grouped by voice group."""
-    return list(session.exec(
-        select(Voice, func.count(Node.id)).outerjoin(Node, (Node.voice_id == Voice.id) & ACTIVE)
+    """Every voice with how many active nodes it argued (summed from VoiceTally's row per debate, so the cost
+    follows the voices and debates, not the points), grouped by voice group."""
+    return [(voice, int(count)) for voice, count in session.exec(
+        select(Voice, func.coalesce(func.sum(VoiceTally.n), 0)).outerjoin(VoiceTally, VoiceTally.voice_id == Voice.id)
         .group_by(Voice.id).order_by(Voice.group_name, Voice.name)
-    ))
+    )]
 
 
 def themes_index(session: Session) -> list[tuple[Theme, int]]:
