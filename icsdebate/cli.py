@@ -1,4 +1,4 @@
-"""Flask commands: init-db, seed, db-revision, create-user, export, import, gen-debate."""
+"""Flask commands: init-db, seed, db-revision, create-user, export, import, gen-debate, attach-text."""
 import re
 import sys
 from pathlib import Path
@@ -9,11 +9,11 @@ from flask.cli import with_appcontext
 
 from sqlmodel import Session, select
 
-from . import auth, db, migrate, seeds
+from . import auth, db, migrate, quotecheck, seeds
 from .formats import MAX_IMPORT_BYTES, FormatError, backup, mapdoc, registry
 from .formats.registry import EXPORTERS, IMPORTERS
 from .generate import generate
-from .models import ROLES, Debate, Node
+from .models import ROLES, Debate, Node, Source
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # the seed files' key rule (seeds.Key), used in debate addresses
 
@@ -199,6 +199,39 @@ def gen_debate(nodes: int, seed_: int, slug: str | None) -> None:
     click.echo(f"Generated /debates/{debate.slug} with {nodes} points.")
 
 
+@click.command("attach-text")
+@click.argument("source_key")
+@click.argument("path", type=click.Path(path_type=Path))
+@with_appcontext
+def attach_text(source_key: str, path: Path) -> None:
+    """Attach a copy of a source's text (UTF-8, at most 5 MB), or replace the one attached, and check every quote
+    citing the source against it. The copy is kept in the database and never shown whole."""
+    migrate.upgrade(db.engine())
+    source = db.session().exec(select(Source).where(Source.key == source_key)).first()
+    if source is None:
+        known = db.session().exec(select(Source.key).where(Source.key.is_not(None)).order_by(Source.key)).all()
+        hint = f" Known keys: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}." if known else " There are no sources yet."
+        raise click.ClickException(f"There is no source with the key {source_key!r}.{hint}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"{path} cannot be read: {exc.strerror or exc}.")
+    try:
+        text = quotecheck.read_text(data, path.name)
+    except quotecheck.TextError as exc:
+        raise click.ClickException(f"Nothing was attached. {exc}")
+    with db.write_session() as session:
+        done = quotecheck.attach(session, source=session.get(Source, source.id), text=text, name=path.name)
+    verb = "Replaced the copy of" if done.replaced else "Attached a copy to"
+    total = done.found + len(done.not_found)
+    same = " (the same text as the copy it replaces)" if done.same_text else ""
+    click.echo(f"{verb} {source_key!r} ({source.title}): {len(text):,} characters from {path.name}{same}.")
+    click.echo(f"{done.found} of {total} {'quote' if total == 1 else 'quotes'} citing it "
+               f"{'is' if done.found == 1 else 'are'} found word for word in the copy.")
+    for citation in done.not_found:
+        click.echo(f"  not found (point {citation.node_id}): {citation.quote[:160]!r}")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db, seed, db_revision, create_user, export, import_, gen_debate):
+    for command in (init_db, seed, db_revision, create_user, export, import_, gen_debate, attach_text):
         app.cli.add_command(command)

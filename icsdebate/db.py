@@ -109,12 +109,16 @@ def write_session():
     """A session whose transaction takes the write lock up front (on SQLite), and commits.
 
     Every write goes through here. Cached pages go stale through the content versions, which triggers on the
-    content tables raise (migration 0013): a write that changes no content (a sign-in, say) raises none."""
+    content tables raise (migration 0013): a write that changes no content (a sign-in, say) raises none. The
+    quotes a write adds are checked against their sources' attached copies (quotecheck.check_pending)."""
+    from . import quotecheck
+
     token = _immediate.set(True)
     try:
         with Session(engine(), expire_on_commit=False) as db_session:
             with db_session.begin():
                 yield db_session
+                quotecheck.check_pending(db_session)
     finally:
         _immediate.reset(token)
     if "db_session" in g:  # end the request's read snapshot, so its next read sees this write

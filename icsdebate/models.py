@@ -1,7 +1,7 @@
 """The tables of the argument graph, and the vocabularies they use."""
 from datetime import datetime, timezone
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 NODE_KINDS = ("thesis", "claim", "evidence", "question", "event")
@@ -117,13 +117,32 @@ class Link(SQLModel, table=True):
 
 
 class Citation(SQLModel, table=True):
-    __table_args__ = (Index("ix_citation_source_node", "source_id", "node_id"),)  # a source's page, in order
+    __table_args__ = (
+        Index("ix_citation_source_node", "source_id", "node_id"),  # a source's page, in order
+        # the citations still to be checked against their source's copy (quotecheck.check_pending)
+        Index("ix_citation_unchecked", "source_id", sqlite_where=text("found_in_copy IS NULL"),
+              postgresql_where=text("found_in_copy IS NULL")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     node_id: int = Field(foreign_key="node.id", index=True)
     source_id: int = Field(foreign_key="source.id", index=True)
     quote: str = Field(sa_type=Text)
     locator: str = Field(default="", max_length=300)
     position: int = Field(default=0)
+    # found word for word in the source's attached copy (True/False); None while the source has no copy
+    found_in_copy: bool | None = Field(default=None)
+
+
+class SourceText(SQLModel, table=True):
+    """A copy of a source's text, attached by an administrator (flask attach-text): the quotes citing the
+    source are checked against it. Kept as given and normalised (quotecheck.normalise); never served whole."""
+
+    source_id: int = Field(foreign_key="source.id", primary_key=True, ondelete="CASCADE")
+    original: str = Field(sa_type=Text)
+    normalised: str = Field(sa_type=Text)
+    sha256: str = Field(max_length=64)
+    filename: str = Field(default="", max_length=300)
+    attached_at: datetime = Field(default_factory=utcnow)
 
 
 class NodeTheme(SQLModel, table=True):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
 
-from . import graph, strength
+from . import graph, quotecheck, search, strength
 from .models import (
     ChildTally,
     Citation,
@@ -23,6 +23,7 @@ from .models import (
     Revision,
     SideTally,
     Source,
+    SourceText,
     Theme,
     User,
     Voice,
@@ -336,6 +337,39 @@ def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, s
     return _grouped_page(session, query, (Citation.node_id,), (int,), seek, size)
 
 
+@dataclass
+class SourceQuotes:
+    """A source page's quotes: whether the source has an attached copy, how many of the quotes citing it the
+    copy holds, and the quotes of the points on this page, each in its sentence from the copy."""
+
+    attached_at: object | None = None
+    found: int = 0
+    not_found: int = 0
+    by_node: dict[int, list[tuple[Citation, list[tuple[str, bool]] | None]]] = field(default_factory=dict)
+
+
+def source_quotes(session: Session, *, source_id: int, node_ids: list[int]) -> SourceQuotes:
+    """The quotes of `node_ids` citing the source, each with its sentence from the attached copy (None without
+    one, or when the quote is not in it): three queries."""
+    result = SourceQuotes()
+    copy = session.exec(select(SourceText.normalised, SourceText.attached_at)
+                        .where(SourceText.source_id == source_id)).first()
+    if copy is not None:
+        result.attached_at = copy[1]
+        for found, n in session.exec(select(Citation.found_in_copy, func.count()).where(Citation.source_id == source_id)
+                                     .group_by(Citation.found_in_copy)):
+            if found is not None:
+                setattr(result, "found" if found else "not_found", n)
+    if not node_ids:
+        return result
+    comparable = quotecheck.comparable(copy[0]) if copy is not None else None
+    for citation in session.exec(select(Citation).where(Citation.source_id == source_id, Citation.node_id.in_(node_ids))
+                                 .order_by(Citation.node_id, Citation.position)):
+        sentence = quotecheck.in_sentence(citation.quote, copy[0], comparable) if copy is not None else None
+        result.by_node.setdefault(citation.node_id, []).append((citation, sentence))
+    return result
+
+
 def voice_nodes(session: Session, *, voice_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """A voice's points by debate, then number, read along the index ix_node_voice_debate."""
     return _grouped_page(session, _points().where(Node.voice_id == voice_id), (Node.debate_id, Node.id),
@@ -399,16 +433,15 @@ def form_choices(session: Session) -> FormChoices:
 
 
 def find_nodes(session: Session, *, words: str, exclude: int | None = None, limit: int = 10) -> list[tuple[Node, Debate]]:
-    """Active points (not theses) whose title contains `words` (any case), for the link picker."""
-    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = (
-        select(Node, Debate).join(Debate, Debate.id == Node.debate_id)
-        .where(ACTIVE, Node.kind != "thesis", func.lower(Node.title).like(pattern.lower(), escape="\\"))
-        .order_by(func.length(Node.title)).limit(limit)
-    )
-    if exclude is not None:
-        query = query.where(Node.id != exclude)
-    return list(session.exec(query))
+    """Active points (not theses) that match `words` as the search page does (stop words dropped, every word
+    first, then any word, best first), for the link picker: at most `limit`, three queries."""
+    ids = [i for i in search.ranked_ids(session, words=words, limit=limit * 3) if i != exclude]
+    if not ids:
+        return []
+    order = {node_id: index for index, node_id in enumerate(ids)}
+    rows = session.exec(select(Node, Debate).join(Debate, Debate.id == Node.debate_id)
+                        .where(Node.id.in_(ids), ACTIVE, Node.kind != "thesis")).all()
+    return sorted(rows, key=lambda row: order[row[0].id])[:limit]
 
 
 def node_any_status(session: Session, *, node_id: int) -> NodeDetail | None:
@@ -529,44 +562,64 @@ def glossary(session: Session) -> list[tuple[GlossaryTerm, Source]]:
 
 @dataclass
 class Branch:
-    """A branch under the root: its size (points in it, itself included) and its own branches."""
+    """A reply to the map's root: the side it takes on the thesis ("for", "against", "both"), its own replies
+    (`replies`, of which `pros` take the thesis's side and `cons` the other) and its share of the strip's
+    width in twentieths (`width`, at least 1)."""
 
     node_id: int
     title: str
     relation: str
-    size: int
+    side: str
+    replies: int
     pros: int
     cons: int
-    children: list["Branch"] = field(default_factory=list)
+    width: int = 1
 
 
-def branch_shape(session: Session, *, root_id: int, levels: int = 2) -> list[Branch]:
-    """The shape of the tree under `root_id`: each branch's size and pro/con balance, two levels down. One query."""
-    parent = aliased(Node)
+@dataclass
+class Shape:
+    """The shape under a map's root: its `shown` largest replies, and how many replies (`rest`) and points
+    beneath them (`rest_weight`) are left out of the strip."""
+
+    shown: list[Branch]
+    total: int
+    rest: int
+    rest_weight: int
+    rest_width: int = 0
+
+
+SHAPE_BRANCHES = 12
+
+
+def branch_shape(session: Session, *, root_id: int, root_side: str, limit: int = SHAPE_BRANCHES) -> Shape:
+    """The replies to `root_id`, largest first (by their own replies, read from ChildTally), at most `limit`;
+    sides are relative to the thesis, given `root_side` ("thesis", "for", "against" or "both"). One query,
+    whose cost grows with the root's own replies only, never with the debate."""
+    pros = aliased(ChildTally)
+    cons = aliased(ChildTally)
+    weight = func.coalesce(pros.n, 0) + func.coalesce(cons.n, 0)
     rows = session.exec(
-        select(Link.child_id, Link.parent_id, Link.relation, Node.title).join(Node, Node.id == Link.child_id)
-        .join(parent, parent.id == Link.parent_id)
-        .where(Node.debate_id == select(parent.debate_id).where(parent.id == root_id).scalar_subquery(),
-               Node.status == "active", parent.status == "active")
-        .order_by(Link.position, Link.id)
+        select(Link.child_id, Link.relation, Node.title, func.coalesce(pros.n, 0), func.coalesce(cons.n, 0),
+               func.count().over(), func.sum(weight + 1).over())
+        .join(Node, Node.id == Link.child_id)
+        .outerjoin(pros, (pros.node_id == Link.child_id) & (pros.relation == "supports"))
+        .outerjoin(cons, (cons.node_id == Link.child_id) & (cons.relation == "opposes"))
+        .where(Link.parent_id == root_id, Node.status == "active")
+        .order_by(weight.desc(), Link.position, Link.id).limit(limit)
     ).all()
-    kids: dict[int, list[tuple[int, str, str]]] = {}
-    for child_id, parent_id, relation, title in rows:
-        kids.setdefault(parent_id, []).append((child_id, relation, title))
-    sizes: dict[int, int] = {}
-
-    def size(node_id: int, trail: frozenset = frozenset()) -> int:
-        if node_id not in sizes:
-            sizes[node_id] = 1 + sum(size(c, trail | {node_id}) for c, _, _ in kids.get(node_id, []) if c not in trail)
-        return sizes[node_id]
-
-    def branches(node_id: int, level: int) -> list[Branch]:
-        result = []
-        for child_id, relation, title in kids.get(node_id, []):
-            own = kids.get(child_id, [])
-            result.append(Branch(child_id, title, relation, size(child_id), sum(r == "supports" for _, r, _ in own),
-                                 sum(r == "opposes" for _, r, _ in own),
-                                 branches(child_id, level + 1) if level < levels else []))
-        return sorted(result, key=lambda b: (b.relation != "supports", -b.size))
-
-    return branches(root_id, 1)
+    if not rows:
+        return Shape([], 0, 0, 0)
+    total, everything = rows[0][5], int(rows[0][6])
+    base = "both" if root_side == "both" else "against" if root_side == "against" else "for"
+    opposite = {"for": "against", "against": "for", "both": "both"}
+    shown = []
+    for child_id, relation, title, supports, opposes, _, _ in rows:
+        side = base if relation == "supports" else opposite[base]
+        with_thesis = supports if side == "for" else opposes if side == "against" else 0
+        against_thesis = opposes if side == "for" else supports if side == "against" else 0
+        shown.append(Branch(child_id, title, relation, side, supports + opposes, with_thesis, against_thesis))
+    rest_weight = everything - sum(b.replies + 1 for b in shown)
+    for branch in shown:
+        branch.width = max(1, round(20 * (branch.replies + 1) / everything))
+    return Shape(shown, total, total - len(shown), rest_weight,
+                 max(1, round(20 * rest_weight / everything)) if total > len(shown) else 0)

@@ -1,4 +1,8 @@
-"""Full-text search over titles, annotations and quotes: SQLite FTS5 or PostgreSQL tsvector, one interface."""
+"""Full-text search over titles, annotations and quotes: SQLite FTS5 or PostgreSQL tsvector, one interface.
+
+A query is read as a person means it: the words that carry meaning (stop words such as "do", "the", "of"
+dropped), each matched as a stem and as a prefix; points with every word come first, then points with any of
+them, each group in rank order (FTS5's bm25, PostgreSQL's ts_rank)."""
 import re
 from dataclasses import dataclass
 
@@ -16,6 +20,7 @@ _SQLITE = text(f"""
            snippet(node_search, -1, '{START}', '{STOP}', '…', 16)
     FROM node_search WHERE node_search MATCH :query ORDER BY rank LIMIT :limit
 """)
+_SQLITE_IDS = text("SELECT rowid FROM node_search WHERE node_search MATCH :query ORDER BY rank LIMIT :limit")
 _POSTGRES = text(f"""
     SELECT id,
            ts_headline('english', title, query, 'StartSel={START}, StopSel={STOP}, HighlightAll=true'),
@@ -25,6 +30,22 @@ _POSTGRES = text(f"""
     FROM node, to_tsquery('english', :query) AS query
     WHERE search @@ query ORDER BY ts_rank(search, query) DESC, id LIMIT :limit
 """).bindparams(bindparam("limit"))
+_POSTGRES_IDS = text("""
+    SELECT id FROM node, to_tsquery('english', :query) AS query
+    WHERE search @@ query ORDER BY ts_rank(search, query) DESC, id LIMIT :limit
+""").bindparams(bindparam("limit"))
+
+# The English stop words of the Snowball project, which PostgreSQL's 'english' configuration drops too
+# (share/tsearch_data/english.stop): words that say how a question is put, not what it is about.
+STOP_WORDS = frozenset("""
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself
+it its itself they them their theirs themselves what which who whom this that these those am is are was were be
+been being have has had having do does did doing a an the and but if or because as until while of at by for with
+about against between into through during before after above below to from up down in out on off over under again
+further then once here there when where why how all any both each few more most other some such no nor not only
+own same so than too very s t can will just don should now d ll m o re ve y ain aren couldn didn doesn hadn hasn
+haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn
+""".split())
 
 
 @dataclass
@@ -36,8 +57,35 @@ class Hit:
 
 
 def terms(words: str) -> list[str]:
-    """The words of a query, whatever else was typed (quotes, operators, punctuation are dropped)."""
-    return re.findall(r"\w+", words.lower())[:MAX_TERMS]
+    """The words of a query that carry meaning, lower case, at most MAX_TERMS: quotes, operators, punctuation
+    and stop words are dropped; a query of stop words only keeps them all (someone looking for "who" means it)."""
+    found = list(dict.fromkeys(re.findall(r"\w+", words.lower())))
+    return ([word for word in found if word not in STOP_WORDS] or found)[:MAX_TERMS]
+
+
+def _queries(session: Session, found: list[str]) -> tuple[str, str]:
+    """The every-word and any-word queries for `found`, in this database's query language."""
+    if session.get_bind().dialect.name == "sqlite":
+        words = [f'"{t}"*' for t in found]
+        return " ".join(words), " OR ".join(words)
+    words = [f"{t}:*" for t in found]
+    return " & ".join(words), " | ".join(words)
+
+
+def ranked_ids(session: Session, *, words: str, limit: int) -> list[int]:
+    """Ids of points (any status) matching `words`: every word first, then any word, each best first; at
+    most `limit`. Two queries (one when a single word is asked for)."""
+    found = terms(words)
+    if not found:
+        return []
+    every, any_word = _queries(session, found)
+    statement = _SQLITE_IDS if session.get_bind().dialect.name == "sqlite" else _POSTGRES_IDS
+    ids = [row[0] for row in session.exec(statement, params={"query": every, "limit": limit}).all()]
+    if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
+        seen = set(ids)
+        ids += [row[0] for row in session.exec(statement, params={"query": any_word, "limit": limit * 2}).all()
+                if row[0] not in seen][:limit - len(ids)]
+    return ids
 
 
 def _marked(value: str) -> Markup:
@@ -45,14 +93,19 @@ def _marked(value: str) -> Markup:
 
 
 def search(session: Session, *, words: str, limit: int = 60) -> list[tuple[Debate, list[Hit]]]:
-    """Active points matching every word (as a prefix), best first, grouped by debate: two queries."""
+    """Active points matching the words of `words` (as stems and prefixes): those with every word first, then
+    those with any, each best first; grouped by debate in that order, at most `limit`. Three queries (two
+    when one word is asked for)."""
     found = terms(words)
     if not found:
         return []
-    if session.get_bind().dialect.name == "sqlite":
-        rows = session.exec(_SQLITE, params={"query": " ".join(f'"{t}"*' for t in found), "limit": limit * 2}).all()
-    else:
-        rows = session.exec(_POSTGRES, params={"query": " & ".join(f"{t}:*" for t in found), "limit": limit * 2}).all()
+    every, any_word = _queries(session, found)
+    statement = _SQLITE if session.get_bind().dialect.name == "sqlite" else _POSTGRES
+    rows = list(session.exec(statement, params={"query": every, "limit": limit * 2}).all())
+    if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
+        seen = {row[0] for row in rows}
+        rows += [row for row in session.exec(statement, params={"query": any_word, "limit": limit * 2}).all()
+                 if row[0] not in seen]
     marks = {row[0]: (row[1], row[2]) for row in rows}
     order = {row[0]: index for index, row in enumerate(rows)}
     nodes = session.exec(

@@ -2,14 +2,14 @@
 from collections.abc import Callable
 
 from flask import Flask, abort, current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import db, pagecache
+from . import db, fragments, pagecache
 from .extensions import htmx
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
@@ -172,6 +172,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(SQLAlchemyError, _database_error)
     app.add_template_filter(partial_date, "date")
     app.add_template_filter(acronyms, "acronyms")
+    app.add_template_filter(fragments.link, "at_quote")
     app.add_template_filter(lead, "lead")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["OUTCOME_LABELS"] = {"open": "still open", "answered": "answered by later events",

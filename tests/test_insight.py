@@ -1,5 +1,6 @@
 """The timeline and who argued what."""
 import pytest
+from sqlmodel import select
 
 
 def test_timeline_orders_dated_points_and_shows_what_they_bear_on(client, mini):
@@ -43,17 +44,87 @@ def test_glossary_page_and_acronyms_in_text(client, mini):
     assert 'off <abbr title="integrated care board">ICB</abbr> boards' in node
 
 
-def test_map_draws_every_point_and_link_to_the_chosen_depth(client, mini):
+def _side_of(html: str, node_id: int) -> str:
     import re
 
+    return re.search(rf'<g id="node_{node_id}" class="node kind_\w+ side_(\w+)"', html).group(1)
+
+
+def test_map_draws_every_point_and_link_top_down_to_the_chosen_depth(client, mini):
     html = client.get("/debates/mini/map?depth=5").get_data(as_text=True)
-    assert 'data-nodes="5" data-edges="5"' in html  # all five points and five links, the amendment's second dashed
+    assert 'data-nodes="5" data-edges="5"' in html  # all five points and five links, the amendment's second dotted
     assert html.count('class="node kind_') == 5 and html.count('class="edge ') == 5
-    assert html.count('stroke="#b03a2e"') >= 2 and html.count('stroke="#1f7a4d"') >= 3
-    assert 'xlink:href="/nodes/' in html and "stroke-dasharray" in html
+    assert 'xlink:href="/nodes/' in html and 'stroke-dasharray="1,5"' in html  # the second parent, dotted
+    svg = html[html.index("<svg"):]
+    thesis_y = float(svg.split(f'id="node_{mini["t"]}"')[1].split(' y="')[1].split('"')[0])
+    pro_y = float(svg.split(f'id="node_{mini["pro-boards"]}"')[1].split(' y="')[1].split('"')[0])
+    assert thesis_y < pro_y  # top-down: the thesis above its replies
     shallow = client.get("/debates/mini/map?depth=1").get_data(as_text=True)
     assert 'data-nodes="4" data-edges="3"' in shallow
-    assert re.search(r'class="rect-supports"', html) and "Its shape" in html
+    assert "+1 more" in shallow and f'href="/nodes/{mini["con-nhs-bodies"]}/map?depth=1' in shallow.replace("&amp;", "&")
+
+
+def test_map_colours_every_point_by_its_side_on_the_thesis_not_on_its_parent(client, mini):
+    html = client.get("/debates/mini/map?depth=5").get_data(as_text=True)
+    # the amendment opposes a point for the thesis and supports one against it: it is against the thesis
+    assert _side_of(html, mini["amendment"]) == "against" and _side_of(html, mini["con-nhs-bodies"]) == "against"
+    assert _side_of(html, mini["pro-boards"]) == "for" and _side_of(html, mini["t"]) == "thesis"
+    # under the against branch, a reply that supports it is still drawn against the thesis, in words too
+    branch = client.get(f"/nodes/{mini['con-nhs-bodies']}/map").get_data(as_text=True)
+    assert _side_of(branch, mini["amendment"]) == "against" and _side_of(branch, mini["con-nhs-bodies"]) == "against"
+    assert ">AGAINST</text>" in branch and "red: against the thesis" in branch
+    assert "against the thesis</span>" in branch  # the root's own side, in words
+
+
+def test_the_shape_strip_is_a_list_of_links_in_words_with_sides_on_the_thesis(client, mini):
+    html = client.get(f"/nodes/{mini['con-nhs-bodies']}/map").get_data(as_text=True)
+    strip = html[html.index('<ol class="strip"'):html.index("</ol>", html.index('<ol class="strip"'))]
+    assert 'role="img"' not in html
+    # the amendment supports an against branch: against the thesis, said in words for screen readers
+    assert "block side-against" in strip and "Against the thesis: " in strip
+    assert f'/nodes/{mini["amendment"]}/map' in strip
+
+
+def test_a_point_with_five_thousand_replies_draws_a_bounded_map(app, client):
+    from sqlalchemy import insert
+
+    from icsdebate import db
+    from icsdebate.models import Debate, Link, Node
+
+    with app.app_context(), db.write_session() as session:
+        debate = Debate(slug="fan", title="Fan")
+        session.add(debate)
+        session.flush()
+        thesis = Node(debate_id=debate.id, kind="thesis", title="The thesis")
+        session.add(thesis)
+        session.flush()
+        debate.thesis_id = thesis.id
+        session.execute(insert(Node), [{"debate_id": debate.id, "kind": "claim", "title": f"Reply {n}"} for n in range(5000)])
+        ids = [row[0] for row in session.execute(select_ids(debate.id, thesis.id))]
+        session.execute(insert(Link), [{"child_id": i, "parent_id": thesis.id, "relation": "supports" if i % 2 else "opposes",
+                                        "position": i} for i in ids])
+    response = client.get("/debates/fan/map?depth=12&breadth=20")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and len(response.data) < 500_000
+    assert 'data-nodes="21" data-edges="20"' in html and "+4980 more" in html
+    more = html[html.index('<g id="more_'):]
+    assert more.index(f'xlink:href="/nodes/{thesis_id(app)}"') < more.index("</a>")  # the thesis's page lists them all
+    strip = html[html.index('<ol class="strip"'):html.index("</ol>", html.index('<ol class="strip"'))]
+    assert strip.count("<li") == 13 and "+4988" in strip  # twelve blocks and one for the rest
+
+
+def thesis_id(app) -> int:
+    from icsdebate import db
+    from icsdebate.models import Debate
+
+    with app.app_context():
+        return db.session().exec(select(Debate.thesis_id).where(Debate.slug == "fan")).one()
+
+
+def select_ids(debate_id, thesis_id):
+    from icsdebate.models import Node
+
+    return select(Node.id).where(Node.debate_id == debate_id, Node.id != thesis_id)
 
 
 def test_map_downloads_as_svg_and_unknowns_404(client, mini):

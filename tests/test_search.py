@@ -13,9 +13,30 @@ def test_finds_titles_annotations_and_quotes_with_highlights(client, mini):
     assert "NHS bodies can hold the contracts" in by_annotation
 
 
-def test_every_word_must_match_and_words_match_as_prefixes(client, mini):
+def test_words_match_as_prefixes_and_points_with_every_word_come_first(client, mini):
     assert "<mark>Private</mark> companies could sit on ICS <mark>boards</mark>" in client.get("/search?q=privat+board").get_data(as_text=True)
-    assert "Nothing matches" in client.get("/search?q=privat+zebra").get_data(as_text=True)
+    # no point has both words: the points with either come next, instead of nothing
+    some = client.get("/search?q=privat+zebra").get_data(as_text=True)
+    assert "<mark>Private</mark> companies could sit on ICS boards" in some
+    assert "Nothing matches" in client.get("/search?q=zebra+giraffe").get_data(as_text=True)
+    # both words in one point put it above points with only one of them
+    html = client.get("/search?q=private+boards+companies+sit").get_data(as_text=True)
+    assert html.index("<mark>") == html.index("<mark>Private</mark> <mark>companies</mark> could <mark>sit</mark>")
+    assert "<mark>private</mark> <mark>companies</mark> off" in html  # three of the four words: next
+
+
+def test_a_plain_question_finds_what_it_is_about(client, mini):
+    html = client.get("/search", query_string={"q": "do ICSs privatise the NHS?"}).get_data(as_text=True)
+    assert "Nothing matches" not in html and "<mark>privatisation</mark>" in html
+    assert "ICSs open the door to privatisation" in html
+
+
+def test_stop_words_are_dropped_unless_nothing_else_is_asked():
+    from icsdebate.search import terms
+
+    assert terms("Do ICSs privatise the NHS?") == ["icss", "privatise", "nhs"]
+    assert terms("who is it") == ["who", "is", "it"]
+    assert terms("the the NHS nhs") == ["nhs"]
 
 
 @pytest.mark.parametrize("raw", ['"', '"private', "AND OR NOT", "NEAR(a b)", "*", "-", "a:b", "col:x OR",
@@ -38,7 +59,7 @@ def test_the_index_follows_edits_and_archiving(app, client, mini, users):
             "source": "", "quote": "", "csrf_token": token}
     assert client.post(f"/nodes/{mini['pro-boards']}/edit", data=data).status_code == 302
     assert "<mark>Commercial</mark> firms" in client.get("/search?q=commercial").get_data(as_text=True)
-    assert "Nothing matches" in client.get("/search?q=companies+sit").get_data(as_text=True)
+    assert "could <mark>sit</mark>" not in client.get("/search?q=companies+sit").get_data(as_text=True)
     client.post(f"/nodes/{mini['pro-boards']}/archive", data={"csrf_token": token})
     assert "Nothing matches" in client.get("/search?q=commercial").get_data(as_text=True)
 
@@ -46,3 +67,13 @@ def test_the_index_follows_edits_and_archiving(app, client, mini, users):
 def test_a_search_box_on_every_page(client, mini):
     for page in ("/", "/debates/mini", f"/nodes/{mini['t']}", "/sources"):
         assert 'action="/search"' in client.get(page).get_data(as_text=True)
+
+
+def test_the_link_picker_matches_words_not_a_run_of_text(client, mini, users):
+    sign_in(client, "contributor-user")
+    picker = client.get(f"/nodes/{mini['question']}/link", query_string={"q": "could the boards have private firms?"},
+                        headers={"HX-Request": "true", "HX-Target": "link-results"}).get_data(as_text=True)
+    offered = picker[picker.index("Choose the point"):]
+    # every word but "firms" in one title, out of order: offered first; a title with fewer words after it
+    assert offered.index("Private companies could sit on ICS boards") < offered.index("Government keeps private companies")
+    assert f'value="{mini["t"]}"' not in offered and f'value="{mini["question"]}"' not in offered

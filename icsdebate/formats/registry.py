@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app, render_template
 
 from .. import seeds
+from ..text import partial_date
 from . import FormatError, aif, argdown, csvmap, jsonmap, kialo, mapdoc, sadface, summary
 
 
@@ -21,7 +22,11 @@ class Exporter:
 def briefing_html(document: dict) -> str:
     """The briefing as one self-contained HTML file, its print stylesheet inside."""
     css = (Path(current_app.static_folder) / "css" / "summary.css").read_text()
-    return render_template("export/summary.html", s=summary.build(document), standalone=True, css=css)
+    title = document["debates"][0]["title"]
+    address = document.get("exported_from", "")
+    made = partial_date(document["exported_at"][:10])
+    return render_template("export/summary.html", s=summary.build(document), standalone=True, address=address,
+                           css=css + summary.print_css(title=title, address=address, made=made))
 
 
 def briefing_markdown(document: dict) -> str:

@@ -3,6 +3,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..fragments import link
 from ..standing import STANDS, grounded
 from ..strength import order_key, support_weights
 from ..text import partial_date
@@ -43,6 +44,10 @@ class Summary:
     exported_at: str
     exported_from: str
     order_note: str = ORDER_NOTE
+
+    def at_source(self, number: int, citation: dict) -> str | None:
+        """The address of source `number` opened at `citation`'s quote (a text fragment), or None."""
+        return link(self.sources[number - 1].get("address"), citation.get("quote"))
 
 
 def build(document: dict) -> Summary:
@@ -117,7 +122,17 @@ def _voice(voice: dict | None) -> str:
     return f"{md(voice['name'])} ({detail})" if detail else md(voice["name"])
 
 
-def _point_md(point: Point, depth: int) -> list[str]:
+def _cite_md(summary: Summary, number: int, citation: dict) -> str:
+    """`[1, Paragraph 155]`, a link to the passage in the source's page when the source has an address."""
+    label = f"{number}, {md(citation['locator'])}" if citation.get("locator") else f"{number}"
+    address = summary.at_source(number, citation)
+    if not address:
+        return f"[{label}]"
+    # the address percent-encoded wherever it could end the link or start markup
+    return f"[[{label}]](" + re.sub(r"[<>\s\"'`()\[\]]", lambda m: "%{:02X}".format(ord(m[0])), address) + ")"
+
+
+def _point_md(summary: Summary, point: Point, depth: int) -> list[str]:
     indent = "  " * depth
     node = point.node
     label = {"supports": "For", "opposes": "Against"}[point.relation]
@@ -126,10 +141,9 @@ def _point_md(point: Point, depth: int) -> list[str]:
         return [f"{indent}- **{label}:** {md(node['title'])} *(set out above)*"]
     lines = [f"{indent}- **{label}** ({point.standing}): {md(node['title'])} — {_voice(point.voice)}{date}"]
     for number, citation in point.citations:
-        locator = f", {md(citation['locator'])}" if citation.get("locator") else ""
-        lines.append(f"{indent}  > “{md(citation['quote'])}” [{number}{locator}]")
+        lines.append(f"{indent}  > “{md(citation['quote'])}” {_cite_md(summary, number, citation)}")
     for reply in point.replies:
-        lines.extend(_point_md(reply, depth + 1))
+        lines.extend(_point_md(summary, reply, depth + 1))
     return lines
 
 
@@ -138,14 +152,14 @@ def markdown(summary: Summary) -> str:
     lines = [f"# {md(summary.title)}", "", f"**Thesis:** {md(summary.thesis['title'])} — {_voice(summary.thesis_voice)}",
              ""]
     for number, citation in summary.thesis_citations:
-        lines.append(f"> “{md(citation['quote'])}” [{number}, {md(citation.get('locator', ''))}]")
+        lines.append(f"> “{md(citation['quote'])}” {_cite_md(summary, number, citation)}")
     if summary.summary:
         lines += ["", md(summary.summary)]
     lines += ["", " · ".join(f"{n} {what}" for what, n in summary.counts.items()), "", f"*{summary.order_note}*", ""]
     for heading, points in (("The case for", summary.case_for), ("The case against", summary.case_against)):
         lines += [f"## {heading}", ""]
         for point in points:
-            lines.extend(_point_md(point, 0))
+            lines.extend(_point_md(summary, point, 0))
         lines.append("" if points else "Nothing yet.\n")
     if summary.events:
         lines += ["## Dated events", ""]
@@ -159,3 +173,19 @@ def markdown(summary: Summary) -> str:
         lines.append(f"{number}. " + ", ".join(md(p) for p in parts if p) + address)
     lines += ["", f"Exported from ICS Debate ({md(summary.exported_from)}) at {summary.exported_at}.", ""]
     return "\n".join(lines)
+
+
+def _css_string(value: str) -> str:
+    """`value` as a CSS string literal: every character but letters, digits and plain punctuation written as
+    a six-digit escape and the space that ends it, so that no text can close the string or the rule."""
+    return '"' + "".join(c if c.isascii() and (c.isalnum() or c in " .,:;/-_()?!'") else f"\\{ord(c):06x} "
+                         for c in value) + '"'
+
+
+def print_css(*, title: str, address: str, made: str) -> str:
+    """The rules that put a briefing's title at the head of every printed page and its address and date (in
+    words) at the foot, beside the page number that summary.css prints. CSS paged media margin boxes, which
+    Chromium prints from version 131 on."""
+    head = "ICS Debate briefing: " + (title if len(title) <= 90 else title[:89] + "…")
+    return (f"@page {{ @top-left {{ content: {_css_string(head)}; }} "
+            f"@bottom-left {{ content: {_css_string(f'{address} · {made}')}; }} }}\n")

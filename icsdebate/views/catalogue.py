@@ -28,7 +28,9 @@ def sources():
 def source(ref: str):
     source_ = _get_or_404(Source, ref, "source")
     listing = queries.source_nodes(db.session(), source_id=source_.id, **_paging())
-    return render_page("catalogue/_source.html", source_.title, source=source_, listing=listing)
+    node_ids = [card.node.id for group in listing.groups for cards in group.sides.values() for card in cards]
+    quotes = queries.source_quotes(db.session(), source_id=source_.id, node_ids=node_ids)
+    return render_page("catalogue/_source.html", source_.title, source=source_, listing=listing, quotes=quotes)
 
 
 @bp.get("/voices")

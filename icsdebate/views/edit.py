@@ -1,13 +1,14 @@
 """Adding, editing, linking, archiving and restoring nodes; history and recent changes."""
+import hashlib
 import json
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from .. import auth, db, edits, queries
+from .. import auth, db, edits, queries, quotecheck
 from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
-from ..models import OUTCOMES, RELATIONS, Debate, Node, Theme, Voice
+from ..models import OUTCOMES, RELATIONS, Debate, Node, Source, Theme, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
 from ..web import form_page, render_page, seek
@@ -51,8 +52,34 @@ def _form_data() -> dict:
     return data
 
 
-def _render_add(parent: Node, values: dict, errors: dict, status: int = 200):
-    context = {"parent": parent, "values": values, "errors": errors, "kinds": EDIT_KINDS,
+KEPT_NOTE = " Its quote is kept as written and shows as not found in the attached copy."
+
+
+def _keep_token(source: str, quote: str) -> str:
+    """What "Keep it anyway" sends back: it confirms this quote from this source, not whatever is typed next."""
+    return hashlib.sha256(f"{source}\n{quote}".encode("utf-8")).hexdigest()[:20]
+
+
+def _quote_warnings(valid, data: dict) -> dict[str, str]:
+    """A warning for the quote field when the chosen source has an attached copy that does not hold the quote
+    and the writer has not yet said to keep it anyway; {} otherwise (no quote, a new source, no copy, found)."""
+    if not valid.quote or not valid.source.isdigit():
+        return {}
+    token = _keep_token(valid.source, valid.quote)
+    if data.get("keep_quote") == token:
+        return {}
+    if quotecheck.check_quote(db.session(), source_id=int(valid.source), quote=valid.quote) is not False:
+        return {}
+    source = db.session().get(Source, int(valid.source))
+    return {"quote": f"These words are not in the copy of “{source.title}” that this site keeps (compared ignoring "
+                     "case, line breaks and the style of quotation marks and dashes; “...” or “[...]” may stand "
+                     "for words left out). A quote must be the source's own words, exactly: check it against the "
+                     "source. Nothing has been saved yet.",
+            "keep": token}
+
+
+def _render_add(parent: Node, values: dict, errors: dict, status: int = 200, warnings: dict | None = None):
+    context = {"parent": parent, "values": values, "errors": errors, "warnings": warnings or {}, "kinds": EDIT_KINDS,
                "choices": queries.form_choices(db.session()),
                "label": LABELS.get((values.get("kind"), values.get("relation")), "Add a point")}
     if _is_htmx() and (htmx.target or "").startswith("add-slot"):
@@ -78,6 +105,9 @@ def add(node_id: int):
     data = _form_data()
     try:
         valid = validate(NodeCreate, data, HINTS)
+        warnings = _quote_warnings(valid, data)
+        if warnings:
+            return _render_add(_node_or_404(node_id), data, {}, 422, warnings)
         with db.write_session() as session:
             parent = session.get(Node, node_id)
             if parent is None or parent.status != "active":
@@ -94,7 +124,7 @@ def add(node_id: int):
         card = queries.card(session, added, session.get(Voice, added.voice_id))
         card.relation = valid.relation
         return render_template("edit/_added.html", card=card, relation=valid.relation, parent=_node_or_404(node_id))
-    flash(f"Added “{node.title}”.")
+    flash(f"Added “{node.title}”." + KEPT_NOTE * bool(data.get("keep_quote")))
     return redirect(url_for("browse.node", node_id=node_id))
 
 
@@ -139,7 +169,8 @@ def _render_conflict(node: Node, data: dict, valid, conflict: edits.EditConflict
     theirs, session = conflict.theirs, db.session()
     voice = (f"{valid.voice_name} (new)" if valid.voice == "new"
              else getattr(session.get(Voice, int(valid.voice)), "name", ""))
-    names = dict(session.exec(select(Theme.id, Theme.name).where(Theme.id.in_(valid.themes))).all()) if valid.themes else {}
+    names = (dict(session.exec(select(Theme.id, Theme.name).where(Theme.id.in_(valid.themes))).all())
+             if valid.themes else {})
     cited = [f"“{c['quote']}” — {c['source']}, {c['locator']}".rstrip(", ") for c in theirs["citations"]]
     fields = [
         ("Title", theirs["title"], valid.title),
@@ -159,9 +190,9 @@ def _render_conflict(node: Node, data: dict, valid, conflict: edits.EditConflict
                        choices=queries.form_choices(session)), 409
 
 
-def _render_edit(node: Node, values: dict, errors: dict, status: int = 200):
+def _render_edit(node: Node, values: dict, errors: dict, status: int = 200, warnings: dict | None = None):
     return render_page("edit/_edit.html", f"Edit: {node.title}", node=node, values=values, errors=errors,
-                       kinds=EDIT_KINDS, choices=queries.form_choices(db.session())), status
+                       warnings=warnings or {}, kinds=EDIT_KINDS, choices=queries.form_choices(db.session())), status
 
 
 def _may_edit_or_403(node: Node) -> None:
@@ -185,6 +216,9 @@ def edit(node_id: int):
     valid = None
     try:
         valid = validate(NodeUpdate, data, HINTS)
+        warnings = _quote_warnings(valid, data)
+        if warnings:
+            return _render_edit(node, data, {}, 422, warnings)
         with db.write_session() as session:
             current = session.get(Node, node_id, with_for_update=True)  # one save at a time checks its base
             valid.kind = current.kind if current.kind == "thesis" else valid.kind
@@ -195,7 +229,7 @@ def edit(node_id: int):
         return _render_edit(node, data, exc.errors, 422)
     except edits.EditError as exc:
         return _render_edit(node, data, {exc.field: str(exc)}, 422)
-    flash("Saved. The earlier version is kept in the history.")
+    flash("Saved. The earlier version is kept in the history." + KEPT_NOTE * bool(data.get("keep_quote")))
     return redirect(url_for("browse.node", node_id=node_id))
 
 

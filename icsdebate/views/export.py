@@ -1,4 +1,6 @@
 """Downloads: a debate, or the subtree under a node, in each export format."""
+from datetime import datetime, timezone
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
@@ -7,6 +9,7 @@ from ..formats import FormatError, mapdoc, registry, summary
 from ..formats.registry import EXPORTERS, IMPORTERS
 from ..web import render_page
 from ..models import Debate, Node
+from ..text import partial_date
 from .browse import _redirect_if_merged
 
 bp = Blueprint("export", __name__)
@@ -42,7 +45,29 @@ def node(node_id: int, fmt: str):
 def _briefing(debate: Debate, root_id: int | None, back: str, markdown_url: str):
     document = mapdoc.collect(db.session(), debate=debate, root_id=root_id)
     return render_template("export/summary.html", s=summary.build(document), standalone=False, back=back,
-                           markdown_url=markdown_url)
+                           markdown_url=markdown_url, address=request.base_url,
+                           print_css=request.path.removesuffix("/summary") + "/summary-print.css")
+
+
+def _print_css(title: str, briefing: str) -> Response:
+    made = partial_date(datetime.now(timezone.utc).date().isoformat())
+    return Response(summary.print_css(title=title, address=briefing, made=made), mimetype="text/css")
+
+
+@bp.get("/debates/<slug>/summary-print.css")
+def debate_print_css(slug: str):
+    row = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
+    if row is None:
+        abort(404, f"There is no debate called “{slug}”.")
+    return _print_css(row.title, url_for("export.debate_summary", slug=slug, _external=True))
+
+
+@bp.get("/nodes/<int:node_id>/summary-print.css")
+def node_print_css(node_id: int):
+    row = db.session().get(Node, node_id)
+    if row is None or row.status != "active":
+        abort(404, f"There is no claim numbered {node_id}.")
+    return _print_css(row.title, url_for("export.node_summary", node_id=node_id, _external=True))
 
 
 @bp.get("/debates/<slug>/summary")

@@ -51,25 +51,44 @@ def _depth() -> int:
     return min(int(value), 12) if value.isdigit() and int(value) > 0 else 3
 
 
+def _breadth() -> int:
+    """Replies drawn under each point: the reader's choice among diagram.BREADTHS, the default otherwise."""
+    value = request.args.get("breadth", "")
+    return int(value) if value.isdigit() and int(value) in diagram.BREADTHS else diagram.DEFAULT_BREADTH
+
+
 class MapUnavailable(ServiceUnavailable):
     """A 503 page saying the map cannot be drawn just now, and why."""
 
     name = "The map cannot be drawn just now"
 
 
-def _picture(root_id: int):
+def _picture(root_id: int, version: int | None = None):
+    depth, breadth = _depth(), _breadth()
     try:
-        return diagram.draw(db.session(), root_id=root_id, depth=_depth(),
-                            link_to=lambda node_id: url_for("browse.node", node_id=node_id))
+        return diagram.draw(db.session(), root_id=root_id, depth=depth, breadth=breadth,
+                            link_to=lambda node_id: url_for("browse.node", node_id=node_id),
+                            map_to=lambda node_id: url_for("insight.node_map", node_id=node_id, depth=depth,
+                                                           breadth=breadth),
+                            version=version)
     except diagram.DiagramUnavailable as exc:
         raise MapUnavailable(f"{exc} The points themselves are all there: browse them from the debate's page, "
                              "or try the map again in a minute.", retry_after=60) from None
 
 
-def _map_page(debate: Debate, root: Node, svg_url: str):
-    picture = _picture(root.id)
+def _map_page(debate: Debate, root: Node):
+    """The map page: the picture, the root's side and the shape strip are made once per content version."""
+    version, depth, breadth = db.content_version(), _depth(), _breadth()
+
+    def make():
+        side = diagram.root_side(db.session(), root.id)
+        return (_picture(root.id), side, queries.branch_shape(db.session(), root_id=root.id, root_side=side))
+
+    picture, side, shape = diagram.kept(("page", version, root.id, depth, breadth), make)
+    svg_url = url_for("insight.node_svg", node_id=root.id, depth=depth, breadth=breadth)
     return render_page("insight/_map.html", f"Map: {root.title}", debate=debate, root=root, picture=picture,
-                       depth=_depth(), svg_url=svg_url, shape=queries.branch_shape(db.session(), root_id=root.id))
+                       depth=depth, breadth=breadth, breadths=diagram.BREADTHS, svg_url=svg_url, side=side,
+                       side_words=diagram.SIDE_WORDS, most=diagram.MAX_POINTS, shape=shape)
 
 
 @bp.get("/debates/<slug>/map")
@@ -77,7 +96,7 @@ def debate_map(slug: str):
     debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
     if debate is None:
         abort(404, f"There is no debate called “{slug}”.")
-    return _map_page(debate, db.session().get(Node, debate.thesis_id), url_for("insight.node_svg", node_id=debate.thesis_id, depth=_depth()))
+    return _map_page(debate, db.session().get(Node, debate.thesis_id))
 
 
 @bp.get("/nodes/<int:node_id>/map")
@@ -86,7 +105,7 @@ def node_map(node_id: int):
     if node is None or node.status != "active":
         _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
-    return _map_page(db.session().get(Debate, node.debate_id), node, url_for("insight.node_svg", node_id=node_id, depth=_depth()))
+    return _map_page(db.session().get(Debate, node.debate_id), node)
 
 
 @bp.get("/nodes/<int:node_id>/map.svg")
@@ -95,7 +114,7 @@ def node_svg(node_id: int):
     if node is None or node.status != "active":
         _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
-    picture = _picture(node_id)
+    picture = _picture(node_id, db.content_version())
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg
     return Response(svg, mimetype="image/svg+xml",
                     headers={"Content-Disposition": f'attachment; filename="ics-debate-map-{node_id}.svg"'})

@@ -1,7 +1,7 @@
 """each point's side of its thesis, stored; who-argued-what counted by triggers; indexes that read every list
 from where the last page ended
 
-Revision ID: 0016_h16a
+Revision ID: 0016_sides_and_seek
 Revises: 0015_node_support
 Create Date: 2026-11-30
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel import Session
 
-revision = '0016_h16a'
+revision = '0016_sides_and_seek'
 down_revision = '0015_node_support'
 branch_labels = None
 depends_on = None
