@@ -366,8 +366,12 @@ def _points():
 def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """The points citing a source, in the order they were made (by number), driven by the index of citations
     on (source, point), so that any page costs the same. A point citing the source twice is listed once."""
-    query = _points().join(Citation, Citation.node_id == Node.id).where(Citation.source_id == source_id) \
-        .group_by(Citation.node_id, Node.id, Voice.id, Debate.id)
+    earlier = aliased(Citation)
+    query = _points().join(Citation, Citation.node_id == Node.id).where(
+        Citation.source_id == source_id,
+        # the point's first citation of the source only: no GROUP BY, which would sort every citing point
+        ~select(earlier.id).where(earlier.node_id == Citation.node_id, earlier.source_id == source_id,
+                                  earlier.id < Citation.id).exists())
     return _grouped_page(session, query, (Citation.node_id,), (int,), seek, size)
 
 
@@ -435,11 +439,12 @@ def sources_index(session: Session) -> list[tuple[Source, int]]:
 
 
 def voices_index(session: Session) -> list[tuple[Voice, int]]:
-    """Every voice with how many active nodes it argued, grouped by voice group."""
-    return list(session.exec(
-        select(Voice, func.count(Node.id)).outerjoin(Node, (Node.voice_id == Voice.id) & ACTIVE)
+    """Every voice with how many active nodes it argued (summed from VoiceTally's row per debate, so the cost
+    follows the voices and debates, not the points), grouped by voice group."""
+    return [(voice, int(count)) for voice, count in session.exec(
+        select(Voice, func.coalesce(func.sum(VoiceTally.n), 0)).outerjoin(VoiceTally, VoiceTally.voice_id == Voice.id)
         .group_by(Voice.id).order_by(Voice.group_name, Voice.name)
-    ))
+    )]
 
 
 def themes_index(session: Session) -> list[tuple[Theme, int]]:

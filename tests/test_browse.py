@@ -209,3 +209,26 @@ def test_the_site_nav_marks_the_current_page(client, mini, path, label):
     html = client.get(path).get_data(as_text=True)
     nav = html[html.index('<nav aria-label="Site">'):html.index("</nav>")]
     assert re.findall(r'aria-current="page">([^<]+)</a>', nav) == [label]
+
+
+def test_a_source_page_lists_each_point_once_however_often_it_quotes_the_source(app, client, mini):
+    from icsdebate import db
+    from sqlmodel import select
+
+    from icsdebate.models import Citation, Source
+
+    app.config["LIST_SIZE"] = 2
+    with app.app_context():
+        session = db.session()
+        source = session.exec(select(Source).where(Source.key == "kf")).one()
+        cited = sorted(session.exec(select(Citation.node_id).where(Citation.source_id == source.id)).all())
+        for node_id in set(cited):  # every point quotes the source a second time
+            session.add(Citation(node_id=node_id, source_id=source.id, quote="Again.", position=9))
+        session.commit()
+    seen, url = [], "/sources/kf"
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        seen += re.findall(r'<h3 class="card-title"><a href="/nodes/(\d+)"', html)
+        found = re.search(r'<a href="([^"]+)"[^>]*rel="next"', html)
+        url = found and found.group(1).replace("&amp;", "&")
+    assert sorted(int(node_id) for node_id in seen) == sorted(set(cited))
