@@ -1,6 +1,6 @@
 """which side of each debate's thesis every point argues, stored, and tallies of points and voices by side
 
-Revision ID: 0018_h14a
+Revision ID: 0018_node_sides_by_debate
 Revises: 0017_source_texts
 Create Date: 2026-11-30
 
@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from icsdebate import sides
 
-revision = '0018_h14a'
+revision = '0018_node_sides_by_debate'
 down_revision = '0017_source_texts'
 branch_labels = None
 depends_on = None
