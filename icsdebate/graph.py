@@ -31,7 +31,7 @@ def would_cycle(session: Session, *, child_id: int, parent_id: int) -> bool:
 def add_link(session: Session, *, child: Node, parent: Node, relation: str) -> Link:
     """Link `child` under `parent`, refusing theses, self-links, duplicates and cycles with a clear message."""
     if relation not in RELATIONS:
-        raise GraphError(f"A link must support or oppose, not '{relation}'.")
+        raise GraphError(f"A link must support, oppose or answer, not '{relation}'.")
     if child.kind == "thesis":
         raise GraphError(f"“{child.title}” is a debate's thesis: it heads its own debate and cannot go under "
                          "another point.")

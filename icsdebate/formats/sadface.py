@@ -1,10 +1,11 @@
-"""SADFace JSON: atoms for points, 'support' and 'conflict' scheme nodes between them."""
+"""SADFace JSON: atoms for points, 'support' and 'conflict' scheme nodes between them, and 'rephrase' for a position
+answering a question (the name arguebuf gives Kialo's neutral relation)."""
 import json
 import uuid
 
 from . import imported
 
-NAMES = {"supports": "support", "opposes": "conflict"}
+NAMES = {"supports": "support", "opposes": "conflict", "answers": "rephrase"}
 
 
 def _id(*parts: str) -> str:
@@ -49,8 +50,9 @@ def parse(text: str, name: str) -> dict:
                   for node_id, kind in graph.kinds.items() if kind == "atom"]
     relations = graph.links(
         lambda node_id, kind: None if kind != "scheme" else "opposes" if graph.texts[node_id].lower() in OPPOSING
-        else "supports",
+        else "answers" if graph.texts[node_id].lower() == "rephrase" else "supports",
         lambda node_id: graph.kinds[node_id] == "atom")
-    core = (data.get("metadata") or {}).get("core") or {}
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    core = metadata.get("core") if isinstance(metadata.get("core"), dict) else {}
     return imported.document(title=str(core.get("title") or name), tool="SADFace", name=name, content=text,
                              statements=statements, relations=relations)
