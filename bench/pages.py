@@ -72,10 +72,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def throughput(database: str, path: str, seconds: int, cache_mb: int = 64) -> float:
+def throughput(database: str, path: str, seconds: int, cache_pages: int = 2000) -> float:
     """Requests per second that wrk gets from gunicorn (4 workers) on loopback, bounded in time."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_MB": str(cache_mb)}
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_PAGES": str(cache_pages)}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}", "app:app"],
                               cwd=Path(__file__).resolve().parent.parent, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -102,7 +102,7 @@ def main() -> None:
     args = parser.parse_args()
     database = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     # the page cache is off here: these figures are what making each page costs
-    app = create_app({"DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_MB": 0})
+    app = create_app({"DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_PAGES": 0})
     with app.app_context():
         migrate.upgrade(db.engine())
         with db.write_session() as session:
@@ -140,7 +140,7 @@ def main() -> None:
         node_url = urls(app, "bench-10000")["node"]
         trivial = throughput(database, "/healthz", args.seconds)
         kept = throughput(database, node_url, args.seconds)
-        made = throughput(database, node_url, args.seconds, cache_mb=0)
+        made = throughput(database, node_url, args.seconds, cache_pages=0)
         print(f"throughput under gunicorn -w 4 (wrk -t2 -c16, {args.seconds} s each): /healthz {trivial:.0f} req/s; "
               f"node page {kept:.0f} req/s (ratio {kept / trivial:.2f}) with the page cache, "
               f"{made:.0f} req/s (ratio {made / trivial:.2f}) without")

@@ -1,4 +1,6 @@
 """Flask commands: init-db, seed, db-revision, create-user, export, import, gen-debate."""
+import re
+import sys
 from pathlib import Path
 
 import click
@@ -13,13 +15,23 @@ from .formats.registry import EXPORTERS, IMPORTERS
 from .generate import generate
 from .models import ROLES, Debate, Node
 
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # the seed files' key rule (seeds.Key), used in debate addresses
+
 
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create or upgrade the database schema (Alembic migrations)."""
-    migrate.upgrade(db.engine())
-    click.echo("Database schema is up to date.")
+    """Create or upgrade the database schema (Alembic migrations), and say which it did."""
+    engine = db.engine()
+    before = migrate.current(engine)
+    migrate.upgrade(engine)
+    after = migrate.current(engine)
+    if before is None:
+        click.echo(f"Created the database schema (revision {after}).")
+    elif before != after:
+        click.echo(f"Upgraded the database schema from revision {before} to {after}.")
+    else:
+        click.echo(f"The database schema was already up to date (revision {after}); nothing changed.")
 
 
 @click.command("seed")
@@ -62,10 +74,11 @@ def db_revision(message: str) -> None:
 @click.command("create-user")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="contributor", show_default=True)
-@click.password_option(help="The password (asked for when not given).")
+@click.option("--password", help="The password; asked for at a terminal, else read from the first line of standard input.")
 @with_appcontext
-def create_user(name: str, role: str, password: str) -> None:
+def create_user(name: str, role: str, password: str | None) -> None:
     """Create an account, for example the first admin."""
+    password = password or _password_from_terminal_or_stdin()
     migrate.upgrade(db.engine())
     try:
         with db.write_session() as session:
@@ -73,6 +86,17 @@ def create_user(name: str, role: str, password: str) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"Created {role} {name}.")
+
+
+def _password_from_terminal_or_stdin() -> str:
+    """Ask twice at a terminal; otherwise take the first line piped in. Raises ClickException when none came."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise click.ClickException("No password given: pass --password, or pipe it on standard input "
+                                   "(echo \"$PASSWORD\" | flask --app app create-user NAME).")
+    return password
 
 
 @click.command("export")
@@ -164,12 +188,15 @@ def _read_map(path: Path, format_: str | None) -> seeds.SeedSet | backup.Backup:
 @click.command("gen-debate")
 @click.option("--nodes", type=click.IntRange(2, 1_000_000), default=1000, show_default=True)
 @click.option("--seed", "seed_", type=int, default=1, show_default=True, help="The same seed gives the same debate.")
-@click.option("--slug", help="Default: generated-NODES-SEED.")
+@click.option("--slug", help="Lower-case letters, digits and hyphens. Default: generated-NODES-SEED.")
 @with_appcontext
 def gen_debate(nodes: int, seed_: int, slug: str | None) -> None:
     """Build a synthetic debate (varied depth and fan-out, ~3% cross-links, cited and themed) for measuring speed."""
     migrate.upgrade(db.engine())
     slug = slug or f"generated-{nodes}-{seed_}"
+    if not SLUG.fullmatch(slug):
+        raise click.BadParameter(f"{slug!r} is not a usable address: use lower-case letters, digits and hyphens, "
+                                 "starting with a letter or digit, at most 80 characters.", param_hint="--slug")
     if db.session().exec(select(Debate.id).where(Debate.slug == slug)).first() is not None:
         raise click.ClickException(f"A debate called {slug!r} exists already; choose another --slug or --seed.")
     with db.write_session() as session:

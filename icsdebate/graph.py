@@ -86,18 +86,22 @@ def ancestor_paths(session: Session, *, node: Node) -> list[list[Step]]:
         parents.setdefault(child_id, []).append((parent_id, relation))
         info[parent_id] = (title, kind)
 
+    # depth first with a stack, not recursion: a chain may run thousands of points deep. The part of a path
+    # below a point is shared, as (step, rest) pairs, so a deep path costs its length once, not its square;
+    # at most MAX_PATHS are completed, so many paths cost no more than a few
     paths: list[list[tuple[int, str | None]]] = []
-
-    def climb(current: int, below: list[tuple[int, str | None]]) -> None:
-        if len(paths) >= MAX_PATHS:
-            return
+    stack: list[tuple[int, tuple | None]] = [(node.id, None)]
+    while stack and len(paths) < MAX_PATHS:
+        current, below = stack.pop()
         above = parents.get(current, [])
         if not above:
-            paths.append([(current, None), *below])
-        for parent_id, relation in above:
-            climb(parent_id, [(current, relation), *below])
-
-    climb(node.id, [])
+            path, rest = [(current, None)], below
+            while rest is not None:
+                path.append(rest[0])
+                rest = rest[1]
+            paths.append(path)
+        for parent_id, relation in reversed(above):
+            stack.append((parent_id, ((current, relation), below)))
     return [[Step(step_id, *info[step_id], relation) for step_id, relation in path] for path in paths]
 
 

@@ -1,7 +1,7 @@
 """The tables of the argument graph, and the vocabularies they use."""
 from datetime import datetime, timezone
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 NODE_KINDS = ("thesis", "claim", "evidence", "question", "event")
@@ -86,6 +86,7 @@ class Node(SQLModel, table=True):
     happened_on: str | None = Field(default=None, max_length=10)
     status: str = Field(default="active", max_length=10)
     standing: str = Field(default="stands", max_length=10, sa_column_kwargs={"server_default": "stands"})
+    support: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # see strength.py (migration 0013)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     outcome: str | None = Field(default=None, max_length=10)
     outcome_on: str | None = Field(default=None, max_length=10)
@@ -160,6 +161,16 @@ class Login(SQLModel, table=True):
     ended_at: datetime | None = None
 
 
+class NodeAlias(SQLModel, table=True):
+    """A point merged into another: its old number and key lead to the point that replaced it (seeds' `replaces`)."""
+
+    __tablename__ = "nodealias"
+    old_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    old_key: str | None = Field(default=None, max_length=80, unique=True)
+    node_id: int = Field(foreign_key="node.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Revision(SQLModel, table=True):
     """One version of a node: every creation, edit, archive, restore and re-link adds one."""
 
@@ -222,7 +233,24 @@ class ChildTally(SQLModel, table=True):
 
 
 class ContentVersion(SQLModel, table=True):
-    """One row whose number goes up with every write: cached pages are kept under the number they were made at."""
+    """The site's number before versions per debate (migration 0013); no longer raised."""
 
     id: int = Field(default=1, primary_key=True)
     n: int = 0
+
+
+class DebateVersion(SQLModel, table=True):
+    """A debate's number, raised by triggers (migration 0013) whenever anything its pages show changes; cached
+    pages of the debate are kept under it. Rows are never deleted, so a sum of numbers only grows."""
+
+    debate_id: int = Field(primary_key=True)
+    n: int = Field(sa_type=BigInteger)
+    changed_at: datetime
+
+
+class DebateBridge(SQLModel, table=True):
+    """Two debates joined by a link between their points (both orders are stored): a change in one shows in the
+    other's pages, so they share a version. Kept by the link triggers of migration 0013."""
+
+    a: int = Field(primary_key=True)
+    b: int = Field(primary_key=True)

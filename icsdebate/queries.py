@@ -6,7 +6,7 @@ from sqlalchemy import func, literal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from . import graph
+from . import graph, strength
 from .standing import STANDS
 from .models import (ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, KindTally, Link, Node, NodeTheme, RelationTally, Revision,
                      Source, Theme, User, Voice, VoiceTally)
@@ -63,13 +63,13 @@ def card(session: Session, node: Node, voice: Voice | None) -> Card:
 
 def children(session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40,
              still: bool = False) -> Page:
-    """A page of a node's active children, supporting or opposing (or both when relation is None),
-    only those that still stand when `still`."""
+    """A page of a node's active children, supporting or opposing (or both when relation is None, supporting
+    first), strongest first (strength.py), only those that still stand when `still`."""
     query = (
         select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
         .where(Link.parent_id == parent_id, ACTIVE)
-        .order_by(Link.relation.desc(), Link.position, Node.id)
+        .order_by(Link.relation.desc(), *strength.order_by(), Link.position, Node.id)
         .offset((page - 1) * size).limit(size + 1)
     )
     if relation:
@@ -221,9 +221,6 @@ class Group:
 
     debate: Debate
     sides: dict[str, list[Card]] = field(default_factory=lambda: defaultdict(list))
-
-
-SIDE_ORDER = ("for", "against", "both", "thesis")
 
 
 @dataclass

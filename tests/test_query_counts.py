@@ -2,7 +2,7 @@
 import pytest
 from sqlmodel import select
 
-from icsdebate import db
+from icsdebate import db, pagecache
 from icsdebate.db import count_queries
 from icsdebate.generate import generate
 from icsdebate.models import Citation, Link, Node, NodeTheme
@@ -37,7 +37,8 @@ def queries_per_page(app, ids: dict) -> dict[str, int]:
     client = app.test_client()
     counts = {}
     for page in PAGES:
-        app.extensions["page_cache"][0].clear()  # count what making the page costs
+        with app.app_context():
+            pagecache.cache.clear()  # count what making the page costs
         with count_queries(app.extensions["engine"]) as counter:
             response = client.get(page.format(**ids))
         assert response.status_code == 200, page

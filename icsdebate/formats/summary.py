@@ -1,8 +1,10 @@
 """A briefing from a map document: the case for and against, strongest first, with every quote and source."""
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..standing import ANSWERED, STANDS, UNDECIDED, grounded
+from ..standing import STANDS, grounded
+from ..strength import order_key, support_weights
 from ..text import partial_date
 from .tree import tree
 
@@ -11,7 +13,6 @@ ORDER_NOTE = (
     "then answered ones; among equals, the point with more supporting points beneath it comes first. "
     "A point stands when every point opposing it has itself been answered."
 )
-RANK = {STANDS: 0, UNDECIDED: 1, ANSWERED: 2}
 MAX_DEPTH = 4
 
 
@@ -50,12 +51,10 @@ def build(document: dict) -> Summary:
     numbers = {source["key"]: n for n, source in enumerate(document["sources"], start=1)}
     attacks = [(key, parent) for key, node in shape.nodes.items() for parent in node.get("opposes", [])]
     standing = grounded(list(shape.nodes), attacks)
-    below: dict[str, int] = {}
+    below = support_weights(shape.children, list(shape.nodes))
 
     def supported(key: str) -> int:
         """How many points support this one, directly or through other supporting points."""
-        if key not in below:
-            below[key] = sum(1 + supported(c) for c, rel in shape.children.get(key, []) if rel == "supports")
         return below[key]
 
     shown: set[str] = set()
@@ -72,7 +71,7 @@ def build(document: dict) -> Summary:
 
     def ranked(parent: str, relation: str | None, depth: int) -> list[Point]:
         kids = [(c, rel) for c, rel in shape.children.get(parent, []) if relation in (None, rel)]
-        kids.sort(key=lambda kid: (RANK[standing[kid[0]]], -supported(kid[0])))
+        kids.sort(key=lambda kid: order_key(standing[kid[0]], supported(kid[0])))
         return [point(c, rel, depth) for c, rel in kids]
 
     root = shape.nodes[shape.root]
@@ -94,11 +93,28 @@ def build(document: dict) -> Summary:
     )
 
 
+MARKUP = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+SPECIAL = re.compile(r"([\\`*_\[\]])")
+
+
+def md(text) -> str:
+    """Text a user wrote, as Markdown that every reader shows as those words: on one line (no new block can
+    start), `&`, `<` and `>` as entities (no HTML, no autolink), and backslash, backtick, `*`, `_`, `[`, `]`
+    escaped (no emphasis, code or link). CommonMark and Python-Markdown both read it back as the text."""
+    flat = " ".join(str(text or "").split())
+    return SPECIAL.sub(r"\\\1", "".join(MARKUP.get(char, char) for char in flat))
+
+
+def _address(address: str) -> str:
+    """An autolink to `address` (http or https), with anything that could end it percent-encoded."""
+    return "<" + re.sub(r"[<>\s\"'`]", lambda m: "%{:02X}".format(ord(m[0])), address) + ">"
+
+
 def _voice(voice: dict | None) -> str:
     if not voice:
         return "unattributed"
-    detail = ", ".join(part for part in (voice.get("role"), voice.get("organisation")) if part)
-    return f"{voice['name']} ({detail})" if detail else voice["name"]
+    detail = ", ".join(md(part) for part in (voice.get("role"), voice.get("organisation")) if part)
+    return f"{md(voice['name'])} ({detail})" if detail else md(voice["name"])
 
 
 def _point_md(point: Point, depth: int) -> list[str]:
@@ -107,11 +123,11 @@ def _point_md(point: Point, depth: int) -> list[str]:
     label = {"supports": "For", "opposes": "Against"}[point.relation]
     date = f", {partial_date(node.get('argued_on') or node.get('happened_on'))}" if node.get("argued_on") or node.get("happened_on") else ""
     if point.linked:
-        return [f"{indent}- **{label}:** {node['title']} *(set out above)*"]
-    lines = [f"{indent}- **{label}** ({point.standing}): {node['title']} — {_voice(point.voice)}{date}"]
+        return [f"{indent}- **{label}:** {md(node['title'])} *(set out above)*"]
+    lines = [f"{indent}- **{label}** ({point.standing}): {md(node['title'])} — {_voice(point.voice)}{date}"]
     for number, citation in point.citations:
-        locator = f", {citation['locator']}" if citation.get("locator") else ""
-        lines.append(f"{indent}  > “{citation['quote']}” [{number}{locator}]")
+        locator = f", {md(citation['locator'])}" if citation.get("locator") else ""
+        lines.append(f"{indent}  > “{md(citation['quote'])}” [{number}{locator}]")
     for reply in point.replies:
         lines.extend(_point_md(reply, depth + 1))
     return lines
@@ -119,11 +135,12 @@ def _point_md(point: Point, depth: int) -> list[str]:
 
 def markdown(summary: Summary) -> str:
     """The briefing as Markdown."""
-    lines = [f"# {summary.title}", "", f"**Thesis:** {summary.thesis['title']} — {_voice(summary.thesis_voice)}", ""]
+    lines = [f"# {md(summary.title)}", "", f"**Thesis:** {md(summary.thesis['title'])} — {_voice(summary.thesis_voice)}",
+             ""]
     for number, citation in summary.thesis_citations:
-        lines.append(f"> “{citation['quote']}” [{number}, {citation.get('locator', '')}]")
+        lines.append(f"> “{md(citation['quote'])}” [{number}, {md(citation.get('locator', ''))}]")
     if summary.summary:
-        lines += ["", summary.summary.strip()]
+        lines += ["", md(summary.summary)]
     lines += ["", " · ".join(f"{n} {what}" for what, n in summary.counts.items()), "", f"*{summary.order_note}*", ""]
     for heading, points in (("The case for", summary.case_for), ("The case against", summary.case_against)):
         lines += [f"## {heading}", ""]
@@ -133,12 +150,12 @@ def markdown(summary: Summary) -> str:
     if summary.events:
         lines += ["## Dated events", ""]
         for event in summary.events:
-            lines.append(f"- **{partial_date(event.get('happened_on'))}**: {event['title']}")
+            lines.append(f"- **{partial_date(event.get('happened_on'))}**: {md(event['title'])}")
         lines.append("")
     lines += ["## Sources", ""]
     for number, source in enumerate(summary.sources, start=1):
         parts = [source["title"], source.get("author"), source.get("publisher"), partial_date(source.get("date"))]
-        address = f" <{source['address']}>" if source.get("address") else ""
-        lines.append(f"{number}. " + ", ".join(p for p in parts if p) + address)
-    lines += ["", f"Exported from ICS Debate ({summary.exported_from}) at {summary.exported_at}.", ""]
+        address = f" {_address(source['address'])}" if source.get("address") else ""
+        lines.append(f"{number}. " + ", ".join(md(p) for p in parts if p) + address)
+    lines += ["", f"Exported from ICS Debate ({md(summary.exported_from)}) at {summary.exported_at}.", ""]
     return "\n".join(lines)

@@ -5,12 +5,13 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from sqlmodel import select
 
 from .. import auth, db, edits, queries
-from ..extensions import limiter, per_user
+from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
-from ..models import OUTCOMES, SIDES, Debate, Node, Voice
+from ..models import OUTCOMES, SIDES, Debate, Node, Theme, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
-from ..web import render_page
+from ..web import form_page, render_page
+from .browse import _redirect_if_merged
 
 bp = Blueprint("edit", __name__)
 write_limit = limiter.shared_limit(lambda: current_app.config["WRITE_LIMIT"], scope="writes", key_func=per_user,
@@ -24,12 +25,13 @@ LABELS = {("claim", "supports"): "Add a supporting claim", ("claim", "opposes"):
 def _node_or_404(node_id: int, *, archived: bool = False) -> Node:
     node = db.session().get(Node, node_id)
     if node is None or (node.status != "active" and not archived):
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return node
 
 
 def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return bool(htmx)
 
 
 def _errors_of(write) -> dict[str, str]:
@@ -53,7 +55,7 @@ def _render_add(parent: Node, values: dict, errors: dict, status: int = 200):
     context = {"parent": parent, "values": values, "errors": errors, "kinds": EDIT_KINDS,
                "choices": queries.form_choices(db.session()),
                "label": LABELS.get((values.get("kind"), values.get("relation")), "Add a point")}
-    if _is_htmx() and request.headers.get("HX-Target", "").startswith("add-slot"):
+    if _is_htmx() and (htmx.target or "").startswith("add-slot"):
         return render_template("edit/_add_slot.html", **context), status
     return render_page("edit/_add_page.html", context["label"], **context), status
 
@@ -79,6 +81,7 @@ def add(node_id: int):
         with db.write_session() as session:
             parent = session.get(Node, node_id)
             if parent is None or parent.status != "active":
+                _redirect_if_merged(node_id)
                 abort(404, f"There is no claim numbered {node_id}.")
             node = edits.create_node(session, parent=parent, data=valid, author=g.user)
     except FormError as exc:
@@ -93,6 +96,12 @@ def add(node_id: int):
         return render_template("edit/_added.html", card=card, relation=valid.relation, parent=_node_or_404(node_id))
     flash(f"Added “{node.title}”.")
     return redirect(url_for("browse.node", node_id=node_id))
+
+
+@form_page("edit.add")
+def _add_again(message: str, node_id: int):
+    """The add form as it was sent, with `message` above it: the database refused the write."""
+    return _render_add(_node_or_404(node_id), _form_data(), {"form": message}, 503)
 
 
 @bp.get("/add-slot/<relation>")
@@ -112,8 +121,43 @@ def preview():
 
 
 def _edit_values(node: Node) -> dict:
-    content = edits.snapshot(db.session(), node)
-    return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]]}
+    session = db.session()
+    content = edits.snapshot(session, node)
+    return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]],
+            "base": edits.current_version(session, node.id)}
+
+
+def _base() -> int | None:
+    """The version the sent edit form started from; None when the form carries none (it then overwrites)."""
+    value = request.form.get("base", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _render_conflict(node: Node, data: dict, valid, conflict: edits.EditConflict):
+    """409: their version (current) beside the one sent, word by word; nothing saved. The form below holds what
+    was sent, now based on their version, so that saving it is a deliberate merge."""
+    theirs, session = conflict.theirs, db.session()
+    voice = (f"{valid.voice_name} (new)" if valid.voice == "new"
+             else getattr(session.get(Voice, int(valid.voice)), "name", ""))
+    names = (dict(session.exec(select(Theme.id, Theme.name).where(Theme.id.in_(valid.themes))).all())
+             if valid.themes else {})
+    cited = [f"“{c['quote']}” — {c['source']}, {c['locator']}".rstrip(", ") for c in theirs["citations"]]
+    fields = [
+        ("Title", theirs["title"], valid.title),
+        ("Kind", theirs["kind"], theirs["kind"] if node.kind == "thesis" else valid.kind),
+        ("Voice", theirs["voice"], voice),
+        ("Argued on", theirs["argued_on"], valid.argued_on or ""),
+        ("Happened on", theirs["happened_on"], valid.happened_on or ""),
+        ("Annotation", theirs["annotation"], valid.annotation),
+        ("Themes", ", ".join(t["name"] for t in theirs["themes"]), ", ".join(sorted(names.values()))),
+        ("Quotes", "\n".join(cited), "\n".join(cited + ([f"“{valid.quote}” — {valid.locator}".rstrip(" —")]
+                                                        if valid.quote else []))),
+    ]
+    rows = [(label, their_text, word_diff(their_text, mine), their_text == mine) for label, their_text, mine in fields]
+    return render_page("edit/_conflict.html", f"Edit conflict: {theirs['title']}", node=node, rows=rows,
+                       number=conflict.number, theirs_by=conflict.author or "Someone", theirs_at=conflict.saved_at,
+                       values={**data, "base": conflict.number}, errors={}, kinds=EDIT_KINDS,
+                       choices=queries.form_choices(session)), 409
 
 
 def _render_edit(node: Node, values: dict, errors: dict, status: int = 200):
@@ -139,18 +183,27 @@ def edit(node_id: int):
     data = _form_data()
     if node.kind == "thesis":
         data["kind"] = "claim"  # validated as a claim, stored as the thesis it is
+    valid = None
     try:
         valid = validate(NodeUpdate, data, HINTS)
         with db.write_session() as session:
-            current = session.get(Node, node_id)
+            current = session.get(Node, node_id, with_for_update=True)  # one save at a time checks its base
             valid.kind = current.kind if current.kind == "thesis" else valid.kind
-            edits.update_node(session, node=current, data=valid, author=g.user)
+            edits.update_node(session, node=current, data=valid, author=g.user, base=_base())
+    except edits.EditConflict as conflict:
+        return _render_conflict(node, data, valid, conflict)
     except FormError as exc:
         return _render_edit(node, data, exc.errors, 422)
     except edits.EditError as exc:
         return _render_edit(node, data, {exc.field: str(exc)}, 422)
     flash("Saved. The earlier version is kept in the history.")
     return redirect(url_for("browse.node", node_id=node_id))
+
+
+@form_page("edit.edit")
+def _edit_again(message: str, node_id: int):
+    """The edit form as it was sent, with `message` above it: the database refused the write."""
+    return _render_edit(_node_or_404(node_id, archived=True), _form_data(), {"form": message}, 503)
 
 
 @bp.post("/nodes/<int:node_id>/archive")
@@ -255,10 +308,39 @@ def link(node_id: int):
             flash("Linked. The point now appears here as well as where it was.")
             return redirect(url_for("browse.node", node_id=node_id))
     found = queries.find_nodes(db.session(), words=words, exclude=node_id) if words else []
-    if _is_htmx() and request.headers.get("HX-Target") == "link-results":
+    if request.method == "POST" and not found:
+        found = _chosen(request.form.get("child", ""))
+    if _is_htmx() and htmx.target == "link-results":
         return render_template("edit/_link_results.html", found=found, words=words)
     return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent, found=found,
                        words=words, errors=errors, values=request.form), 422 if errors else 200
+
+
+@form_page("edit.link")
+def _link_again(message: str, node_id: int):
+    """The link form as it was sent, with `message` above it: the database refused the write."""
+    parent = _node_or_404(node_id)
+    return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent,
+                       found=_chosen(request.form.get("child", "")), words="", errors={"form": message},
+                       values=request.form), 503
+
+
+def _chosen(child: str) -> list:
+    """The point a sent link form had chosen, as the picker lists it (none when it is not a point)."""
+    if not child.isdigit() or len(child) > 18:
+        return []
+    session = db.session()
+    node = session.get(Node, int(child))
+    return [(node, session.get(Debate, node.debate_id))] if node is not None else []
+
+
+@form_page("edit.outcome")
+def _outcome_again(message: str, node_id: int):
+    """The status form as it was sent, with `message` above it: the database refused the write."""
+    node = _node_or_404(node_id)
+    return render_page("edit/_outcome.html", f"Status: {node.title}", node=node, values=_form_data(),
+                       errors={"form": message}, outcomes=OUTCOMES,
+                       sources=queries.form_choices(db.session()).sources), 503
 
 
 @bp.route("/nodes/<int:node_id>/status", methods=["GET", "POST"])

@@ -1,10 +1,12 @@
 """Seeing the debate whole: the map as a picture, the timeline, who argued what, the glossary."""
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlmodel import select
+from werkzeug.exceptions import ServiceUnavailable
 
 from .. import db, diagram, queries, search
 from ..models import Debate, Node, Voice
 from ..web import page_number, render_page
+from .browse import _redirect_if_merged
 
 bp = Blueprint("insight", __name__)
 
@@ -50,12 +52,19 @@ def _depth() -> int:
     return min(int(value), 12) if value.isdigit() and int(value) > 0 else 3
 
 
+class MapUnavailable(ServiceUnavailable):
+    """A 503 page saying the map cannot be drawn just now, and why."""
+
+    name = "The map cannot be drawn just now"
+
+
 def _picture(root_id: int):
     try:
         return diagram.draw(db.session(), root_id=root_id, depth=_depth(),
                             link_to=lambda node_id: url_for("browse.node", node_id=node_id))
     except diagram.DiagramUnavailable as exc:
-        abort(503, str(exc))
+        raise MapUnavailable(f"{exc} The points themselves are all there: browse them from the debate's page, "
+                             "or try the map again in a minute.", retry_after=60) from None
 
 
 def _map_page(debate: Debate, root: Node, svg_url: str):
@@ -76,6 +85,7 @@ def debate_map(slug: str):
 def node_map(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return _map_page(db.session().get(Debate, node.debate_id), node, url_for("insight.node_svg", node_id=node_id, depth=_depth()))
 
@@ -84,6 +94,7 @@ def node_map(node_id: int):
 def node_svg(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     picture = _picture(node_id)
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg

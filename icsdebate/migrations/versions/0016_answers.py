@@ -1,7 +1,7 @@
 """links may also be 'answers': a position answering a question, neither for nor against it
 
-Revision ID: 0013_h15
-Revises: 0012
+Revision ID: 0016_h15
+Revises: 0015_node_support
 Create Date: 2026-11-30
 
 Kialo's multi-thesis discussions and IBIS-style issue maps have a question at the top with several positions
@@ -12,8 +12,8 @@ link.relation changes. SQLite rebuilds the table to change a constraint, which d
 from alembic import op
 from sqlalchemy import text
 
-revision = '0013_h15'
-down_revision = '0012'
+revision = '0016_h15'
+down_revision = '0015_node_support'
 branch_labels = None
 depends_on = None
 
