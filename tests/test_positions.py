@@ -54,3 +54,18 @@ def test_export_of_another_debates_point_is_refused(app, runner, mini):
     result = runner.invoke(args=["export", "should-the-town-build-a-new-library", "--node", str(node)])
     assert result.exit_code == 1
     assert f"Node {node} is a point of the debate 'mini'" in result.output
+
+
+@needs_samples
+@pytest.mark.parametrize("path,heading", [("regressions/kialo-multi-thesis.txt", "Positions"),
+                                          ("aif/nodeset21145.json", "Top-level points")])
+def test_briefings_list_the_positions_or_top_level_points(app, client, runner, path, heading):
+    assert runner.invoke(args=["import", str(SAMPLES / path)]).exit_code == 0
+    with app.app_context():
+        slug = db.session().exec(text("SELECT slug FROM debate")).one()[0]
+    for fmt in ("md", "html", "csv", "kialo", "argdown", "aif", "sadface", "json"):
+        assert client.get(f"/debates/{slug}/export/{fmt}").status_code == 200, fmt
+    briefing = client.get(f"/debates/{slug}/export/md").get_data(as_text=True)
+    assert f"## {heading}" in briefing
+    assert ("**Thesis:**" in briefing) == (heading == "Positions")
+    assert client.get(f"/debates/{slug}/summary").status_code == 200
