@@ -153,3 +153,17 @@ def test_moderators_import_through_the_upload_form(app, client, users):
     assert bad.status_code == 422 and "bad.txt: line 1, column 1: expected" in bad.get_data(as_text=True)
     huge = client.post("/import", data=b"x" * 6_000_000, content_type="multipart/form-data; boundary=b")
     assert huge.status_code == 413 and "larger than 5 MB" in huge.get_data(as_text=True)
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_name_line_and_column(client, users):
+    from .conftest import sign_in
+
+    with pytest.raises(FormatError) as error:
+        registry.decode("Discussion Title: Tea\n\n1. Caf".encode() + b"\xe9\n", "tea.txt")
+    assert str(error.value).startswith("tea.txt: line 3, column 7: expected UTF-8 text, found the byte 0xe9")
+    token = sign_in(client, "moderator-user")
+    response = client.post("/import", data={"csrf_token": token, "file": (io.BytesIO(b"x\n\xff"), "dir/latin.txt")},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="f-file-error"' in html
+    assert "latin.txt: line 2, column 1: expected UTF-8 text" in html
