@@ -5,7 +5,8 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, I
 from sqlmodel import Field, SQLModel
 
 NODE_KINDS = ("thesis", "claim", "evidence", "question", "event")
-RELATIONS = ("supports", "opposes")
+RELATIONS = ("supports", "opposes", "answers")  # answers: a position answering a question, neither for nor against it
+SIDES = ("supports", "opposes")  # the relations that argue for or against: pro and con columns, forms
 SOURCE_KINDS = ("think tank", "parliament", "campaign", "comment", "encyclopedia", "government", "news", "argument map")
 STATUSES = ("active", "archived")
 OUTCOMES = ("open", "answered", "confirmed", "contested")  # what later events made of a point, set by moderators

@@ -3,7 +3,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, tuple_
+from sqlalchemy import func, literal, tuple_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
@@ -34,6 +34,7 @@ from .models import (
 from .standing import STANDS
 
 ACTIVE = Node.status == "active"
+TALLIED = {"supports": "pros", "opposes": "cons"}  # answers (a position under a question) is neither
 
 
 @dataclass
@@ -86,7 +87,8 @@ def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[
     counts = session.exec(select(ChildTally.node_id, ChildTally.relation, ChildTally.n)
                           .where(ChildTally.node_id.in_(ids)))
     for parent_id, relation, count in counts:
-        setattr(by_id[parent_id], "pros" if relation == "supports" else "cons", count)
+        if relation in TALLIED:
+            setattr(by_id[parent_id], TALLIED[relation], count)
     return cards
 
 
@@ -197,12 +199,54 @@ class SideCount:
 
 
 @dataclass
+class Position:
+    """A point heading part of a debate (a position answering its question, or one of its top-level points),
+    with a first page of the points for and against it."""
+
+    card: Card
+    columns: dict[str, Page]
+
+
+def positions(session: Session, *, debate: Debate, size: int = 10, limit: int = 50) -> list[Position]:
+    """The positions answering a debate's question, or, when the debate has no thesis, its top-level points: the
+    first `limit` of them, each with the first `size` points for and against it. Four queries, whatever the number
+    of positions and points: the columns of every position come from one query that numbers each column's rows."""
+    if debate.thesis_id is None:
+        heads = (select(Node, Voice, literal(None).label("relation")).outerjoin(Voice, Voice.id == Node.voice_id)
+                 .where(Node.debate_id == debate.id, ACTIVE, ~select(Link.id).where(Link.child_id == Node.id).exists())
+                 .order_by(Node.id).limit(limit))
+    else:
+        heads = (select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
+                 .outerjoin(Voice, Voice.id == Node.voice_id)
+                 .where(Link.parent_id == debate.thesis_id, Link.relation == "answers", ACTIVE)
+                 .order_by(Link.position, Node.id).limit(limit))
+    cards = _decorate(session, [Card(node, voice, relation) for node, voice, relation in session.exec(heads)])
+    if not cards:
+        return []
+    rank = func.row_number().over(partition_by=(Link.parent_id, Link.relation),
+                                  order_by=(Link.position, Node.id)).label("rank")
+    numbered = (select(Node.id.label("node_id"), Link.parent_id, Link.relation, rank).join(Link, Link.child_id == Node.id)
+                .where(Link.parent_id.in_([card.node.id for card in cards]), Link.relation.in_(TALLIED), ACTIVE)
+                .subquery())
+    rows = session.exec(select(Node, Voice, numbered.c.parent_id, numbered.c.relation, numbered.c.rank)
+                        .join(numbered, numbered.c.node_id == Node.id).outerjoin(Voice, Voice.id == Node.voice_id)
+                        .where(numbered.c.rank <= size + 1).order_by(numbered.c.parent_id, numbered.c.rank)).all()
+    kids: dict[tuple[int, str], list[Card]] = defaultdict(list)
+    for node, voice, parent_id, relation, _rank in rows:
+        kids[(parent_id, relation)].append(Card(node, voice, relation))
+    _decorate(session, [card_ for column in kids.values() for card_ in column[:size]])
+    return [Position(card_, {relation: Page(kids[(card_.node.id, relation)][:size], 1,
+                                            len(kids[(card_.node.id, relation)]) > size) for relation in TALLIED})
+            for card_ in cards]
+
+
+@dataclass
 class DebateSummary:
     """A debate's counts, read from the side tallies (sides.py): `nodes` distinct points besides the thesis,
     each counted once, split into `sides` (for, against, both) and `kinds` that each add up to `nodes`."""
 
     debate: Debate
-    thesis: Node
+    thesis: Node | None  # None: the debate is headed by its top-level points
     nodes: int = 0
     sides: dict[str, SideCount] = field(default_factory=lambda: {s: SideCount() for s in ("for", "against", "both")})
     kinds: dict[str, int] = field(default_factory=dict)
@@ -229,7 +273,7 @@ KIND_ORDER = ("claim", "evidence", "question", "event")
 def debate_summaries(session: Session, *, slug: str | None = None, top_voices: int = 6) -> list[DebateSummary]:
     """Every debate (or the one with `slug`) with its counts of distinct points by side and kind (from the side
     tallies), its themes, its most frequent voices and the voices on each side: five queries."""
-    query = select(Debate, Node).join(Node, Node.id == Debate.thesis_id).order_by(Debate.id)
+    query = select(Debate, Node).outerjoin(Node, Node.id == Debate.thesis_id).order_by(Debate.id)
     if slug is not None:
         query = query.where(Debate.slug == slug)
     summaries = {d.id: DebateSummary(d, thesis) for d, thesis in session.exec(query)}

@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
 
-from .models import OUTCOMES, RELATIONS, SOURCE_KINDS
+from .models import OUTCOMES, SIDES, SOURCE_KINDS
 
 Clean = StringConstraints(strip_whitespace=True)
 Title = Annotated[str, Clean, StringConstraints(min_length=1, max_length=280)]
@@ -105,7 +105,7 @@ class VoiceFields(_Form):
 class NodeCreate(NodeFields, VoiceFields, CitationFields):
     """A new node under a parent: fields, voice, and its first citation (required)."""
 
-    relation: Literal[RELATIONS]  # type: ignore[valid-type]
+    relation: Literal[SIDES]  # type: ignore[valid-type]
 
     @field_validator("quote")
     @classmethod
@@ -132,7 +132,7 @@ class NodeUpdate(NodeFields, VoiceFields, CitationFields):
 
 class LinkCreate(_Form):
     child: int
-    relation: Literal[RELATIONS]  # type: ignore[valid-type]
+    relation: Literal[SIDES]  # type: ignore[valid-type]
 
 
 class OutcomeSet(_Form):

@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from .. import db, queries
 from ..extensions import htmx
-from ..models import RELATIONS, Debate, Node, NodeAlias
+from ..models import SIDES, Debate, Node, NodeAlias
 from ..web import page_number, render_page
 
 bp = Blueprint("browse", __name__)
@@ -35,10 +35,14 @@ def debate(slug: str):
     summary = next(iter(queries.debate_summaries(db.session(), slug=slug)), None)
     if summary is None:
         abort(404, f"There is no debate called “{slug}”.")
+    positions = queries.positions(db.session(), debate=summary.debate, size=current_app.config["PAGE_SIZE"])
+    if summary.thesis is None:  # a map with several top-level points: each shown with its own for and against
+        return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=None,
+                           columns={}, still=False, positions=positions)
     thesis = queries.node_detail(db.session(), node_id=summary.thesis.id)
-    columns, still = _children(summary.thesis.id, RELATIONS)
+    columns, still = _children(summary.thesis.id, SIDES)
     return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=thesis,
-                       columns=columns, still=still)
+                       columns=columns, still=still, positions=positions)
 
 
 def _detail_or_404(node_id: int) -> queries.NodeDetail:
@@ -64,14 +68,14 @@ def _redirect_if_merged(node_id: int) -> None:
 @bp.get("/nodes/<int:node_id>")
 def node(node_id: int):
     detail = _detail_or_404(node_id)
-    columns, still = _children(node_id, RELATIONS)
+    columns, still = _children(node_id, SIDES)
     return render_page("browse/_node.html", detail.node.title, detail=detail, columns=columns, still=still)
 
 
 @bp.get("/nodes/<int:node_id>/children/<relation>")
 def children(node_id: int, relation: str):
     """One page of a node's supporting or opposing children: cards for htmx, a full page otherwise."""
-    if relation not in RELATIONS:
+    if relation not in SIDES:
         abort(404, "Children either support or oppose.")
     detail = _detail_or_404(node_id)
     pages, still = _children(node_id, (relation,), page_number())
@@ -87,6 +91,8 @@ def outline(slug: str):
     debate_ = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
     if debate_ is None:
         abort(404, f"There is no debate called “{slug}”.")
+    if debate_.thesis_id is None:  # no thesis to hang an outline from: the debate's page lists its top-level points
+        return redirect(url_for("browse.debate", slug=slug))
     return node_outline(debate_.thesis_id)
 
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 from .. import auth, db, edits, queries, quotecheck
 from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
-from ..models import OUTCOMES, RELATIONS, Debate, Node, Source, Theme, Voice
+from ..models import OUTCOMES, SIDES, Debate, Node, Source, Theme, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
 from ..web import form_page, render_page, seek
@@ -102,7 +102,7 @@ def add_form(node_id: int):
     parent = _node_or_404(node_id)
     kind = request.args.get("kind", "claim")
     relation = request.args.get("relation", "supports")
-    if kind not in EDIT_KINDS or relation not in RELATIONS:
+    if kind not in EDIT_KINDS or relation not in SIDES:
         abort(404, "Nodes are claims, evidence, questions or events that support or oppose.")
     return _render_add(parent, {"kind": kind, "relation": relation}, {})
 
@@ -146,7 +146,7 @@ def _add_again(message: str, node_id: int):
 @bp.get("/add-slot/<relation>")
 def close_slot(relation: str):
     """An empty add slot: what Cancel puts back."""
-    if relation not in RELATIONS:
+    if relation not in SIDES:
         abort(404, "Children either support or oppose.")
     return f'<div id="add-slot-{relation}" class="add-slot"></div>'
 
