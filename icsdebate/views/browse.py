@@ -102,7 +102,7 @@ def node_outline(node_id: int):
     and of the points against); htmx asks for one level at a time."""
     number = page_number()
     sides = {rel: queries.children(db.session(), parent_id=node_id, relation=rel, page=number,
-                                   size=current_app.config["PAGE_SIZE"]) for rel in RELATIONS}
+                                   size=current_app.config["PAGE_SIZE"]) for rel in SIDES}
     more = any(side.has_more for side in sides.values())
     if htmx and (htmx.target or "").startswith("outline-"):
         node_ = db.session().get(Node, node_id)
