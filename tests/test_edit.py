@@ -332,3 +332,13 @@ def test_a_change_elsewhere_is_no_conflict(app, client, mini, users):
     assert linked.status_code == 302
     saved = client.post(f"/nodes/{mini['question']}/edit", data={**opened, "title": "Will care stay free?"})
     assert saved.status_code == 302, saved.get_data(as_text=True)
+
+
+def test_the_add_page_on_its_own_posts_as_a_plain_form(client, mini, users):
+    """Opened directly, the add page has no slot to swap into: its form posts and redirects, with or without
+    JavaScript (an htmx target missing from the page would make Add do nothing)."""
+    sign_in(client, "contributor-user")
+    page = client.get(f"/nodes/{mini['pro-boards']}/add?relation=opposes").get_data(as_text=True)
+    form_tag = page[page.index('<form method="post" action="/nodes/'):]
+    form_tag = form_tag[:form_tag.index(">")]
+    assert "hx-post" not in form_tag and "hx-target" not in form_tag
