@@ -49,6 +49,7 @@ bench: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python bench/formats.py
 
 bench-formats: $(VENV)/.dev node_modules/.installed
+	$(BIN)/python bench/readers.py
 	$(BIN)/python bench/formats.py
 
 bench-map: $(VENV)/.dev

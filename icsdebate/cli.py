@@ -118,8 +118,14 @@ def export(debate: str | None, every: bool, format_: str, node: int | None, outp
     row = session.exec(select(Debate).where(Debate.slug == debate)).first()
     if row is None:
         raise click.ClickException(f"There is no debate called {debate!r}.")
-    if node is not None and session.exec(select(Node.id).where(Node.id == node, Node.status == "active")).first() is None:
-        raise click.ClickException(f"There is no node numbered {node}.")
+    if node is not None:
+        found = session.exec(select(Node.debate_id).where(Node.id == node, Node.status == "active")).first()
+        if found is None:
+            raise click.ClickException(f"There is no node numbered {node}.")
+        if found != row.id:
+            other = session.get(Debate, found)
+            raise click.ClickException(f"Node {node} is a point of the debate {other.slug!r}, not of {debate!r}: "
+                                       f"export it with `export {other.slug} --node {node}`.")
     output.write(EXPORTERS[format_].write(mapdoc.collect(session, debate=row, root_id=node)))
 
 
@@ -173,9 +179,9 @@ def _read_map(path: Path, format_: str | None) -> seeds.SeedSet | backup.Backup:
     if path.stat().st_size > MAX_IMPORT_BYTES and not a_backup:
         raise click.ClickException(f"{path.name} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
     try:
-        document = registry.parse(path.read_text(encoding="utf-8"), path.name, format_)
+        document = registry.parse(registry.decode(path.read_bytes(), path.name), path.name, format_)
         return backup.read(document, path.name) if mapdoc.is_backup(document) else mapdoc.validate(document, path.name)
-    except (FormatError, UnicodeDecodeError) as exc:
+    except FormatError as exc:
         raise click.ClickException(f"Nothing was imported.\n{exc}")
 
 

@@ -31,6 +31,7 @@ SIDES = {"thesis": ("#ffffff", "#1b2a33"), "for": ("#e3f2e8", "#1f7a4d"), "again
 SIDE_WORDS = {"thesis": "Thesis", "for": "For the thesis", "against": "Against the thesis",
               "both": "For and against (reached both ways)"}
 EDGE_COLOUR = "#5f6b73"
+
 DOT_TIMEOUT = 20  # seconds `dot` may take before the map is given up for now
 TOOLTIP = re.compile(r'((?:xlink:)?)title="@tooltip(\d+)@"')  # put in after layout: Graphviz unescapes tooltips twice
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -126,6 +127,8 @@ def _flip(side: str, relation: str) -> str:
     if side == "both":
         return "both"
     base = "for" if side in ("thesis", "for") else "against"
+    if relation == "answers":  # a position answering a question takes no side of it
+        return "both" if side == "thesis" else side
     return base if relation == "supports" else ("against" if base == "for" else "for")
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from . import graph, standing, strength
+from . import graph, sides, standing, strength
 from .models import Citation, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice, utcnow
 from .schemas import NodeCreate, NodeFields, NodeUpdate, OutcomeSet
 from .text import render_markdown
@@ -134,6 +134,19 @@ def _add_citation(session: Session, node: Node, data, first: bool = False) -> No
     session.add(Citation(node_id=node.id, source_id=source.id, quote=data.quote, locator=data.locator, position=position))
 
 
+def _correct_citations(session: Session, node: Node, corrected: list | None) -> None:
+    """Put the corrected source, quote and locator into each of the node's citations, in order; None leaves them."""
+    if corrected is None:
+        return
+    cited = session.exec(select(Citation).where(Citation.node_id == node.id).order_by(Citation.position)).all()
+    if len(corrected) != len(cited):
+        raise EditError("The quotes of this point changed while you were editing it; reload the page.")
+    for number, (citation, change) in enumerate(zip(cited, corrected), start=1):
+        if session.get(Source, int(change.source)) is None:
+            raise EditError("That source no longer exists; choose another.", f"citations-{number - 1}-source")
+        citation.source_id, citation.quote, citation.locator = int(change.source), change.quote, change.locator
+
+
 def _set_themes(session: Session, node: Node, theme_ids: list[int], fresh: bool = False) -> None:
     """Make the node's themes `theme_ids`; `fresh` for a node made just now, which has none yet."""
     known = set(session.exec(select(Theme.id).where(Theme.id.in_(theme_ids))).all()) if theme_ids else set()
@@ -168,6 +181,7 @@ def create_node(session: Session, *, parent: Node, data: NodeCreate, author: Use
     graph.add_link(session, child=node, parent=parent, relation=data.relation, created_by_id=author.id, fresh=True)
     standing.refresh(session, [node.id])
     strength.refresh(session, [node.id])
+    sides.refresh(session, [node.id])
     _record(session, node, "created", author, f"{data.relation} “{parent.title}”", first=True)
     return node
 
@@ -186,8 +200,10 @@ def update_node(session: Session, *, node: Node, data: NodeUpdate, author: User,
     _keep_original(session, node)
     node.voice_id = _voice(session, data, author)
     _apply(node, data)
+    _correct_citations(session, node, data.citations)
     _add_citation(session, node, data)
     _set_themes(session, node, data.themes)
+    sides.refresh(session, [node.id])  # its kind or voice may have changed
     return _record(session, node, "edited", author, data.note)
 
 
@@ -199,6 +215,7 @@ def set_status(session: Session, *, node: Node, status: str, author: User) -> Re
     node.status, node.updated_at = status, utcnow()
     standing.refresh(session, [node.id])
     strength.refresh(session, [node.id])
+    sides.refresh(session, [node.id])
     return _record(session, node, "archived" if status == "archived" else "restored", author)
 
 
@@ -223,6 +240,7 @@ def restore_revision(session: Session, *, node: Node, number: int, author: User)
     _set_themes(session, node, [theme["id"] for theme in content["themes"]])
     standing.refresh(session, [node.id])  # the version may have another status
     strength.refresh(session, [node.id])
+    sides.refresh(session, [node.id])
     return _record(session, node, "restored", author, f"Restored version {number}")
 
 
@@ -236,6 +254,7 @@ def link_existing(session: Session, *, child: Node, parent: Node, relation: str,
         raise EditError(str(exc), "child") from exc
     standing.refresh(session, [child.id])
     strength.refresh(session, [child.id])
+    sides.refresh(session, [child.id])
     _keep_original(session, child)
     _record(session, child, "linked", author, f"Also {relation} “{parent.title}”")
     return link

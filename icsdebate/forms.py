@@ -21,18 +21,35 @@ class FormError(Exception):
 
 
 def validate(schema: type[BaseModel], data: dict, hints: dict[str, str] | None = None):
-    """An instance of `schema` built from `data`, or FormError naming each bad field."""
+    """An instance of `schema` built from `data`, or FormError naming every bad field at once: the rules of each
+    part a schema is made of (its bases) are checked too, since a model's own rules run only once its fields
+    are valid."""
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        errors = {}
-        for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "form"
-            template = MESSAGES.get(error["type"])
-            context = {**(error.get("ctx") or {}), "hint": (hints or {}).get(field, "This is not in the expected form.")}
-            message = template.format(**context) if template else str(error["msg"]).removeprefix("Value error, ")
-            if field == "form" and ": " in message:  # a whole-form rule names its field first
-                field, message = message.split(": ", 1)
-            errors.setdefault(field, message)
-        raise FormError(errors) from None
+        errors = _errors(exc, hints)
+    for part in schema.__mro__[1:]:
+        if (isinstance(part, type) and issubclass(part, BaseModel) and part is not BaseModel
+                and "__pydantic_decorators__" in vars(part) and part.__pydantic_decorators__.model_validators):
+            try:
+                part.model_validate(data)
+            except ValidationError as exc:
+                for field, message in _errors(exc, hints).items():
+                    errors.setdefault(field, message)
+    raise FormError(errors) from None
 
+
+def _errors(exc: ValidationError, hints: dict[str, str] | None) -> dict[str, str]:
+    errors = {}
+    for error in exc.errors():
+        field = "-".join(str(part) for part in error["loc"]) if error["loc"] else "form"  # citations-0-quote
+        template = MESSAGES.get(error["type"])
+        hint = (hints or {}).get(field) or (hints or {}).get(field.rsplit("-", 1)[-1], "This is not in the expected form.")
+        context = {**(error.get("ctx") or {}), "hint": hint}
+        message = template.format(**context) if template else str(error["msg"]).removeprefix("Value error, ")
+        for line in message.split("\n"):
+            named = field
+            if field == "form" and ": " in line:  # a whole-form rule names its field first
+                named, line = line.split(": ", 1)
+            errors.setdefault(named, line)
+    return errors

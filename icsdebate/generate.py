@@ -3,7 +3,7 @@ import random
 
 from sqlmodel import Session, select
 
-from . import graph, standing, strength
+from . import graph, sides, standing, strength
 from .db import insert_rows
 from .models import Citation, Debate, Link, Node, NodeTheme, Source, Theme, Voice, utcnow
 
@@ -72,6 +72,7 @@ def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None
     standing.refresh_all(session, [debate.id])
     graph.refresh_sides(session, [debate.id])
     strength.refresh_all(session, [debate.id])
+    sides.refresh_all(session, [debate.id])
     return debate
 
 
@@ -126,5 +127,5 @@ def generate_shape(session: Session, *, shape: str, size: int, slug: str | None 
     standing.refresh_all(session, [debate.id])
     graph.refresh_sides(session, [debate.id])
     strength.refresh_all(session, [debate.id])
-    graph.refresh_sides(session, [debate.id])
+    sides.refresh_all(session, [debate.id])
     return debate

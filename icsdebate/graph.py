@@ -34,7 +34,7 @@ def add_link(session: Session, *, child: Node, parent: Node, relation: str, crea
     give `child` and every point below it the sides the new paths bring. `fresh` says the child was made just
     now with its side set (graph.side_below) and nothing linked to it, so there is nothing to check or walk."""
     if relation not in RELATIONS:
-        raise GraphError(f"A link must support or oppose, not '{relation}'.")
+        raise GraphError(f"A link must support, oppose or answer, not '{relation}'.")
     if child.kind == "thesis":
         raise GraphError(f"“{child.title}” is a debate's thesis: it heads its own debate and cannot go under "
                          "another point.")

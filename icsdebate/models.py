@@ -5,7 +5,8 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, I
 from sqlmodel import Field, SQLModel
 
 NODE_KINDS = ("thesis", "claim", "evidence", "question", "event")
-RELATIONS = ("supports", "opposes")
+RELATIONS = ("supports", "opposes", "answers")  # answers: a position answering a question, neither for nor against it
+SIDES = ("supports", "opposes")  # the relations that argue for or against: pro and con columns, forms
 SOURCE_KINDS = ("think tank", "parliament", "campaign", "comment", "encyclopedia", "government", "news", "argument map")
 STATUSES = ("active", "archived")
 OUTCOMES = ("open", "answered", "confirmed", "contested")  # what later events made of a point, set by moderators
@@ -253,6 +254,34 @@ class ChildTally(SQLModel, table=True):
 
     node_id: int = Field(foreign_key="node.id", primary_key=True, ondelete="CASCADE")
     relation: str = Field(max_length=10, primary_key=True)
+    n: int = 0
+
+
+class NodeSide(SQLModel, table=True):
+    """Which side of a debate's thesis an active point argues: for, against, both, or thesis (sides.py)."""
+
+    node_id: int = Field(foreign_key="node.id", primary_key=True, ondelete="CASCADE")
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, index=True, ondelete="CASCADE")
+    side: str = Field(max_length=10)
+    kind: str = Field(max_length=10)
+    voice_id: int | None = Field(default=None, foreign_key="voice.id")
+
+
+class SideKindTally(SQLModel, table=True):
+    """How many distinct active points of each kind argue each side of a debate's thesis (sides.py)."""
+
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, ondelete="CASCADE")
+    side: str = Field(max_length=10, primary_key=True)
+    kind: str = Field(max_length=10, primary_key=True)
+    n: int = 0
+
+
+class SideVoiceTally(SQLModel, table=True):
+    """How many of the points on each side of a debate's thesis each voice made (sides.py)."""
+
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, ondelete="CASCADE")
+    side: str = Field(max_length=10, primary_key=True)
+    voice_id: int = Field(foreign_key="voice.id", primary_key=True, ondelete="CASCADE")
     n: int = 0
 
 

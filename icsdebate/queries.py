@@ -3,7 +3,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, tuple_
+from sqlalchemy import func, literal, tuple_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
@@ -21,7 +21,9 @@ from .models import (
     NodeTheme,
     RelationTally,
     Revision,
+    SideKindTally,
     SideTally,
+    SideVoiceTally,
     Source,
     SourceText,
     Theme,
@@ -32,6 +34,7 @@ from .models import (
 from .standing import STANDS
 
 ACTIVE = Node.status == "active"
+TALLIED = {"supports": "pros", "opposes": "cons"}  # answers (a position under a question) is neither
 
 
 @dataclass
@@ -84,7 +87,8 @@ def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[
     counts = session.exec(select(ChildTally.node_id, ChildTally.relation, ChildTally.n)
                           .where(ChildTally.node_id.in_(ids)))
     for parent_id, relation, count in counts:
-        setattr(by_id[parent_id], "pros" if relation == "supports" else "cons", count)
+        if relation in TALLIED:
+            setattr(by_id[parent_id], TALLIED[relation], count)
     return cards
 
 
@@ -182,53 +186,131 @@ def _seek(session: Session, query, keys: tuple, types: tuple, seek: Seek, size: 
 
 
 @dataclass
+class SideCount:
+    """Distinct points on one side of a thesis, by kind, and the distinct voices that made them."""
+
+    points: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    voices: list[tuple[Voice, int]] = field(default_factory=list)  # most points first
+
+    @property
+    def voice_count(self) -> int:
+        return len(self.voices)
+
+
+@dataclass
+class Position:
+    """A point heading part of a debate (a position answering its question, or one of its top-level points),
+    with a first page of the points for and against it."""
+
+    card: Card
+    columns: dict[str, Page]
+
+
+def positions(session: Session, *, debate: Debate, size: int = 10, limit: int = 50) -> list[Position]:
+    """The positions answering a debate's question, or, when the debate has no thesis, its top-level points: the
+    first `limit` of them, each with the first `size` points for and against it. Four queries, whatever the number
+    of positions and points: the columns of every position come from one query that numbers each column's rows."""
+    if debate.thesis_id is None:
+        heads = (select(Node, Voice, literal(None).label("relation")).outerjoin(Voice, Voice.id == Node.voice_id)
+                 .where(Node.debate_id == debate.id, ACTIVE, ~select(Link.id).where(Link.child_id == Node.id).exists())
+                 .order_by(Node.id).limit(limit))
+    else:
+        heads = (select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
+                 .outerjoin(Voice, Voice.id == Node.voice_id)
+                 .where(Link.parent_id == debate.thesis_id, Link.relation == "answers", ACTIVE)
+                 .order_by(Link.position, Node.id).limit(limit))
+    cards = _decorate(session, [Card(node, voice, relation) for node, voice, relation in session.exec(heads)])
+    if not cards:
+        return []
+    rank = func.row_number().over(partition_by=(Link.parent_id, Link.relation),
+                                  order_by=(Link.position, Node.id)).label("rank")
+    numbered = (select(Node.id.label("node_id"), Link.parent_id, Link.relation, rank).join(Link, Link.child_id == Node.id)
+                .where(Link.parent_id.in_([card.node.id for card in cards]), Link.relation.in_(TALLIED), ACTIVE)
+                .subquery())
+    rows = session.exec(select(Node, Voice, numbered.c.parent_id, numbered.c.relation, numbered.c.rank)
+                        .join(numbered, numbered.c.node_id == Node.id).outerjoin(Voice, Voice.id == Node.voice_id)
+                        .where(numbered.c.rank <= size + 1).order_by(numbered.c.parent_id, numbered.c.rank)).all()
+    kids: dict[tuple[int, str], list[Card]] = defaultdict(list)
+    for node, voice, parent_id, relation, _rank in rows:
+        kids[(parent_id, relation)].append(Card(node, voice, relation))
+    _decorate(session, [card_ for column in kids.values() for card_ in column[:size]])
+    return [Position(card_, {relation: Page(kids[(card_.node.id, relation)][:size], 1,
+                                            len(kids[(card_.node.id, relation)]) > size) for relation in TALLIED})
+            for card_ in cards]
+
+
+@dataclass
 class DebateSummary:
+    """A debate's counts, read from the side tallies (sides.py): `nodes` distinct points besides the thesis,
+    each counted once, split into `sides` (for, against, both) and `kinds` that each add up to `nodes`."""
+
     debate: Debate
-    thesis: Node
-    pros: int = 0
-    cons: int = 0
-    evidence: int = 0
+    thesis: Node | None  # None: the debate is headed by its top-level points
     nodes: int = 0
+    sides: dict[str, SideCount] = field(default_factory=lambda: {s: SideCount() for s in ("for", "against", "both")})
+    kinds: dict[str, int] = field(default_factory=dict)
     themes: list[Theme] = field(default_factory=list)
     voices: list[tuple[Voice, int]] = field(default_factory=list)
     voice_count: int = 0
 
+    @property
+    def pros(self) -> int:
+        return self.sides["for"].points
+
+    @property
+    def cons(self) -> int:
+        return self.sides["against"].points
+
+    @property
+    def evidence(self) -> int:
+        return self.kinds.get("evidence", 0)
+
+
+KIND_ORDER = ("claim", "evidence", "question", "event")
+
 
 def debate_summaries(session: Session, *, slug: str | None = None, top_voices: int = 6) -> list[DebateSummary]:
-    """Every debate (or the one with `slug`) with its counts (from the tallies), themes and most frequent voices:
-    five queries."""
-    query = select(Debate, Node).join(Node, Node.id == Debate.thesis_id).order_by(Debate.id)
+    """Every debate (or the one with `slug`) with its counts of distinct points by side and kind (from the side
+    tallies), its themes, its most frequent voices and the voices on each side: five queries."""
+    query = select(Debate, Node).outerjoin(Node, Node.id == Debate.thesis_id).order_by(Debate.id)
     if slug is not None:
         query = query.where(Debate.slug == slug)
     summaries = {d.id: DebateSummary(d, thesis) for d, thesis in session.exec(query)}
     if not summaries:
         return []
     ids = list(summaries)
-    for debate_id, relation, count in session.exec(
-        select(RelationTally.debate_id, RelationTally.relation, RelationTally.n).where(RelationTally.debate_id.in_(ids))
+    for debate_id, side, kind, count in session.exec(
+        select(SideKindTally.debate_id, SideKindTally.side, SideKindTally.kind, SideKindTally.n)
+        .where(SideKindTally.debate_id.in_(ids), SideKindTally.side != "thesis", SideKindTally.n > 0)
     ):
-        setattr(summaries[debate_id], "pros" if relation == "supports" else "cons", count)
-    for debate_id, kind, count in session.exec(
-        select(KindTally.debate_id, KindTally.kind, KindTally.n).where(KindTally.debate_id.in_(ids))
-    ):
-        summaries[debate_id].nodes += count
-        if kind == "evidence":
-            summaries[debate_id].evidence = count
+        summary = summaries[debate_id]
+        summary.nodes += count
+        summary.kinds[kind] = summary.kinds.get(kind, 0) + count
+        summary.sides[side].points += count
+        summary.sides[side].kinds[kind] = count
+    for summary in summaries.values():
+        summary.kinds = {kind: summary.kinds[kind] for kind in KIND_ORDER if summary.kinds.get(kind)}
     for debate_id, theme in session.exec(
         select(DebateTheme.debate_id, Theme).join(Theme, Theme.id == DebateTheme.theme_id)
         .where(DebateTheme.debate_id.in_(ids)).order_by(Theme.name)
     ):
         summaries[debate_id].themes.append(theme)
-    voices = session.exec(
-        select(VoiceTally.debate_id, Voice, VoiceTally.n).join(Voice, Voice.id == VoiceTally.voice_id)
-        .where(VoiceTally.debate_id.in_(ids), VoiceTally.n > 0)
-        .order_by(VoiceTally.debate_id, VoiceTally.n.desc(), Voice.name)
-    )
-    for debate_id, voice, count in voices:
-        summary = summaries[debate_id]
-        summary.voice_count += 1
-        if len(summary.voices) < top_voices:
-            summary.voices.append((voice, count))
+    everyone: dict[int, dict[int, tuple[Voice, int]]] = {debate_id: {} for debate_id in ids}
+    for debate_id, side, voice, count in session.exec(
+        select(SideVoiceTally.debate_id, SideVoiceTally.side, Voice, SideVoiceTally.n)
+        .join(Voice, Voice.id == SideVoiceTally.voice_id)
+        .where(SideVoiceTally.debate_id.in_(ids), SideVoiceTally.n > 0)
+        .order_by(SideVoiceTally.debate_id, SideVoiceTally.n.desc(), Voice.name)
+    ):
+        if side != "thesis":
+            summaries[debate_id].sides[side].voices.append((voice, count))
+        held = everyone[debate_id].get(voice.id, (voice, 0))
+        everyone[debate_id][voice.id] = (voice, held[1] + count)
+    for debate_id, voices in everyone.items():
+        ranked = sorted(voices.values(), key=lambda pair: (-pair[1], pair[0].name))
+        summaries[debate_id].voice_count = len(ranked)
+        summaries[debate_id].voices = ranked[:top_voices]
     return list(summaries.values())
 
 
@@ -328,8 +410,12 @@ def _points():
 def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """The points citing a source, in the order they were made (by number), driven by the index of citations
     on (source, point), so that any page costs the same. A point citing the source twice is listed once."""
-    query = _points().join(Citation, Citation.node_id == Node.id).where(Citation.source_id == source_id) \
-        .group_by(Citation.node_id, Node.id, Voice.id, Debate.id)
+    earlier = aliased(Citation)
+    query = _points().join(Citation, Citation.node_id == Node.id).where(
+        Citation.source_id == source_id,
+        # the point's first citation of the source only: no GROUP BY, which would sort every citing point
+        ~select(earlier.id).where(earlier.node_id == Citation.node_id, earlier.source_id == source_id,
+                                  earlier.id < Citation.id).exists())
     return _grouped_page(session, query, (Citation.node_id,), (int,), seek, size)
 
 
@@ -397,11 +483,12 @@ def sources_index(session: Session) -> list[tuple[Source, int]]:
 
 
 def voices_index(session: Session) -> list[tuple[Voice, int]]:
-    """Every voice with how many active nodes it argued, grouped by voice group."""
-    return list(session.exec(
-        select(Voice, func.count(Node.id)).outerjoin(Node, (Node.voice_id == Voice.id) & ACTIVE)
+    """Every voice with how many active nodes it argued (summed from VoiceTally's row per debate, so the cost
+    follows the voices and debates, not the points), grouped by voice group."""
+    return [(voice, int(count)) for voice, count in session.exec(
+        select(Voice, func.coalesce(func.sum(VoiceTally.n), 0)).outerjoin(VoiceTally, VoiceTally.voice_id == Voice.id)
         .group_by(Voice.id).order_by(Voice.group_name, Voice.name)
-    ))
+    )]
 
 
 def themes_index(session: Session) -> list[tuple[Theme, int]]:

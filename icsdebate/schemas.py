@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
 
-from .models import OUTCOMES, RELATIONS, SOURCE_KINDS
+from .models import OUTCOMES, SIDES, SOURCE_KINDS
 
 Clean = StringConstraints(strip_whitespace=True)
 Title = Annotated[str, Clean, StringConstraints(min_length=1, max_length=280)]
@@ -21,6 +21,10 @@ HINTS = {
     "outcome_on": "Write a date as 2018, 2018-02 or 2018-02-22.",
 }
 EDIT_KINDS = ("claim", "evidence", "question", "event")
+# The order of a node form's fields, which its list of errors follows.
+FIELD_ORDER = ("form", "relation", "kind", "title", "annotation", "voice", "voice_name", "voice_role", "voice_organisation",
+               "voice_group", "argued_on", "happened_on", "source", "source_title", "source_publisher",
+               "source_author", "source_date", "source_address", "source_kind", "quote", "locator", "themes", "note")
 
 
 class _Form(BaseModel):
@@ -59,17 +63,20 @@ class CitationFields(_Form):
 
     @model_validator(mode="after")
     def _citation_complete(self):
+        problems = []
         if self.source == "new":
             if not self.source_title:
-                raise ValueError("source_title: Give the new source a title.")
+                problems.append("source_title: Give the new source a title.")
             if not self.source_kind:
-                raise ValueError("source_kind: Say what kind of source it is.")
+                problems.append("source_kind: Say what kind of source it is.")
         elif self.source and not self.source.isdigit():
-            raise ValueError("source: Choose a source from the list, or “A new source”.")
+            problems.append("source: Choose a source from the list, or “A new source”.")
         if self.source and not self.quote:
-            raise ValueError("quote: Quote the source's own words.")
+            problems.append("quote: Quote the source's own words.")
         if self.quote and not self.source:
-            raise ValueError("source: Say where the quote comes from.")
+            problems.append("source: Say where the quote comes from.")
+        if problems:  # every problem at once, one a line (forms.validate splits them)
+            raise ValueError("\n".join(problems))
         return self
 
 
@@ -83,10 +90,13 @@ class VoiceFields(_Form):
     @model_validator(mode="after")
     def _voice_complete(self):
         if self.voice == "new":
+            problems = []
             if not self.voice_name:
-                raise ValueError("voice_name: Name the person or body who argued this.")
+                problems.append("voice_name: Name the person or body who argued this.")
             if not self.voice_group:
-                raise ValueError("voice_group: Say which group the voice speaks for.")
+                problems.append("voice_group: Say which group the voice speaks for.")
+            if problems:
+                raise ValueError("\n".join(problems))
         elif not self.voice.isdigit():
             raise ValueError("voice: Choose who argued this, or “Someone new”.")
         return self
@@ -95,7 +105,7 @@ class VoiceFields(_Form):
 class NodeCreate(NodeFields, VoiceFields, CitationFields):
     """A new node under a parent: fields, voice, and its first citation (required)."""
 
-    relation: Literal[RELATIONS]  # type: ignore[valid-type]
+    relation: Literal[SIDES]  # type: ignore[valid-type]
 
     @field_validator("quote")
     @classmethod
@@ -105,15 +115,24 @@ class NodeCreate(NodeFields, VoiceFields, CitationFields):
         return value
 
 
+class CitationEdit(_Form):
+    """A correction of a quote the point already cites: its source, words and place in the source."""
+
+    source: Annotated[str, Clean, StringConstraints(pattern=r"^\d+$")]
+    quote: Annotated[str, Clean, StringConstraints(min_length=1, max_length=2000)]
+    locator: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
+
+
 class NodeUpdate(NodeFields, VoiceFields, CitationFields):
-    """An edit: new fields, and optionally one more citation."""
+    """An edit: new fields, its quotes corrected (in their order; none are dropped), and optionally one more."""
 
     note: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
+    citations: list[CitationEdit] | None = None
 
 
 class LinkCreate(_Form):
     child: int
-    relation: Literal[RELATIONS]  # type: ignore[valid-type]
+    relation: Literal[SIDES]  # type: ignore[valid-type]
 
 
 class OutcomeSet(_Form):

@@ -7,7 +7,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 from sqlmodel import Session, select
 
-from . import graph, standing, strength
+from . import graph, sides, standing, strength
 from .db import insert_rows
 from .models import (
     NODE_KINDS, SOURCE_KINDS, ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeAlias, NodeTheme,
@@ -70,9 +70,13 @@ class VoiceSeed(_Entry):
 
 
 class DebateSeed(_Entry):
+    """A debate headed by its thesis (or by a question its positions answer), or, without a thesis, by its
+    top-level points as a map with several top-level claims has them."""
+
     key: Key
     title: Annotated[Text, StringConstraints(max_length=280)]
-    thesis: Key
+    thesis: Key | None = None
+    top: list[Key] = []
     themes: list[Key] = []
     summary: str = ""
 
@@ -91,6 +95,7 @@ class NodeSeed(_Entry):
     voice: Key
     supports: list[Key] = []
     opposes: list[Key] = []
+    answers: list[Key] = []
     argued_on: PartialDate | None = None
     happened_on: PartialDate | None = None
     themes: list[Key] = []
@@ -100,7 +105,7 @@ class NodeSeed(_Entry):
     yes_means: Literal["supports", "opposes"] | dict[Key, Literal["supports", "opposes"]] | None = None
     replaces: list[Key] = []  # keys of points merged into this one; their old pages redirect here
 
-    @field_validator("supports", "opposes", "replaces", mode="before")
+    @field_validator("supports", "opposes", "answers", "replaces", mode="before")
     @classmethod
     def _as_list(cls, value):
         return _keys(value)
@@ -118,7 +123,8 @@ class NodeSeed(_Entry):
         return value
 
     def parents(self) -> list[tuple[str, str]]:
-        return [(key, "supports") for key in self.supports] + [(key, "opposes") for key in self.opposes]
+        return ([(key, "supports") for key in self.supports] + [(key, "opposes") for key in self.opposes]
+                + [(key, "answers") for key in self.answers])
 
 
 class GlossarySeed(_Entry):
@@ -201,14 +207,22 @@ def _check_references(seeds: SeedSet, problems: list[str]) -> None:
         if key not in getattr(seeds, section):
             problems.append(f"{label}: {what} '{key}' is not defined in any seed file")
 
+    heads = set()  # the nodes that head a debate: its thesis, or its top-level points
     for key, debate in seeds.debates.items():
         label = f"{seeds.where[('debates', key)]}: debate {key}"
-        missing(label, "nodes", debate.thesis, "thesis")
+        if (debate.thesis is None) == (not debate.top):
+            problems.append(f"{label}: needs either a thesis or, without one, its top-level points (top:)")
+        for head in [debate.thesis] * (debate.thesis is not None) + debate.top:
+            missing(label, "nodes", head, "top-level point" if debate.top else "thesis")
+            heads.add(head)
         for theme in debate.themes:
             missing(label, "themes", theme, "theme")
         thesis = seeds.nodes.get(debate.thesis)
-        if thesis and thesis.kind != "thesis":
-            problems.append(f"{label}: thesis '{debate.thesis}' is of kind {thesis.kind}, not thesis")
+        if thesis and thesis.kind not in ("thesis", "question"):
+            problems.append(f"{label}: thesis '{debate.thesis}' is of kind {thesis.kind}, not thesis or question")
+        for head in debate.top:
+            if head in seeds.nodes and (seeds.nodes[head].kind == "thesis" or seeds.nodes[head].parents()):
+                problems.append(f"{label}: top-level point '{head}' must be a point without a parent, not a thesis")
     for key, entry in seeds.glossary.items():
         missing(f"{seeds.where[('glossary', key)]}: glossary {key}", "sources", entry.citation.source, "source")
     replaced: dict[str, str] = {}
@@ -228,8 +242,10 @@ def _check_references(seeds: SeedSet, problems: list[str]) -> None:
                 problems.append(f"{label}: a node cannot be its own parent")
         if node.kind == "thesis" and node.parents():
             problems.append(f"{label}: a thesis has no parent")
-        if node.kind != "thesis" and not node.parents():
-            problems.append(f"{label}: needs a parent (supports: or opposes:)")
+        if key in heads and node.parents():
+            problems.append(f"{label}: heads a debate, so it has no parent")
+        if node.kind != "thesis" and not node.parents() and key not in heads:
+            problems.append(f"{label}: needs a parent (supports:, opposes: or answers:)")
         if node.kind == "event" and not node.happened_on:
             problems.append(f"{label}: an event needs happened_on")
         if node.yes_means and node.kind != "question":
@@ -273,7 +289,8 @@ def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
 
 def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
     """Each node belongs to a debate its parents lead to: the one defined in its own file when there is one."""
-    thesis_debate = {debate.thesis: key for key, debate in seeds.debates.items()}
+    thesis_debate = {head: key for key, debate in seeds.debates.items()
+                     for head in [debate.thesis] * (debate.thesis is not None) + debate.top}
 
     def reached(key: str) -> list[str]:
         if key in thesis_debate:
@@ -383,7 +400,7 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
             row.updated_at = utcnow()
     session.flush()
     for key, d in seeds.debates.items():
-        _assign(debates[key], {"thesis_id": nodes[d.thesis].id})
+        _assign(debates[key], {"thesis_id": nodes[d.thesis].id if d.thesis else None})
     for old, kept in merges:
         merge_node(session, old, kept)
 
@@ -399,6 +416,7 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     standing.refresh_all(session)
     graph.refresh_sides(session)
     strength.refresh_all(session)
+    sides.refresh_all(session)
     return {
         "debates": len(seeds.debates), "nodes": len(seeds.nodes), "sources": len(seeds.sources),
         "voices": len(seeds.voices), "citations": sum(len(n.citations) for n in seeds.nodes.values()),
@@ -563,7 +581,7 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
              "status": "active", "created_at": utcnow(), "updated_at": utcnow()} for key, n in seeds.nodes.items()]
     ids = dict(zip(seeds.nodes, (row.id for row in insert_rows(session, Node, rows))))
     for key, d in seeds.debates.items():
-        debates[key].thesis_id = ids[d.thesis]
+        debates[key].thesis_id = ids[d.thesis] if d.thesis else None
         session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in d.themes)
     links, citations, node_themes = [], [], []
     for key, n in seeds.nodes.items():
@@ -577,4 +595,5 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
     standing.refresh_all(session, [debate.id for debate in debates.values()])
     graph.refresh_sides(session, [debate.id for debate in debates.values()])
     strength.refresh_all(session, [debate.id for debate in debates.values()])
+    sides.refresh_all(session, [debate.id for debate in debates.values()])
     return list(debates.values())

@@ -112,6 +112,16 @@ def _server_error(_error_):
                            error={"code": 500, "name": "Server error", "description": message}), 500
 
 
+def form_order(errors: dict[str, str]) -> list[tuple[str, str]]:
+    """A form's errors in the order its fields come (schemas.FIELD_ORDER; corrected quotes after the voice)."""
+    from .schemas import FIELD_ORDER
+
+    def place(field: str) -> tuple[int, str]:
+        if field.startswith("citations-"):
+            return FIELD_ORDER.index("happened_on") + 1, field
+        return (FIELD_ORDER.index(field) if field in FIELD_ORDER else len(FIELD_ORDER)), field
+
+    return sorted(errors.items(), key=lambda item: place(item[0]))
 READ_ONLY = "The site is read-only for a moment; nothing was saved. Your text is below; copy it or send it again."
 UNREADABLE = "The site cannot read its database for a moment; nothing was changed. Please try again shortly."
 PRIVATE_FIELDS = ("csrf_token", "password", "current", "new", "confirm")
@@ -174,6 +184,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(acronyms, "acronyms")
     app.add_template_filter(fragments.link, "at_quote")
     app.add_template_filter(lead, "lead")
+    app.add_template_filter(form_order, "form_order")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["OUTCOME_LABELS"] = {"open": "still open", "answered": "answered by later events",
                                                "confirmed": "confirmed by later events", "contested": "contested"}

@@ -37,7 +37,9 @@ def test_every_page_answers_a_fragment_to_htmx(client, mini, page):
 def test_home_lists_the_debate_with_counts_themes_and_voices(client, mini):
     html = client.get("/").get_data(as_text=True)
     assert "ICSs open the door to privatisation" in html
-    assert "3 for" in html and "2 against" in html
+    # four points: the boards claim and the question for the thesis, the NHS-bodies claim and the amendment against
+    assert '<span class="total">4 points</span>' in html
+    assert "2 for the thesis" in html and "2 against it" in html and "0 on both sides" not in html
     assert "Privatisation" in html
     assert "Chris Ham" in html and "NHS for Sale?" in html
 
@@ -188,3 +190,45 @@ def test_long_voice_pages_are_paged_and_lose_nothing(app, client, mini):
     assert client.get("/voices/campaigners?after=nonsense").status_code == 400
     empty = client.get("/voices/campaigners?page=50").get_data(as_text=True)
     assert "No more points." in empty
+
+
+def test_outline_shows_both_sides_on_every_page_and_pages_both_ways(app, client, mini):
+    app.config["PAGE_SIZE"] = 1  # the thesis has two points for it and one against
+    first = client.get("/debates/mini/outline").get_data(as_text=True)
+    assert first.count('class="side side-pro"') == 1 and first.count('class="side side-con"') == 1
+    assert "Next page" in first and "Previous page" not in first
+    second = client.get(f"/nodes/{mini['t']}/outline?page=2").get_data(as_text=True)
+    assert second.count('class="side side-pro"') == 1 and "Next page" not in second
+    assert f'href="/nodes/{mini["t"]}/outline?page=1"' in second and "Previous page" in second
+    assert "Expand all" in first and "Collapse all" in first
+
+
+@pytest.mark.parametrize("path,label", [("/", "Debates"), ("/sources", "Sources"), ("/who-argued-what", "Who argued"),
+                                        ("/changes", "Changes")])
+def test_the_site_nav_marks_the_current_page(client, mini, path, label):
+    html = client.get(path).get_data(as_text=True)
+    nav = html[html.index('<nav aria-label="Site">'):html.index("</nav>")]
+    assert re.findall(r'aria-current="page">([^<]+)</a>', nav) == [label]
+
+
+def test_a_source_page_lists_each_point_once_however_often_it_quotes_the_source(app, client, mini):
+    from icsdebate import db
+    from sqlmodel import select
+
+    from icsdebate.models import Citation, Source
+
+    app.config["LIST_SIZE"] = 2
+    with app.app_context():
+        session = db.session()
+        source = session.exec(select(Source).where(Source.key == "kf")).one()
+        cited = sorted(session.exec(select(Citation.node_id).where(Citation.source_id == source.id)).all())
+        for node_id in set(cited):  # every point quotes the source a second time
+            session.add(Citation(node_id=node_id, source_id=source.id, quote="Again.", position=9))
+        session.commit()
+    seen, url = [], "/sources/kf"
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        seen += re.findall(r'<h3 class="card-title"><a href="/nodes/(\d+)"', html)
+        found = re.search(r'<a href="([^"]+)"[^>]*rel="next"', html)
+        url = found and found.group(1).replace("&amp;", "&")
+    assert sorted(int(node_id) for node_id in seen) == sorted(set(cited))

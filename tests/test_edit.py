@@ -33,10 +33,11 @@ def test_add_without_javascript_redirects_to_the_parent(app, client, mini, users
     token = sign_in(client, "contributor-user")
     response = post_add(client, mini["pro-boards"], form, token)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/nodes/{mini['pro-boards']}")
+    location = response.headers["Location"]
+    assert re.search(rf"/nodes/{mini['pro-boards']}#point-(\d+)$", location)  # back at the parent, at the new card
     page = client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)
     con = page[page.index('id="col-opposes"'):]
-    assert "Boards answer to NHS England" in con
+    assert "Boards answer to NHS England" in con and f'id="{location.rsplit("#", 1)[1]}"' in con
     with app.app_context():
         node = db.session().exec(select(Node).where(Node.title == "Boards answer to NHS England")).one()
         assert node.annotation_html == "<p>See <em>the long read</em>.</p>"
@@ -216,6 +217,49 @@ def test_malformed_choices_get_422_not_500(client, mini, users, form):
     assert missing.status_code == 422
 
 
+def test_every_error_is_listed_at_once_and_tied_to_its_field(app, client, mini, users, form):
+    token = sign_in(client, "contributor-user")
+    wrong = {**form, "title": "", "voice": "new", "source": "new", "argued_on": "22/02/2018"}
+    html = post_add(client, mini["t"], wrong, token, **{"HX-Request": "true", "HX-Target": "add-slot-opposes"}
+                    ).get_data(as_text=True)
+    summary = html[html.index('class="error-summary"'):html.index("</ul>")]
+    assert "autofocus" in html[html.index("<div", html.index("add-slot")):html.index('class="error-summary"') + 200]
+    for field in ("title", "voice_name", "voice_group", "source_title", "source_kind", "argued_on"):
+        assert f'href="#f-{field}-add-opposes"' in summary, field
+        assert re.search(rf'id="f-{field}-add-opposes"[^>]*aria-describedby="[^"]*e-{field}-add-opposes"', html) or \
+            re.search(rf'aria-describedby="[^"]*e-{field}-add-opposes"[^>]*aria-invalid="true"', html), field
+    assert summary.index("#f-title") < summary.index("#f-voice_name") < summary.index("#f-source_title")  # form order
+    assert re.search(r'aria-describedby="h-title-add-opposes[ "]', html)  # the hint is tied to its input
+
+
+def test_the_add_form_asks_only_what_applies(client, mini, users):
+    sign_in(client, "contributor-user")
+    html = client.get(f"/nodes/{mini['t']}/add?relation=opposes&kind=claim").get_data(as_text=True)
+    assert 'type="radio" name="relation"' not in html and 'type="hidden" name="relation" value="opposes"' in html
+    happened = html[html.index('data-for-kind="event"') - 80:html.index('data-for-kind="event"') + 40]
+    assert "hidden" in happened
+    event = client.get(f"/nodes/{mini['t']}/add?relation=opposes&kind=event").get_data(as_text=True)
+    assert 'data-for-kind="event">' in event  # shown for an event
+
+
+def test_quotes_locators_and_sources_are_corrected_on_the_edit_page_as_a_new_version(app, client, mini, users):
+    token = sign_in(client, "moderator-user")
+    node = mini["con-nhs-bodies"]
+    page = client.get(f"/nodes/{node}/edit").get_data(as_text=True)
+    assert 'name="citations-0-quote"' in page and 'name="citations-0-locator"' in page
+    fields = {name: value for name, value in re.findall(r'<input id="[^"]*" name="([^"]+)"[^>]*value="([^"]*)"', page)}
+    voice = re.search(r'name="voice"[^>]*>.*?<option value="(\d+)" selected', page, re.S).group(1)
+    source = re.search(r'name="citations-0-source"[^>]*>.*?<option value="(\d+)" selected', page, re.S).group(1)
+    data = {"kind": "claim", "title": fields["title"], "voice": voice, "citations-0-source": source,
+            "citations-0-quote": "NHS bodies can hold the contracts, corrected", "citations-0-locator": "para 9",
+            "csrf_token": token}
+    assert client.post(f"/nodes/{node}/edit", data=data).status_code == 302
+    shown = client.get(f"/nodes/{node}").get_data(as_text=True)
+    assert "NHS bodies can hold the contracts, corrected" in shown and "para 9" in shown
+    history = client.get(f"/nodes/{node}/history").get_data(as_text=True)
+    assert history.count('data-label="Version"') == 2  # the original is kept
+    empty = client.post(f"/nodes/{node}/edit", data={**data, "citations-0-quote": ""})
+    assert empty.status_code == 422 and 'href="#f-citations-0-quote-edit"' in empty.get_data(as_text=True)
 def _edit_form(client, node_id) -> dict:
     """What the edit form holds, as a browser would send it back."""
     html = client.get(f"/nodes/{node_id}/edit").get_data(as_text=True)
@@ -288,3 +332,13 @@ def test_a_change_elsewhere_is_no_conflict(app, client, mini, users):
     assert linked.status_code == 302
     saved = client.post(f"/nodes/{mini['question']}/edit", data={**opened, "title": "Will care stay free?"})
     assert saved.status_code == 302, saved.get_data(as_text=True)
+
+
+def test_the_add_page_on_its_own_posts_as_a_plain_form(client, mini, users):
+    """Opened directly, the add page has no slot to swap into: its form posts and redirects, with or without
+    JavaScript (an htmx target missing from the page would make Add do nothing)."""
+    sign_in(client, "contributor-user")
+    page = client.get(f"/nodes/{mini['pro-boards']}/add?relation=opposes").get_data(as_text=True)
+    form_tag = page[page.index('<form method="post" action="/nodes/'):]
+    form_tag = form_tag[:form_tag.index(">")]
+    assert "hx-post" not in form_tag and "hx-target" not in form_tag

@@ -33,38 +33,43 @@ def tallies_match(app) -> bool:
 
 
 def home_counts(client) -> tuple[int, ...]:
+    """(for, against, on both sides, evidence, points) of the first debate on the home page."""
     html = client.get("/").get_data(as_text=True)
-    found = re.search(r"(\d+) for</span>\s*<span[^>]*>(\d+) against</span>\s*<span>(\d+) evidence</span>\s*"
-                      r"<span>(\d+) points</span>", html)
-    return tuple(int(n) for n in found.groups())
+    line = re.search(r'<span class="total">(\d+) points?</span>(.*?)</p>\s*<p class="kinds-line">Of these \d+ points?,(.*?)</p>',
+                     html, re.S)
+    found = [re.search(rf"(\d+) {what}", text) for text, what in (
+        (line.group(2), "for the thesis"), (line.group(2), "against it"), (line.group(2), "on both sides"),
+        (line.group(3), "pieces? of evidence"))]
+    return (*(int(f.group(1)) if f else 0 for f in found), int(line.group(1)))
 
 
 def test_seeded_map_is_tallied(app, client, mini):
     assert tallies_match(app)
     with app.app_context():
         active = db.session().exec(text("SELECT count(*) FROM node WHERE status = 'active'")).one()[0]
-    assert home_counts(client)[3] == active
+    assert home_counts(client)[4] == active - 1  # the thesis is not one of its own points
 
 
 def test_adding_archiving_restoring_and_linking_keep_the_tallies(app, client, mini, users, form):
-    pros, cons, evidence, points = home_counts(client)
+    pros, cons, both, evidence, points = home_counts(client)
     token = sign_in(client, "moderator-user")
-    node_id = add_one(client, mini, form, token)  # an opposing claim
-    assert home_counts(client) == (pros, cons + 1, evidence, points + 1) and tallies_match(app)
+    node_id = add_one(client, mini, form, token)  # a claim opposing a point for the thesis
+    assert home_counts(client) == (pros, cons + 1, both, evidence, points + 1) and tallies_match(app)
 
     edited = {**form, "kind": "evidence", "note": "It is evidence", "csrf_token": token}
     assert client.post(f"/nodes/{node_id}/edit", data=edited).status_code == 302
-    assert home_counts(client) == (pros, cons + 1, evidence + 1, points + 1) and tallies_match(app)
+    assert home_counts(client) == (pros, cons + 1, both, evidence + 1, points + 1) and tallies_match(app)
 
+    # the question, for the thesis, now also supports a point against it: still one point, on both sides
     assert client.post(f"/nodes/{node_id}/link", data={"child": mini["question"], "relation": "supports",
                                                        "csrf_token": token}).status_code == 302
-    assert home_counts(client) == (pros + 1, cons + 1, evidence + 1, points + 1) and tallies_match(app)
+    assert home_counts(client) == (pros - 1, cons + 1, both + 1, evidence + 1, points + 1) and tallies_match(app)
 
     assert client.post(f"/nodes/{node_id}/archive", data={"csrf_token": token}).status_code == 302
-    assert home_counts(client) == (pros + 1, cons, evidence, points) and tallies_match(app)
+    assert home_counts(client) == (pros, cons, both, evidence, points) and tallies_match(app)
 
     assert client.post(f"/nodes/{node_id}/unarchive", data={"csrf_token": token}).status_code == 302
-    assert home_counts(client) == (pros + 1, cons + 1, evidence + 1, points + 1) and tallies_match(app)
+    assert home_counts(client) == (pros - 1, cons + 1, both + 1, evidence + 1, points + 1) and tallies_match(app)
 
 
 def test_reseeding_and_bulk_generation_keep_the_tallies(app, mini):

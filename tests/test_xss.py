@@ -102,7 +102,7 @@ def test_no_vector_survives_into_the_pages(app, client, mini, users, vector):
         found = audit(html)
         assert found.problems == [], (page, found.problems)
         assert found.scripts == ["/static/vendor/htmx-2.0.11.min.js", "/static/vendor/svg-pan-zoom-3.6.2.min.js",
-                                 "/static/js/map.js"], page  # the site's own files, nothing else
+                                 "/static/js/map.js", "/static/js/site.js"], page  # the site's own files, nothing else
     preview = client.post("/preview", data={"annotation": vector, "csrf_token": token}).get_data(as_text=True)
     assert audit(preview).problems == [] and audit(preview).scripts == []
 

@@ -4,6 +4,8 @@ import json
 import re
 import subprocess
 import tempfile
+
+import yaml
 from pathlib import Path
 
 from . import FormatError, imported
@@ -16,32 +18,55 @@ def _text(text: str) -> str:
     return SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def _data(node: dict, voices: dict, sources: dict) -> str:
-    data = {"kind": node["kind"], "voice": voices.get(node.get("voice"), "")}
-    for field in ("argued_on", "happened_on"):
-        if node.get(field):
-            data[field] = node[field]
-    data["sources"] = [{"source": sources[c["source"]], "quote": c["quote"], "locator": c.get("locator", "")}
-                       for c in node.get("citations", [])]
-    return json.dumps(data, ensure_ascii=False)
-
-
 def _statement(node: dict, voices: dict, sources: dict) -> str:
     tags = " ".join(f"#({theme})" for theme in node.get("themes", []))
     return f"[{node['key']}]: {_text(node['title'])} {tags} {_data(node, voices, sources)}".replace("  ", " ")
 
 
+def _data(node: dict, voices: dict, sources: dict) -> str:
+    data = {"kind": node["kind"], "voice": voices.get(node.get("voice"), "")}
+    for field in ("argued_on", "happened_on"):
+        if node.get(field):
+            data[field] = node[field]
+    if node.get("answers"):
+        data["answers"] = node["answers"]
+    data["sources"] = [{"source": sources[c["source"]], "quote": c["quote"], "locator": c.get("locator", "")}
+                       for c in node.get("citations", [])]
+    return json.dumps(data, ensure_ascii=False)
+
+
 def dump(document: dict) -> str:
+    """The map as Argdown: front matter with the debate's title, each point a statement titled by its key with its
+    supports (+) and attacks (-) indented below it. Argdown has no neutral relation: a position answering a
+    question starts a block of its own, and its data names the question ("answers"), which the CLI keeps as data."""
     shape = tree(document)
     voices = {voice["key"]: voice["name"] for voice in document["voices"]}
     sources = {source["key"]: source["title"] for source in document["sources"]}
-    title = document["debates"][0]["title"]
-    lines = [f"===\ntitle: {json.dumps(title, ensure_ascii=False)}\n===", "", f"# {_text(title)}", "",
-             _statement(shape.nodes[shape.root], voices, sources)]
-    written = {shape.root}
-
-    def write(parent: str, depth: int) -> None:
-        for child, relation in shape.children.get(parent, []):
+    debate = document["debates"][0]
+    front = {"title": debate["title"]}
+    if debate.get("summary"):
+        front["description"] = debate["summary"]
+    lines = ["===", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()), "===", "",
+             f"# {_text(debate['title'])}", ""]
+    written: set[str] = set()
+    blocks = list(shape.roots)
+    while blocks:  # each block: a statement heading its supports and attacks; answers start blocks of their own
+        top = blocks.pop(0)
+        if top in written:
+            continue
+        written.add(top)
+        lines.append(_statement(shape.nodes[top], voices, sources))
+        stack = [(top, 1, 0)]
+        while stack:
+            parent, depth, index = stack.pop()
+            kids = shape.children.get(parent, [])
+            if index >= len(kids):
+                continue
+            stack.append((parent, depth, index + 1))
+            child, relation = kids[index]
+            if relation == "answers":
+                blocks.append(child)
+                continue
             sign = "+" if relation == "supports" else "-"
             indent = "  " * depth
             if child in written:
@@ -49,49 +74,128 @@ def dump(document: dict) -> str:
                 continue
             written.add(child)
             lines.append(f"{indent}{sign} {_statement(shape.nodes[child], voices, sources)}")
-            write(child, depth + 1)
-
-    write(shape.root, 1)
-    return "\n".join(lines) + "\n"
+            stack.append((child, depth + 1, 0))
+        lines.append("")
+    return "\n".join(lines)
 
 
 ARGDOWN = Path(__file__).resolve().parent.parent.parent / "node_modules" / ".bin" / "argdown"
 OPPOSING = {"attack", "undercut", "contrary", "contradictory"}
+FRONT = re.compile(r"\A\ufeff?===[ \t]*\r?\n(.*?)\r?\n===[ \t]*(?:\r?\n|\Z)", re.S)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+AT = re.compile(r"At (\d+):(\d+)\s*\n\s*(.+)")
+KEPT_KINDS = ("claim", "evidence", "question")  # kinds an Argdown file's data may give a point
 
 
-def parse(text: str, name: str) -> dict:
-    """Argdown source as a map document, read by the Argdown parser itself (@argdown/cli): statements and
-    arguments become points, support and attack relations become links."""
-    if not text.strip():
-        raise FormatError(f"{name}: the file is empty.")
+def _front_matter(text: str, name: str) -> dict:
+    """The YAML between the '===' lines at the top, as a mapping ({} when there is none)."""
+    match = FRONT.match(text)
+    if not match:
+        return {}
+    try:
+        front = yaml.safe_load(match[1])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 2}, column {mark.column + 1}" if mark else "line 2"
+        raise FormatError(f"{name}: {where}: the front matter is not valid YAML ({getattr(exc, 'problem', 'unreadable')}).") from None
+    if front is None:
+        return {}
+    if not isinstance(front, dict):
+        raise FormatError(f"{name}: line 2, column 1: expected the front matter to be 'key: value' lines.")
+    return front
+
+
+def _run_parser(text: str, name: str) -> dict:
+    """The Argdown CLI's JSON for `text`; FormatError with the line, column and what it expected when it refuses."""
     if not ARGDOWN.exists():
         raise FormatError("Reading Argdown needs the Argdown parser: run `npm ci` in the project folder.")
     with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "map.argdown").write_text(text, encoding="utf-8")
+        (Path(folder) / "map.argdown").write_text(text, encoding="utf-8", errors="surrogateescape")
         result = subprocess.run([str(ARGDOWN), "json", "map.argdown", "out"], cwd=folder, capture_output=True,
                                 text=True, timeout=120)
         out = Path(folder) / "out" / "map.json"
         if result.returncode != 0 or not out.exists():
-            raise FormatError(f"{name}: the Argdown parser refused the file: {result.stderr.strip()[-500:]}")
-        parsed = json.loads(out.read_text(encoding="utf-8"))
-    errors = [e for e in parsed.get("parserErrors", []) if e]
-    if errors:
-        raise FormatError(f"{name}: line {errors[0].get('startLine', '?')}: {errors[0].get('message', errors[0])}")
-    statements = []
-    for title, statement in parsed.get("statements", {}).items():
-        body = next((m.get("text") for m in statement.get("members", []) if (m.get("text") or "").strip()), title)
-        statements.append(imported.Statement(title, body.strip(), f"Argdown [{title}]"))
-    for title, argument in parsed.get("arguments", {}).items():
-        body = next((m.get("text") for m in argument.get("members", []) if (m.get("text") or "").strip()), title)
-        statements.append(imported.Statement(title, body.strip(), f"Argdown <{title}>"))
-    relations, pairs = [], set()
-    for relation in parsed.get("relations", []):
-        ends = (relation["from"], relation["to"])
-        if ends[::-1] in pairs:  # a symmetric relation (contradiction) is kept in one direction
+            said = ANSI.sub("", result.stdout + "\n" + result.stderr)
+            at = AT.search(said)
+            if at:
+                raise FormatError(f"{name}: line {at[1]}, column {at[2]}: not valid Argdown: "
+                                  f"{at[3].strip()[:300]}.")
+            raise FormatError(f"{name}: line 1, column 1: the Argdown parser could not read the file as Argdown.")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _clean(member: dict) -> str:
+    """A member's text without its tags, each mention of a statement or argument replaced by its title."""
+    text = member.get("text") or ""
+    for span in sorted(member.get("ranges") or [], key=lambda r: r.get("start", 0), reverse=True):
+        start, stop = span.get("start"), span.get("stop")
+        if not isinstance(start, int) or not isinstance(stop, int):
             continue
-        pairs.add(ends)
-        kind = "opposes" if relation["relationType"] in OPPOSING else "supports"
-        relations.append((*ends, kind))
-    title = (parsed.get("frontMatter") or {}).get("title") or name
-    return imported.document(title=str(title), tool="Argdown", name=name, content=text,
-                             statements=statements, relations=relations)
+        if span.get("type") == "tag":
+            text = text[:start] + text[stop + 1:]
+        elif span.get("type") in ("statement-mention", "argument-mention"):
+            text = text[:start] + str(span.get("title", "")) + text[stop + 1:]
+    return " ".join(text.split())
+
+
+def _body(item: dict, title: str) -> tuple[str, dict, list[str]]:
+    """The text of a statement or argument (its first member with text), that member's data, and the tags."""
+    members = item.get("members") or []
+    member = next((m for m in members if (m.get("text") or "").strip()), None)
+    tags = list(dict.fromkeys([*(item.get("tags") or []), *(t for m in members for t in (m.get("tags") or []))]))
+    if member is None:
+        return title, {}, tags
+    data = member.get("data") if isinstance(member.get("data"), dict) else {}
+    return _clean(member) or title, data, tags
+
+
+def parse(text: str, name: str) -> dict:
+    """Argdown source as a map document, read by the Argdown parser itself (@argdown/cli): the front matter's title
+    and description name and describe the debate; statements and arguments become points, their tags themes, their
+    mentions the mentioned title; support and attack relations become links; in a reconstructed argument each
+    premise supports the argument and the argument supports its conclusion, as the CLI's map draws it.
+    FormatError names the line and column of what the parser refused."""
+    if not text.strip():
+        raise FormatError(f"{name}: the file is empty.")
+    front = _front_matter(text, name)
+    parsed = _run_parser(text, name)
+    statements, ids, themes = [], {}, {}
+    for prefix, section, kind in (("s", "statements", "equivalence-class"), ("a", "arguments", "argument")):
+        for title, item in (parsed.get(section) or {}).items():
+            body, data, tags = _body(item, title)
+            ids[(kind, title)] = f"{prefix}:{title}"
+            for tag in tags:
+                themes.setdefault(imported.theme_key(tag), str(tag)[:120])
+            data_kind = data.get("kind") if data.get("kind") in KEPT_KINDS else None
+            statements.append(imported.Statement(
+                f"{prefix}:{title}", body, f"Argdown {'[' if prefix == 's' else '<'}{title}{']' if prefix == 's' else '>'}",
+                themes=[imported.theme_key(tag) for tag in tags], kind=data_kind))
+    relations, pairs = [], set()
+
+    def relate(child, parent, relation):
+        if child and parent and child != parent and (child, parent) not in pairs and (parent, child) not in pairs:
+            pairs.add((child, parent))
+            relations.append((child, parent, relation))
+
+    for relation in parsed.get("relations", []):
+        start = ids.get(("argument" if relation.get("fromType") == "argument" else "equivalence-class", relation.get("from")))
+        end = ids.get(("argument" if relation.get("toType") == "argument" else "equivalence-class", relation.get("to")))
+        relate(start, end, "opposes" if relation.get("relationType") in OPPOSING else "supports")
+    for title, argument in (parsed.get("arguments") or {}).items():
+        for member in argument.get("pcs") or []:
+            statement = ids.get(("equivalence-class", member.get("title")))
+            if member.get("role") == "main-conclusion":
+                relate(ids[("argument", title)], statement, "supports")
+            else:
+                relate(statement, ids[("argument", title)], "supports")
+    for title, item in (parsed.get("statements") or {}).items():
+        _body_text, data, _tags = _body(item, title)
+        answered = data.get("answers")
+        for question in answered if isinstance(answered, list) else []:
+            relate(ids[("equivalence-class", title)], ids.get(("equivalence-class", str(question))), "answers")
+    title = front.get("title")
+    summary = front.get("description") or front.get("subTitle") or ""
+    return imported.document(title=str(title).strip() if title else name, tool="Argdown", name=name, content=text,
+                             statements=statements, relations=relations,
+                             themes=[{"key": key, "name": value} for key, value in themes.items()],
+                             summary=str(summary))

@@ -5,7 +5,7 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import graph, seeds, standing, strength
+from .. import graph, seeds, sides, standing, strength
 from ..models import Debate, GlossaryTerm, Node, Source, Theme, Voice
 from . import FormatError, mapdoc
 
@@ -66,6 +66,7 @@ def restore(session: Session, backup: Backup) -> dict[str, int]:
     standing.refresh_all(session)  # archived points no longer count
     graph.refresh_sides(session)
     strength.refresh_all(session)
+    sides.refresh_all(session)
     return counts
 
 

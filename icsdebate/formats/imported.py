@@ -3,7 +3,7 @@ quoting its own text there, and is attributed to that file's authors."""
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import FormatError
 
@@ -12,13 +12,28 @@ TITLE_LIMIT = 280
 
 @dataclass
 class Statement:
+    """A point read from another tool's file: its id there, its text, where in the file it is, and what else the
+    file says of it (an annotation, (source, quote, locator) citations of the file's own references, themes, a kind)."""
+
     id: str
     text: str
     locator: str
+    annotation: str = ""
+    cites: list[tuple[str, str, str]] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    kind: str | None = None
+
+
+RELATIONS = ("supports", "opposes", "answers")
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "map"
+
+
+def theme_key(name: str) -> str:
+    """The key of a theme named in an imported file (an Argdown tag, say)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "theme"
 
 
 def _title(text: str) -> tuple[str, str]:
@@ -30,8 +45,13 @@ def _title(text: str) -> tuple[str, str]:
 
 
 def document(*, title: str, tool: str, name: str, content: str, statements: list[Statement],
-             relations: list[tuple[str, str, str]]) -> dict:
-    """A map document from (id, text) statements and (child, parent, relation) pairs, in file order."""
+             relations: list[tuple[str, str, str]], sources: list[dict] = (), themes: list[dict] = (),
+             summary: str = "") -> dict:
+    """A map document from statements and (child, parent, relation) triples, in file order; relation is one of
+    supports, opposes, answers. Nothing is invented: one statement without a parent heads the debate as its thesis
+    (as a question when positions answer it); several head it as its top-level points. `sources` ({key, title,
+    ...} with keys local to the file) are what statements' `cites` name; `themes` ({key, name}) what their
+    `themes` name. FormatError when there is nothing to import or a relation names no statement."""
     if not statements:
         raise FormatError(f"{name}: no statements were found in the file.")
     known = {s.id for s in statements}
@@ -39,42 +59,76 @@ def document(*, title: str, tool: str, name: str, content: str, statements: list
         for end in (child, parent):
             if end not in known:
                 raise FormatError(f"{name}: a relation refers to {end!r}, which is not a statement in the file.")
-    digest = hashlib.sha256(content.encode()).hexdigest()[:10]
+    digest = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     source_key, voice_key = f"import-{_slug(name)}-{digest}", f"import-{_slug(tool)}"
+    local = {source["key"]: f"{source_key}-{_slug(source['key'])}" for source in sources}
     keys = {s.id: f"n{index}" for index, s in enumerate(statements, start=1)}
     parents: dict[str, list[tuple[str, str]]] = {}
+    circular = []
     for child, parent, relation in relations:
-        if (parent, relation) not in parents.setdefault(child, []):
-            parents[child].append((parent, relation))
-    roots = [s for s in statements if s.id not in parents]
+        if child == parent or any(p == parent for p, _ in parents.get(child, [])):
+            continue
+        if _reaches(parents, parent, child):  # the site holds no circles: the link that closes one stays out
+            circular.append((child, parent, relation))
+            continue
+        parents.setdefault(child, []).append((parent, relation))
+    roots = [s for s in statements if not parents.get(s.id)]
     if not roots:
         raise FormatError(f"{name}: every statement answers another, so there is no top claim to start from.")
+    answered = {parent for links in parents.values() for parent, relation in links if relation == "answers"}
     nodes = []
-    if len(roots) == 1:
-        thesis = keys[roots[0].id]
-    else:  # several top claims: they hang under the map itself, so the whole map can be browsed
-        thesis = "n0"
-        nodes.append({"key": "n0", "kind": "thesis", "title": _title(title)[0], "voice": voice_key,
-                      "annotation": f"The imported map has {len(roots)} top-level claims; they are listed here as "
-                                    "points bearing on it.",
-                      "citations": [{"source": source_key, "quote": title, "locator": "title of the map"}]})
     for statement in statements:
-        short, annotation = _title(statement.text)
-        node = {"key": keys[statement.id], "kind": "thesis" if keys[statement.id] == thesis else "claim",
-                "title": short, "voice": voice_key, "annotation": annotation,
-                "citations": [{"source": source_key, "quote": statement.text, "locator": statement.locator}]}
-        for parent, relation in parents.get(statement.id, [("n0", "supports")] if thesis == "n0" else []):
-            node.setdefault(relation, []).append(keys.get(parent, parent))
+        short, cut = _title(statement.text or "(empty)")
+        is_thesis = len(roots) == 1 and statement is roots[0]
+        kind = statement.kind or ("question" if statement.id in answered and not parents.get(statement.id) else
+                                  "thesis" if is_thesis else "claim")
+        if kind == "thesis" and not is_thesis:
+            kind = "claim"
+        annotation = "\n\n".join(part for part in (statement.annotation, cut) if part)
+        citations = [{"source": local[key], "quote": quote or statement.text, "locator": locator[:300]}
+                     for key, quote, locator in statement.cites if key in local]
+        citations.append({"source": source_key, "quote": statement.text or "(empty)", "locator": statement.locator[:300]})
+        node = {"key": keys[statement.id], "kind": kind, "title": short, "voice": voice_key, "annotation": annotation,
+                "citations": citations}
+        if statement.themes:
+            node["themes"] = list(dict.fromkeys(statement.themes))
+        for parent, relation in parents.get(statement.id, []):
+            node.setdefault(relation, []).append(keys[parent])
         nodes.append(node)
+    summary = summary or f"Imported from the {tool} file {name}."
+    if circular:
+        texts = {s.id: " ".join(s.text.split())[:80] for s in statements}
+        summary += (f"\n\n{len(circular)} link{'s' * (len(circular) > 1)} of the file closed a circle and "
+                    "{} left out: ".format("were" if len(circular) > 1 else "was")
+                    + "; ".join(f"“{texts[c]}” {r} “{texts[p]}”" for c, p, r in circular) + ".")
+    debate = {"key": _slug(title or name), "title": _title(title or name)[0], "summary": summary}
+    if len(roots) == 1:
+        debate["thesis"] = keys[roots[0].id]
+    else:
+        debate["top"] = [keys[root.id] for root in roots]
     return {
-        "themes": [],
-        "sources": [{"key": source_key, "title": title or name, "publisher": tool, "author": "", "kind": "argument map"}],
+        "themes": [dict(theme) for theme in themes],
+        "sources": [{"key": source_key, "title": _title(title or name)[0], "publisher": tool, "author": "",
+                     "kind": "argument map"}]
+                   + [{**source, "key": local[source["key"]]} for source in sources],
         "voices": [{"key": voice_key, "name": f"Authors of imported {tool} maps", "role": "", "organisation": "",
                     "group": "Imported maps"}],
-        "debates": [{"key": _slug(title or name), "title": _title(title or name)[0], "thesis": thesis,
-                     "summary": f"Imported from the {tool} file {name}."}],
+        "debates": [debate],
         "nodes": nodes,
     }
+
+
+def _reaches(parents: dict[str, list[tuple[str, str]]], start: str, goal: str) -> bool:
+    """Whether following parent links up from `start` reaches `goal` (a loop, not recursion)."""
+    seen, todo = {start}, [start]
+    while todo:
+        for parent, _relation in parents.get(todo.pop(), []):
+            if parent == goal:
+                return True
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return False
 
 
 @dataclass
@@ -108,24 +162,27 @@ def load_json(text: str, name: str):
 
 def _field(item, key: str, where: str, name: str) -> str:
     if not isinstance(item, dict) or key not in item:
-        raise FormatError(f"{name}: {where}: missing '{key}'.")
+        raise FormatError(f"{name}: {where}: expected an object with '{key}'.")
+    if not isinstance(item[key], (str, int)) or isinstance(item[key], bool):
+        raise FormatError(f"{name}: {where}.{key}: expected a string or a number.")
     return str(item[key])
 
 
-def scheme_graph(data, name: str, *, id_key: str, edge_keys: tuple[str, str]) -> SchemeGraph:
-    """Nodes and edges of an AIF-like JSON graph; each problem names its JSON path."""
+def scheme_graph(data, name: str, *, id_key: str, edge_keys: tuple[str, str], path: str = "$") -> SchemeGraph:
+    """Nodes and edges of an AIF-like JSON graph found at `path`; each problem names its JSON path."""
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list) or not isinstance(data.get("edges"), list):
-        raise FormatError(f"{name}: $: expected an object with 'nodes' and 'edges' lists.")
+        raise FormatError(f"{name}: {path}: expected an object with 'nodes' and 'edges' lists.")
     graph = SchemeGraph({}, {}, {}, {})
     for index, node in enumerate(data["nodes"]):
-        node_id = _field(node, id_key, f"$.nodes[{index}]", name)
-        graph.kinds[node_id] = _field(node, "type", f"$.nodes[{index}]", name)
-        graph.texts[node_id] = str(node.get("text") or node.get("name") or "")
+        node_id = _field(node, id_key, f"{path}.nodes[{index}]", name)
+        graph.kinds[node_id] = _field(node, "type", f"{path}.nodes[{index}]", name)
+        text = node.get("text") if isinstance(node.get("text"), str) else node.get("name")
+        graph.texts[node_id] = text if isinstance(text, str) else ""
     for index, edge in enumerate(data["edges"]):
-        start, end = (_field(edge, key, f"$.edges[{index}]", name) for key in edge_keys)
+        start, end = (_field(edge, key, f"{path}.edges[{index}]", name) for key in edge_keys)
         for key, end_id in zip(edge_keys, (start, end)):
             if end_id not in graph.kinds:
-                raise FormatError(f"{name}: $.edges[{index}].{key}: {end_id} is not a node in the file.")
+                raise FormatError(f"{name}: {path}.edges[{index}].{key}: {end_id!r} is not a node in the file.")
         graph.into.setdefault(end, []).append(start)
         graph.out.setdefault(start, []).append(end)
     return graph

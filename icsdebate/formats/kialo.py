@@ -1,75 +1,254 @@
-"""Kialo's plain-text export: 'Discussion Title:', numbered Pro/Con lines, '-> See N.' for linked claims."""
+"""Kialo's plain-text export, in both layouts Kialo has written.
+
+Current layout: "Discussion Name:" with the name on the next line; each claim's number and stance ("1. Thesis:",
+"1.1. Pro:", "1.2. Con:") alone on a line with its text on the lines below, indented two spaces a level; "[n]"
+marks in a claim's text refer to a closing "Sources:" block. Older layout: "Discussion Title: name", then
+"1.1. Pro: text" on one line. In both, "-> See 1.x." repeats a claim given above, and a multi-thesis discussion
+has a question at "1." whose theses carry no Pro/Con: they answer it. Claim text is Kialo Markdown: "\\(" escapes
+and "[text](url)" links.
+"""
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from . import FormatError, imported
 from .tree import tree
 
+SIDE = {"supports": "Pro", "opposes": "Con", "answers": "Thesis"}
+
 
 def dump(document: dict) -> str:
-    """The map as Kialo text: each claim numbered where it first appears, a '-> See' line where it appears again."""
+    """The map as Kialo writes an export today (the current layout): each claim numbered where it first appears,
+    "-> See" where it appears again. A question with positions beneath is written as Kialo writes a multi-thesis
+    discussion; a debate headed by several top-level points as one whose theses answer its title."""
+    return "".join(_lines(document, current=True))
+
+
+def dump_older(document: dict) -> str:
+    """The map in Kialo's older layout ("Discussion Title: …", one line a claim), which arguebuf reads."""
+    return "".join(_lines(document, current=False))
+
+
+def _lines(document: dict, *, current: bool) -> Iterator[str]:
     shape = tree(document)
-    numbers = {shape.root: "1."}
-    lines = [f"Discussion Title: {document['debates'][0]['title']}", "", f"1. {shape.nodes[shape.root]['title']}"]
-
-    def write(parent: str) -> None:
-        for index, (child, relation) in enumerate(shape.children.get(parent, []), start=1):
-            number = f"{numbers[parent]}{index}."
-            side = "Pro" if relation == "supports" else "Con"
-            if child not in numbers:
-                numbers[child] = number
-                lines.append(f"{number} {side}: {_one_line(shape.nodes[child]['title'])}")
-                write(child)
-            else:
-                lines.append(f"{number} {side}: -> See {numbers[child]}")
-
-    write(shape.root)
-    return "\n".join(lines) + "\n"
+    title = document["debates"][0]["title"]
+    numbers: dict[str, str] = {}
+    yield f"Discussion Name:\n{_one_line(title)}\n\n" if current else f"Discussion Title: {_one_line(title)}\n\n"
+    if shape.root is None:  # several top-level points: theses of a discussion titled by the debate
+        top, children = _one_line(title), [(key, "answers") for key in shape.roots]
+    else:
+        numbers[shape.root] = "1."
+        top, children = shape.nodes[shape.root]["title"], shape.children.get(shape.root, [])
+        has_answers = any(relation == "answers" for _, relation in children)
+    if current:
+        label = "" if shape.root is None or has_answers else " Thesis:"
+        yield f"1.{label}\n{_one_line(top)}\n\n"
+    else:
+        yield f"1. {_one_line(top)}\n"
+    stack = [("1.", children, 0)]
+    while stack:  # depth first, without recursion
+        parent_number, kids, index = stack.pop()
+        if index >= len(kids):
+            continue
+        stack.append((parent_number, kids, index + 1))
+        child, relation = kids[index]
+        number = f"{parent_number}{index + 1}."
+        depth = number.count(".") - 1
+        side = SIDE[relation]
+        seen = child in numbers
+        text = f"-> See {numbers[child]}" if seen else _one_line(shape.nodes[child]["title"])
+        if current:
+            indent = "  " * depth
+            yield f"{indent}{number} {side}:\n{indent}{text}\n\n" if side != "Thesis" or seen else \
+                f"{indent}{number} Thesis:\n{indent}{text}\n\n"
+        else:
+            yield f"{number} {side}: {text}\n" if side != "Thesis" else f"{number} {text}\n"
+        if not seen:
+            numbers[child] = number
+            stack.append((number, shape.children.get(child, []), 0))
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """A title as one line of Kialo Markdown that reads back as the same title: backslashes and brackets escaped,
+    and a start that would read as a number, a stance, a '-> See' or the 'Sources:' block."""
+    flat = re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split()))
+    flat = re.sub(r"^(\d+)\.", r"\1\\.", flat)
+    flat = re.sub(r"^(Pro|Con|Thesis|Sources):", r"\1\\:", flat)
+    return re.sub(r"^->", r"\\->", flat)
 
 
-HEADER = re.compile(r"^Discussion (?:Title|Name): (.*)$")
-LINE = re.compile(r"^((?:\d+\.)+) (?:(Pro|Con|Thesis): )?(.*)$")
+HEADER = re.compile(r"^Discussion (Title|Name):[ \t]*(.*)$")
+NUMBERED = re.compile(r"^((?:\d+\.)+)(?:[ \t]+(?:(Pro|Con|Thesis):)?[ \t]*(.*))?$")
+SEE = re.compile(r"^->\s*See\s+((?:\d+\.)+)\s*$")
+REFERENCE = re.compile(r"^\[(\d+)\][ \t]*(.*)$")
+ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~:])")
+TOKEN = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~:])|\[((?:[^\]\\]|\\.)*)\]\((https?://[^)\s]*)\)")
+MARK = re.compile(r"[ \t]*\[(\d+)\]")
+LINE_END = re.compile(r"\r\n|\r|\n")
+STANCE = {"Pro": "supports", "Con": "opposes", "Thesis": "answers", None: "answers"}
+
+
+@dataclass
+class _Claim:
+    number: str
+    stance: str | None
+    line: int
+    text: list[str] = field(default_factory=list)
+
+
+def _physical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) for CRLF, LF or CR line ends, a leading BOM dropped."""
+    start, number = 0, 1
+    if text.startswith("\ufeff"):
+        start = 1
+    for match in LINE_END.finditer(text, start):
+        yield number, text[start:match.start()]
+        start, number = match.end(), number + 1
+    if start < len(text):
+        yield number, text[start:]
+
+
+def clean(text: str) -> tuple[str, str]:
+    """Kialo Markdown as a plain title (escapes undone, links reduced to their text), and the text with its links
+    for the annotation ("" when it has none)."""
+    has_link = False
+
+    def plain(match: re.Match) -> str:
+        nonlocal has_link
+        if match[1] is not None:
+            return match[1]
+        has_link = True
+        return ESCAPE.sub(r"\1", match[2])
+
+    def linked(match: re.Match) -> str:
+        return match[1] if match[1] is not None else "[" + ESCAPE.sub(r"\1", match[2]) + f"]({match[3]})"
+
+    title = TOKEN.sub(plain, text)
+    return title, TOKEN.sub(linked, text) if has_link else ""
 
 
 def parse(text: str, name: str) -> dict:
-    """A Kialo export (the older 'Discussion Title:' or the newer 'Discussion Name:' header) as a map document."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    header = HEADER.match(lines[0].lstrip("\ufeff").strip()) if lines else None
-    if not header:
-        raise FormatError(f"{name}: line 1: expected 'Discussion Title: …' or 'Discussion Name: …'.")
-    entries: list[list] = []  # [number, stance, text, line]
-    for number, line in enumerate(lines[1:], start=2):
-        match = LINE.match(line.strip())
-        if match:
-            entries.append([match[1], match[2], match[3], number])
-        elif line.strip():
-            if not entries:
-                raise FormatError(f"{name}: line {number}: expected the thesis, numbered '1.'.")
-            entries[-1][2] += "\n" + line.strip()
-    if not entries or entries[0][0] != "1.":
-        raise FormatError(f"{name}: the thesis, numbered '1.', is missing.")
-    statements, relations, seen = [], [], set()
-    for number, stance, body, line in entries:
-        parent = number[: number[:-1].rfind(".") + 1] if number != "1." else None
-        if parent is not None and parent not in seen:
-            raise FormatError(f"{name}: line {line}: {number} comes before its parent {parent}.")
-        if parent is not None and stance not in ("Pro", "Con"):
-            raise FormatError(f"{name}: line {line}: {number} needs 'Pro:' or 'Con:'.")
-        relation = "supports" if stance == "Pro" else "opposes"
-        see = re.match(r"^-> See ((?:\d+\.)+)", body)
-        if see:
-            if see[1] not in seen:
-                raise FormatError(f"{name}: line {line}: '-> See {see[1]}' refers to a claim not given above.")
-            relations.append((see[1], parent, relation))
+    """A Kialo export in either layout as a map document. The question of a multi-thesis discussion is the
+    debate's top, its theses answer it; "[n]" marks cite the "Sources:" block. FormatError names the line."""
+    lines = _physical_lines(text)
+    title = _title(lines, name)
+    claims, references = _claims(lines, name)
+    return _document(title, claims, references, name, text)
+
+
+def _title(lines: Iterator[tuple[int, str]], name: str) -> str:
+    for number, line in lines:
+        if not line.strip():
             continue
-        if number in seen:
-            raise FormatError(f"{name}: line {line}: {number} is numbered twice.")
-        seen.add(number)
-        statements.append(imported.Statement(number, body, f"Kialo {number}"))
+        header = HEADER.match(line.strip())
+        if not header:
+            raise FormatError(f"{name}: line {number}, column 1: expected Kialo's header, 'Discussion Title: …' or "
+                              "'Discussion Name:' with the name on the next line.")
+        if header[2].strip():
+            return header[2].strip()
+        for number_, line_ in lines:
+            if line_.strip():
+                if NUMBERED.match(line_.strip()):
+                    raise FormatError(f"{name}: line {number_}, column 1: expected the discussion's name after "
+                                      "'Discussion Name:'.")
+                return line_.strip()
+        break
+    raise FormatError(f"{name}: line 1, column 1: expected Kialo's header, 'Discussion Title: …' or "
+                      "'Discussion Name:' with the name on the next line.")
+
+
+def _claims(lines: Iterable[tuple[int, str]], name: str) -> tuple[list[_Claim], dict[str, list[str]]]:
+    """The claims in file order, and the references of the "Sources:" block by number."""
+    claims: list[_Claim] = []
+    known: dict[str, int] = {}  # number -> the index of its last child so far
+    references: dict[str, list[str]] = {}
+    in_sources = False
+    for number, raw in lines:
+        line = raw.strip()
+        if in_sources:
+            reference = REFERENCE.match(line)
+            if reference:
+                references[reference[1]] = [reference[2]]
+            elif line and references:
+                references[list(references)[-1]].append(line)
+            continue
+        if line == "Sources:" and claims:
+            in_sources = True
+            continue
+        match = NUMBERED.match(line)
+        if match and _continues(match[1], known):
+            parent = _parent(match[1])
+            if parent:
+                known[parent] = int(match[1][len(parent):-1])
+            known[match[1]] = 0
+            claims.append(_Claim(match[1], match[2], number, [match[3]] if match[3] else []))
+        elif not line:
+            if claims and claims[-1].text:
+                claims[-1].text.append("")
+        elif claims:
+            claims[-1].text.append(line)
+        else:
+            raise FormatError(f"{name}: line {number}, column 1: expected the discussion's first claim, "
+                              "numbered '1.'.")
+    if not claims:
+        raise FormatError(f"{name}: the discussion has no claims: expected one numbered '1.' after the header.")
+    return claims, references
+
+
+def _parent(number: str) -> str:
+    return number[: number[:-1].rfind(".") + 1]
+
+
+def _continues(number: str, known: dict[str, int]) -> bool:
+    """Whether `number` goes on with the discussion's numbering: '1.' first, then a later child of a claim given
+    above (Kialo leaves gaps where claims were deleted). Other numbers ('1.', '2.' of a list inside a claim's text)
+    are text."""
+    if not known:
+        return number == "1."
+    parent = _parent(number)
+    return parent in known and number not in known and int(number[len(parent):-1]) > known[parent]
+
+
+def _document(title: str, claims: list[_Claim], references: dict[str, list[str]], name: str, content: str) -> dict:
+    statements, relations = [], []
+    cited: dict[str, list[tuple[str, str]]] = {}
+    for claim in claims:
+        body = "\n".join(claim.text).strip()
+        where = f"{name}: line {claim.line}, column 1"
+        if not body:
+            raise FormatError(f"{where}: claim {claim.number} has no text: expected its text after "
+                              f"'{claim.number}{' ' + claim.stance + ':' if claim.stance else ''}'.")
+        parent = _parent(claim.number)
+        relation = STANCE[claim.stance]
+        see = SEE.match(body)
+        if see:
+            if see[1] not in {s.id for s in statements}:
+                raise FormatError(f"{where}: '-> See {see[1]}' refers to a claim not given above it.")
+            if parent:
+                relations.append((see[1], parent, relation))
+            continue
+        marks = MARK.findall(body)
+        plain, annotation = clean(MARK.sub("", body) if references else body)
+        statement = imported.Statement(claim.number, plain.strip(), f"Kialo {claim.number}", annotation=annotation)
+        for mark in dict.fromkeys(marks):
+            if mark in references:
+                statement.cites.append((f"kialo-{mark}", _quote(references[mark]) or plain.strip(), f"[{mark}]"))
+        statements.append(statement)
         if parent:
-            relations.append((number, parent, relation))
-    return imported.document(title=header[1].strip(), tool="Kialo", name=name, content=text,
-                             statements=statements, relations=relations)
+            relations.append((claim.number, parent, relation))
+    sources = [_source(mark, lines) for mark, lines in references.items()]
+    return imported.document(title=clean(title)[0], tool="Kialo", name=name, content=content,
+                             statements=statements, relations=relations, sources=sources)
+
+
+def _quote(lines: list[str]) -> str:
+    """The words a reference quotes: its lines after the first, without their quotation marks."""
+    return " ".join(line.strip().strip('"“”') for line in lines[1:] if line.strip()).strip()
+
+
+def _source(mark: str, lines: list[str]) -> dict:
+    first = lines[0].strip()
+    address = re.search(r"https?://\S+", first)
+    title = re.sub(r"https?://\S+", "", first).strip(" -–—:") or (address[0] if address else f"Kialo reference [{mark}]")
+    return {"key": f"kialo-{mark}", "title": title[:400], "publisher": "", "kind": "argument map",
+            **({"address": address[0][:600]} if address else {})}

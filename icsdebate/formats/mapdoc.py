@@ -43,9 +43,18 @@ class NodeState(BaseModel):
         return self
 
 
-def subtree_ids(root_id: int):
-    """A selectable of the ids of the active nodes at and below `root_id` (recursive, cycle-safe UNION)."""
-    down = sa_select(literal(root_id).label("id")).cte("down", recursive=True)
+def top_ids(debate_id: int):
+    """A selectable of the ids of a debate's top-level points: its active points that no link puts under another."""
+    return (sa_select(Node.id).where(Node.debate_id == debate_id, Node.status == "active",
+                                     ~sa_select(Link.id).where(Link.child_id == Node.id).exists())
+            .order_by(Node.id))
+
+
+def subtree_ids(root_id: int | None, debate_id: int | None = None):
+    """A selectable of the ids of the active nodes at and below `root_id` (recursive, cycle-safe UNION); with no
+    root, below every top-level point of `debate_id`."""
+    start = sa_select(literal(root_id).label("id")) if root_id else top_ids(debate_id).order_by(None)
+    down = start.cte("down", recursive=True)
     step = (sa_select(Link.child_id).join(down, Link.parent_id == down.c.id)
             .join(Node, Node.id == Link.child_id).where(Node.status == "active"))
     down = down.union(step)
@@ -85,6 +94,7 @@ class _Nodes:
             "key": self.keys[node.id], "kind": kind or node.kind, "title": node.title,
             "voice": _key(voice, "voice") if voice else None,
             "supports": self.parents[node.id]["supports"], "opposes": self.parents[node.id]["opposes"],
+            "answers": self.parents[node.id]["answers"],
             "argued_on": node.argued_on, "happened_on": node.happened_on, "themes": self.themes[node.id],
             "annotation": node.annotation, "citations": self.citations[node.id],
         })
@@ -97,7 +107,7 @@ def _read_nodes(session: Session, ids, root_id: int | None = None) -> tuple[_Nod
     voiced = select(Node, Voice).outerjoin(Voice, Voice.id == Node.voice_id).order_by(*order)
     rows = list(session.exec(_among(voiced, Node.id, ids)))
     keys = {node.id: _key(node, "node") for node, _ in rows}
-    parents = defaultdict(lambda: {"supports": [], "opposes": []})
+    parents = defaultdict(lambda: {"supports": [], "opposes": [], "answers": []})
     links = select(Link).order_by(Link.child_id, Link.position, Link.id)
     for link in session.exec(_among(links, Link.child_id, ids)):
         if link.child_id != root_id and link.parent_id in keys:
@@ -143,8 +153,9 @@ def _voice(voice: Voice) -> dict:
                      "organisation": voice.organisation, "group": voice.group_name})
 
 
-def _debate(key: str, title: str, thesis: str, themes: list[Theme], summary: str) -> dict:
-    return _compact({"key": key, "title": title, "thesis": thesis, "themes": [theme.key for theme in themes],
+def _debate(key: str, title: str, thesis: str | None, themes: list[Theme], summary: str,
+            top: list[str] | None = None) -> dict:
+    return _compact({"key": key, "title": title, "thesis": thesis, "top": top, "themes": [theme.key for theme in themes],
                      "summary": summary})
 
 
@@ -153,12 +164,24 @@ def _citation(source: Source, quote: str, locator: str) -> dict:
 
 
 def collect(session: Session, *, debate: Debate, root_id: int | None = None) -> dict:
-    """The map under `root_id` (default: the whole debate) in seven queries, whatever its size."""
+    """The map under `root_id` (default: the whole debate, under its thesis or its top-level points) in eight
+    queries, whatever its size."""
     root_id = root_id or debate.thesis_id
     whole = root_id == debate.thesis_id
-    nodes, sources, themes = _read_nodes(session, subtree_ids(root_id), root_id)
+    nodes, sources, themes = _read_nodes(session, subtree_ids(root_id, debate.id), root_id)
     debate_themes = _debate_themes(session, [debate.id])[debate.id]
     themes.update({theme.id: theme for theme in debate_themes})
+    if root_id is None:  # a debate without a thesis: its top-level points head it
+        top = list(session.exec(top_ids(debate.id)).scalars()) if nodes.rows else []
+        return {
+            **_header(debate.slug),
+            "themes": [_theme(t) for t in themes.values()],
+            "sources": [_source(s) for s in sources.values()],
+            "voices": [_voice(v) for v in {voice.id: voice for _, voice in nodes.rows if voice}.values()],
+            "debates": [_debate(debate.slug, debate.title, None, debate_themes, debate.summary,
+                                [nodes.keys[node_id] for node_id in top])],
+            "nodes": [nodes.entry(node, voice) for node, voice in nodes.rows],
+        }
     root = next(node for node, _ in nodes.rows if node.id == root_id)
     return {
         **_header(debate.slug if whole else f"{debate.slug}, node {root_id}"),
@@ -167,7 +190,8 @@ def collect(session: Session, *, debate: Debate, root_id: int | None = None) -> 
         "voices": [_voice(v) for v in {voice.id: voice for _, voice in nodes.rows if voice}.values()],
         "debates": [_debate(debate.slug if whole else f"{debate.slug}-{root_id}", debate.title if whole else root.title,
                             nodes.keys[root_id], debate_themes, debate.summary)],
-        "nodes": [nodes.entry(node, voice, "thesis" if node.id == root_id else None) for node, voice in nodes.rows],
+        "nodes": [nodes.entry(node, voice, "thesis" if node.id == root_id and node.kind != "question" else None)
+                  for node, voice in nodes.rows],
     }
 
 
@@ -183,7 +207,9 @@ def collect_all(session: Session) -> dict:
         "themes": [_theme(t) for t in session.exec(select(Theme).order_by(Theme.id))],
         "sources": [_source(s) for s in sources.values()],
         "voices": [_voice(v) for v in session.exec(select(Voice).order_by(Voice.id))],
-        "debates": [_debate(d.slug, d.title, nodes.keys[d.thesis_id], debate_themes[d.id], d.summary) for d in debates],
+        "debates": [_debate(d.slug, d.title, nodes.keys.get(d.thesis_id), debate_themes[d.id], d.summary,
+                            [nodes.keys[i] for i in session.exec(top_ids(d.id)).scalars()] if d.thesis_id is None else None)
+                    for d in debates],
         "nodes": [nodes.entry(node, voice) for node, voice in nodes.rows],
         "glossary": [{"key": g.key, "term": g.term, "expansion": g.expansion, "definition": g.definition,
                       "citation": _citation(sources[g.source_id], g.quote, g.locator)}

@@ -49,6 +49,17 @@ IMPORTERS = {"json": jsonmap.parse, "kialo": kialo.parse, "argdown": argdown.par
              "sadface": sadface.parse}
 
 
+def decode(raw: bytes, name: str) -> str:
+    """The text of an uploaded file; FormatError naming the line and column of the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise FormatError(f"{name}: line {line}, column {column}: expected UTF-8 text, found the byte "
+                          f"0x{raw[exc.start]:02x}; save the file as UTF-8 and import it again.") from None
+
+
 def detect(text: str, name: str) -> str:
     """The format of an uploaded file, from its name and, for JSON, its shape."""
     suffix = Path(name).suffix.lower()
@@ -60,11 +71,13 @@ def detect(text: str, name: str) -> str:
         head = text[:5000]
         if '"format": "icsdebate-map"' in head or '"debates"' in head:
             return "json"
-        if '"nodeID"' in head or '"locutions"' in head:
+        if '"nodeID"' in head or '"locutions"' in head or '"AIF"' in head:
             return "aif"
         if '"source_id"' in head or '"atom"' in head or '"sadface"' in head.lower():
             return "sadface"
-    raise FormatError(f"{name}: cannot tell the format; choose one of {', '.join(IMPORTERS)}.")
+    raise FormatError(f"{name}: line 1, column 1: cannot tell the format from the file's name or its start; "
+                      f"expected a .txt (Kialo), .argdown, or .json file (AIF, SADFace, ICS Debate), or choose one of "
+                      f"{', '.join(IMPORTERS)}.")
 
 
 def parse(text: str, name: str, fmt: str | None = None) -> dict:

@@ -1,10 +1,11 @@
-"""SADFace JSON: atoms for points, 'support' and 'conflict' scheme nodes between them."""
+"""SADFace JSON: atoms for points, 'support' and 'conflict' scheme nodes between them, and 'rephrase' for a position
+answering a question (the name arguebuf gives Kialo's neutral relation)."""
 import json
 import uuid
 
 from . import imported
 
-NAMES = {"supports": "support", "opposes": "conflict"}
+NAMES = {"supports": "support", "opposes": "conflict", "answers": "rephrase"}
 
 
 def _id(*parts: str) -> str:
@@ -45,12 +46,29 @@ def parse(text: str, name: str) -> dict:
     (conflict-like schemes as opposition, every other scheme as support)."""
     data = imported.load_json(text, name)
     graph = imported.scheme_graph(data, name, id_key="id", edge_keys=("source_id", "target_id"))
-    statements = [imported.Statement(node_id, graph.texts[node_id] or "(empty)", f"SADFace atom {node_id}")
-                  for node_id, kind in graph.kinds.items() if kind == "atom"]
+    ours = {}  # what the site's own export keeps of an atom: its kind and themes
+    for node in data["nodes"]:
+        metadata = node.get("metadata") if isinstance(node, dict) and isinstance(node.get("metadata"), dict) else {}
+        if isinstance(metadata.get("icsdebate"), dict):
+            ours[str(node.get("id"))] = metadata["icsdebate"]
+    themes, statements = {}, []
+    for node_id, kind in graph.kinds.items():
+        if kind != "atom":
+            continue
+        kept = ours.get(node_id, {})
+        tags = [str(t) for t in kept.get("themes", []) if isinstance(t, (str, int))] if isinstance(kept.get("themes"), list) else []
+        for tag in tags:
+            themes.setdefault(imported.theme_key(tag), tag[:120])
+        statements.append(imported.Statement(
+            node_id, graph.texts[node_id] or "(empty)", f"SADFace atom {node_id}",
+            themes=[imported.theme_key(tag) for tag in tags],
+            kind=kept.get("kind") if kept.get("kind") in ("claim", "evidence", "question") else None))
     relations = graph.links(
         lambda node_id, kind: None if kind != "scheme" else "opposes" if graph.texts[node_id].lower() in OPPOSING
-        else "supports",
+        else "answers" if graph.texts[node_id].lower() == "rephrase" else "supports",
         lambda node_id: graph.kinds[node_id] == "atom")
-    core = (data.get("metadata") or {}).get("core") or {}
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    core = metadata.get("core") if isinstance(metadata.get("core"), dict) else {}
     return imported.document(title=str(core.get("title") or name), tool="SADFace", name=name, content=text,
-                             statements=statements, relations=relations)
+                             statements=statements, relations=relations,
+                             themes=[{"key": key, "name": name_} for key, name_ in themes.items()])

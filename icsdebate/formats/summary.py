@@ -44,6 +44,8 @@ class Summary:
     exported_at: str
     exported_from: str
     order_note: str = ORDER_NOTE
+    positions: list[Point] = field(default_factory=list)  # answers to the question at the top, or top-level points
+    positions_heading: str = "Positions"
 
     def at_source(self, number: int, citation: dict) -> str | None:
         """The address of source `number` opened at `citation`'s quote (a text fragment), or None."""
@@ -79,20 +81,23 @@ def build(document: dict) -> Summary:
         kids.sort(key=lambda kid: order_key(standing[kid[0]], supported(kid[0])))
         return [point(c, rel, depth) for c, rel in kids]
 
-    root = shape.nodes[shape.root]
-    shown.add(shape.root)
+    root = shape.nodes[shape.root] if shape.root else None
+    shown.update(shape.roots)
     kinds = Counter(node["kind"] for node in document["nodes"])
     relations = Counter(rel for node in document["nodes"] for rel in ("supports", "opposes") for _ in node.get(rel, []))
     events = sorted((n for n in document["nodes"] if n["kind"] == "event"), key=lambda n: n.get("happened_on", ""))
     return Summary(
-        title=document["debates"][0]["title"], thesis=root, thesis_voice=voices.get(root.get("voice")),
-        thesis_citations=[(numbers[c["source"]], c) for c in root.get("citations", [])],
+        title=document["debates"][0]["title"], thesis=root, thesis_voice=voices.get((root or {}).get("voice")),
+        thesis_citations=[(numbers[c["source"]], c) for c in (root or {}).get("citations", [])],
         summary=document["debates"][0].get("summary", ""),
         counts={"points": len(document["nodes"]), "for": relations["supports"], "against": relations["opposes"],
                 "evidence": kinds["evidence"], "events": kinds["event"], "questions asked": kinds["question"],
                 "sources": len(document["sources"]),
                 "still standing": sum(1 for key in shape.nodes if standing[key] == STANDS)},
-        case_for=ranked(shape.root, "supports", 1), case_against=ranked(shape.root, "opposes", 1),
+        case_for=ranked(shape.root, "supports", 1) if root else [],
+        case_against=ranked(shape.root, "opposes", 1) if root else [],
+        positions=ranked(shape.root, "answers", 1) if root else [point(key, "top", 1) for key in shape.roots],
+        positions_heading="Positions" if root else "Top-level points",
         events=events, sources=document["sources"], exported_at=document["exported_at"],
         exported_from=document["exported_from"],
     )
@@ -122,6 +127,9 @@ def _voice(voice: dict | None) -> str:
     return f"{md(voice['name'])} ({detail})" if detail else md(voice["name"])
 
 
+LABELS = {"supports": "For", "opposes": "Against", "answers": "Position", "top": "Point"}
+
+
 def _cite_md(summary: Summary, number: int, citation: dict) -> str:
     """`[1, Paragraph 155]`, a link to the passage in the source's page when the source has an address."""
     label = f"{number}, {md(citation['locator'])}" if citation.get("locator") else f"{number}"
@@ -135,7 +143,7 @@ def _cite_md(summary: Summary, number: int, citation: dict) -> str:
 def _point_md(summary: Summary, point: Point, depth: int) -> list[str]:
     indent = "  " * depth
     node = point.node
-    label = {"supports": "For", "opposes": "Against"}[point.relation]
+    label = LABELS[point.relation]
     date = f", {partial_date(node.get('argued_on') or node.get('happened_on'))}" if node.get("argued_on") or node.get("happened_on") else ""
     if point.linked:
         return [f"{indent}- **{label}:** {md(node['title'])} *(set out above)*"]
@@ -149,14 +157,18 @@ def _point_md(summary: Summary, point: Point, depth: int) -> list[str]:
 
 def markdown(summary: Summary) -> str:
     """The briefing as Markdown."""
-    lines = [f"# {md(summary.title)}", "", f"**Thesis:** {md(summary.thesis['title'])} — {_voice(summary.thesis_voice)}",
-             ""]
+    lines = [f"# {md(summary.title)}", ""]
+    if summary.thesis:
+        lines += [f"**Thesis:** {md(summary.thesis['title'])} — {_voice(summary.thesis_voice)}", ""]
     for number, citation in summary.thesis_citations:
         lines.append(f"> “{md(citation['quote'])}” {_cite_md(summary, number, citation)}")
     if summary.summary:
         lines += ["", md(summary.summary)]
     lines += ["", " · ".join(f"{n} {what}" for what, n in summary.counts.items()), "", f"*{summary.order_note}*", ""]
-    for heading, points in (("The case for", summary.case_for), ("The case against", summary.case_against)):
+    sections = [(summary.positions_heading, summary.positions)] if summary.positions else []
+    if summary.thesis:
+        sections += [("The case for", summary.case_for), ("The case against", summary.case_against)]
+    for heading, points in sections:
         lines += [f"## {heading}", ""]
         for point in points:
             lines.extend(_point_md(summary, point, 0))

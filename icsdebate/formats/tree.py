@@ -1,22 +1,39 @@
 """A map document seen as a tree: each node under its first parent, in document order."""
 from dataclasses import dataclass, field
 
+RELATION_ORDER = ("supports", "opposes", "answers")
+
 
 @dataclass
 class Tree:
     nodes: dict[str, dict]
-    root: str
+    roots: list[str]  # the debate's thesis, or its top-level points when it has none
     home: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (first parent, relation)
     children: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # parent -> [(child, relation)]
 
+    @property
+    def root(self) -> str | None:
+        """The thesis (or the question at the top); None for a debate headed by several top-level points."""
+        return self.roots[0] if self.thesis else None
+
+    thesis: bool = True
+
+
+def parents(node: dict) -> list[tuple[str, str]]:
+    """(parent key, relation) of a document node, supports first, then opposes, then answers."""
+    return [(p, relation) for relation in RELATION_ORDER for p in node.get(relation, [])]
+
 
 def tree(document: dict) -> Tree:
+    """The first debate of `document` as a tree; its roots are its thesis, or its top-level points."""
     nodes = {node["key"]: node for node in document["nodes"]}
-    result = Tree(nodes, document["debates"][0]["thesis"])
+    debate = document["debates"][0]
+    thesis = debate.get("thesis")
+    result = Tree(nodes, [thesis] if thesis else list(debate.get("top", [])), thesis=bool(thesis))
     for node in document["nodes"]:
-        parents = [(p, "supports") for p in node.get("supports", [])] + [(p, "opposes") for p in node.get("opposes", [])]
-        if parents:
-            result.home[node["key"]] = parents[0]
-        for parent, relation in parents:
+        linked = parents(node)
+        if linked:
+            result.home[node["key"]] = linked[0]
+        for parent, relation in linked:
             result.children.setdefault(parent, []).append((node["key"], relation))
     return result

@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from .. import db, queries
 from ..extensions import htmx
-from ..models import RELATIONS, Debate, Node, NodeAlias
+from ..models import SIDES, Debate, Node, NodeAlias
 from ..web import page_number, render_page
 
 bp = Blueprint("browse", __name__)
@@ -35,10 +35,14 @@ def debate(slug: str):
     summary = next(iter(queries.debate_summaries(db.session(), slug=slug)), None)
     if summary is None:
         abort(404, f"There is no debate called “{slug}”.")
+    positions = queries.positions(db.session(), debate=summary.debate, size=current_app.config["PAGE_SIZE"])
+    if summary.thesis is None:  # a map with several top-level points: each shown with its own for and against
+        return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=None,
+                           columns={}, still=False, positions=positions)
     thesis = queries.node_detail(db.session(), node_id=summary.thesis.id)
-    columns, still = _children(summary.thesis.id, RELATIONS)
+    columns, still = _children(summary.thesis.id, SIDES)
     return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=thesis,
-                       columns=columns, still=still)
+                       columns=columns, still=still, positions=positions)
 
 
 def _detail_or_404(node_id: int) -> queries.NodeDetail:
@@ -64,14 +68,14 @@ def _redirect_if_merged(node_id: int) -> None:
 @bp.get("/nodes/<int:node_id>")
 def node(node_id: int):
     detail = _detail_or_404(node_id)
-    columns, still = _children(node_id, RELATIONS)
+    columns, still = _children(node_id, SIDES)
     return render_page("browse/_node.html", detail.node.title, detail=detail, columns=columns, still=still)
 
 
 @bp.get("/nodes/<int:node_id>/children/<relation>")
 def children(node_id: int, relation: str):
     """One page of a node's supporting or opposing children: cards for htmx, a full page otherwise."""
-    if relation not in RELATIONS:
+    if relation not in SIDES:
         abort(404, "Children either support or oppose.")
     detail = _detail_or_404(node_id)
     pages, still = _children(node_id, (relation,), page_number())
@@ -87,19 +91,25 @@ def outline(slug: str):
     debate_ = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
     if debate_ is None:
         abort(404, f"There is no debate called “{slug}”.")
+    if debate_.thesis_id is None:  # no thesis to hang an outline from: the debate's page lists its top-level points
+        return redirect(url_for("browse.debate", slug=slug))
     return node_outline(debate_.thesis_id)
 
 
 @bp.get("/nodes/<int:node_id>/outline")
 def node_outline(node_id: int):
-    """The tree below a node as an outline; htmx asks for one level at a time."""
-    page = queries.children(db.session(), parent_id=node_id, relation=None,
-                            page=page_number(), size=current_app.config["PAGE_SIZE"])
+    """The tree below a node as an outline, both sides on every page (page N holds the Nth page of the points for
+    and of the points against); htmx asks for one level at a time."""
+    number = page_number()
+    sides = {rel: queries.children(db.session(), parent_id=node_id, relation=rel, page=number,
+                                   size=current_app.config["PAGE_SIZE"]) for rel in SIDES}
+    more = any(side.has_more for side in sides.values())
     if htmx and (htmx.target or "").startswith("outline-"):
         node_ = db.session().get(Node, node_id)
         if node_ is None:
             _redirect_if_merged(node_id)
             abort(404, f"There is no claim numbered {node_id}.")
-        return render_template("browse/_outline_items.html", page=page, parent=node_)
+        return render_template("browse/_outline_items.html", sides=sides, more=more, number=number, parent=node_)
     detail = _detail_or_404(node_id)
-    return render_page("browse/_outline.html", f"Outline: {detail.node.title}", detail=detail, page=page)
+    return render_page("browse/_outline.html", f"Outline: {detail.node.title}", detail=detail, sides=sides,
+                       more=more, number=number)

@@ -8,7 +8,7 @@ from sqlmodel import select
 from .. import auth, db, edits, queries, quotecheck
 from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
-from ..models import OUTCOMES, RELATIONS, Debate, Node, Source, Theme, Voice
+from ..models import OUTCOMES, SIDES, Debate, Node, Source, Theme, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
 from ..web import form_page, render_page, seek
@@ -47,8 +47,17 @@ def _errors_of(write) -> dict[str, str]:
 
 
 def _form_data() -> dict:
-    data = {key: value for key, value in request.form.items() if key not in ("csrf_token", "themes")}
+    """The form's fields; themes as a list of ids; quotes being corrected (citations-N-source, -quote, -locator) as a
+    list in their order."""
+    data = {key: value for key, value in request.form.items()
+            if key not in ("csrf_token", "themes") and not key.startswith("citations-")}
     data["themes"] = [int(t) for t in request.form.getlist("themes") if t.isdigit()]
+    if "citations-0-quote" in request.form:
+        data["citations"] = []
+        while f"citations-{len(data['citations'])}-quote" in request.form and len(data["citations"]) < 100:
+            n = len(data["citations"])
+            data["citations"].append({part: request.form.get(f"citations-{n}-{part}", "")
+                                      for part in ("source", "quote", "locator")})
     return data
 
 
@@ -93,7 +102,7 @@ def add_form(node_id: int):
     parent = _node_or_404(node_id)
     kind = request.args.get("kind", "claim")
     relation = request.args.get("relation", "supports")
-    if kind not in EDIT_KINDS or relation not in RELATIONS:
+    if kind not in EDIT_KINDS or relation not in SIDES:
         abort(404, "Nodes are claims, evidence, questions or events that support or oppose.")
     return _render_add(parent, {"kind": kind, "relation": relation}, {})
 
@@ -125,7 +134,7 @@ def add(node_id: int):
         card.relation = valid.relation
         return render_template("edit/_added.html", card=card, relation=valid.relation, parent=_node_or_404(node_id))
     flash(f"Added “{node.title}”." + KEPT_NOTE * bool(data.get("keep_quote")))
-    return redirect(url_for("browse.node", node_id=node_id))
+    return redirect(url_for("browse.node", node_id=node_id, _anchor=f"point-{node.id}"))
 
 
 @form_page("edit.add")
@@ -137,7 +146,7 @@ def _add_again(message: str, node_id: int):
 @bp.get("/add-slot/<relation>")
 def close_slot(relation: str):
     """An empty add slot: what Cancel puts back."""
-    if relation not in RELATIONS:
+    if relation not in SIDES:
         abort(404, "Children either support or oppose.")
     return f'<div id="add-slot-{relation}" class="add-slot"></div>'
 
@@ -154,7 +163,9 @@ def _edit_values(node: Node) -> dict:
     session = db.session()
     content = edits.snapshot(session, node)
     return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]],
-            "base": edits.current_version(session, node.id)}
+            "base": edits.current_version(session, node.id),
+            "citations": [{"source": str(c["source_id"]), "quote": c["quote"], "locator": c["locator"]}
+                          for c in content["citations"]]}
 
 
 def _base() -> int | None:

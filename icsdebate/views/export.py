@@ -1,5 +1,6 @@
 """Downloads: a debate, or the subtree under a node, in each export format."""
 from datetime import datetime, timezone
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
@@ -100,11 +101,10 @@ def upload():
             error = "Choose a file to import."
         else:
             try:
-                seed_set = registry.read(file.read().decode("utf-8"), file.filename, fmt)
+                name = Path(file.filename).name
+                seed_set = registry.read(registry.decode(file.read(), name), name, fmt)
                 with db.write_session() as session:
                     debate_ = seeds.load_as_new(session, seed_set)[0]
-            except UnicodeDecodeError:
-                error = f"{file.filename}: the file is not UTF-8 text."
             except FormatError as exc:
                 error = str(exc)
             else:

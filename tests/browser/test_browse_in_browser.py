@@ -57,3 +57,14 @@ def test_debate_page_is_readable_on_a_phone(live_server, browser):
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px wide)"
     screenshot(page, "debate-phone")
     context.close()
+
+
+def test_outline_expands_and_collapses_all(live_server, page):
+    page.goto(live_server + "/debates/privatisation/outline")
+    page.get_by_role("button", name="Expand all").click()
+    nested = page.locator("ul.outline ul.outline ul.outline li.outline-item").first  # three levels down
+    expect(nested).to_be_visible()
+    assert page.locator("#main details:not([open])").count() < page.locator("#main details[open]").count()
+    page.get_by_role("button", name="Collapse all").click()
+    expect(page.locator("#main details[open]")).to_have_count(0)
+    expect(page.locator("#main > ul.outline > li.outline-opposes").first).to_be_visible()  # both sides on page 1

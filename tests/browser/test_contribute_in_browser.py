@@ -22,6 +22,15 @@ def test_add_edit_and_history(live_server, page, users):
     against.get_by_role("link", name="Add an opposing claim").click()
     form = against.locator("form.add-form")
     expect(form).to_be_visible()
+    with page.expect_response(re.compile(r"/add$")):
+        form.get_by_role("button", name="Add").click()  # empty: every error at once, and the focus on them
+    summary = against.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("li")).to_have_count(3)  # title, voice, quote
+    form = against.locator("form.add-form")
+    form.get_by_label("Source", exact=True).select_option(label="A new source (describe below)")
+    expect(form.get_by_label("Source title")).to_be_focused()  # the choice opened the fields it needs
+    expect(form.get_by_label("Happened on")).to_be_hidden()  # a claim has no date it happened
     form.get_by_label("Title", exact=True).fill("Statutory boards keep private firms out of commissioning")
     form.get_by_label("Annotation").fill("The 2022 Act, as **amended**, settles this.")
     expect(form.locator(".preview strong")).to_have_text("amended")
@@ -34,6 +43,8 @@ def test_add_edit_and_history(live_server, page, users):
         form.get_by_role("button", name="Add").click()
     card = against.locator(".card", has_text="Statutory boards keep private firms out")
     expect(card).to_be_visible()
+    expect(card).to_be_focused()  # the focus follows what was added
+    expect(card.locator(".standing")).to_contain_text("Stands")  # its standing at once
     expect(page).to_have_url(live_server + "/debates/privatisation")  # no reload, no navigation
 
     card.get_by_role("link").first.click()
