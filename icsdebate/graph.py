@@ -86,18 +86,23 @@ def ancestor_paths(session: Session, *, node: Node) -> list[list[Step]]:
         parents.setdefault(child_id, []).append((parent_id, relation))
         info[parent_id] = (title, kind)
 
+    # Depth first, the first parent first, without recursion: each stack entry is a node and the path below it as
+    # a chain of (step, rest) pairs, so that a step costs the same however deep the chain above it runs.
     paths: list[list[tuple[int, str | None]]] = []
-
-    def climb(current: int, below: list[tuple[int, str | None]]) -> None:
-        if len(paths) >= MAX_PATHS:
-            return
+    stack: list[tuple[int, tuple | None]] = [(node.id, None)]
+    budget = MAX_PATHS * (len(info) + 1)  # more steps than this only in a circle, which add_link refuses
+    while stack and len(paths) < MAX_PATHS and budget > 0:
+        budget -= 1
+        current, below = stack.pop()
         above = parents.get(current, [])
         if not above:
-            paths.append([(current, None), *below])
-        for parent_id, relation in above:
-            climb(parent_id, [(current, relation), *below])
-
-    climb(node.id, [])
+            path, rest = [(current, None)], below
+            while rest is not None:
+                path.append(rest[0])
+                rest = rest[1]
+            paths.append(path)
+        for parent_id, relation in reversed(above):
+            stack.append((parent_id, ((current, relation), below)))
     return [[Step(step_id, *info[step_id], relation) for step_id, relation in path] for path in paths]
 
 

@@ -425,20 +425,37 @@ def branch_shape(session: Session, *, root_id: int, levels: int = 2) -> list[Bra
     kids: dict[int, list[tuple[int, str, str]]] = {}
     for child_id, parent_id, relation, title in rows:
         kids.setdefault(parent_id, []).append((child_id, relation, title))
-    sizes: dict[int, int] = {}
-
-    def size(node_id: int, trail: frozenset = frozenset()) -> int:
-        if node_id not in sizes:
-            sizes[node_id] = 1 + sum(size(c, trail | {node_id}) for c, _, _ in kids.get(node_id, []) if c not in trail)
-        return sizes[node_id]
-
-    def branches(node_id: int, level: int) -> list[Branch]:
-        result = []
+    sizes = _sizes(kids, root_id)
+    top: list[Branch] = []
+    lists, stack = [top], [(root_id, 1, top)]
+    while stack:  # level by level, without recursion
+        node_id, level, into = stack.pop()
         for child_id, relation, title in kids.get(node_id, []):
             own = kids.get(child_id, [])
-            result.append(Branch(child_id, title, relation, size(child_id), sum(r == "supports" for _, r, _ in own),
-                                 sum(r == "opposes" for _, r, _ in own),
-                                 branches(child_id, level + 1) if level < levels else []))
-        return sorted(result, key=lambda b: (b.relation != "supports", -b.size))
+            branch = Branch(child_id, title, relation, sizes.get(child_id, 1), sum(r == "supports" for _, r, _ in own),
+                            sum(r == "opposes" for _, r, _ in own))
+            into.append(branch)
+            if level < levels:
+                lists.append(branch.children)
+                stack.append((child_id, level + 1, branch.children))
+    for branches in lists:
+        branches.sort(key=lambda b: (b.relation != "supports", -b.size))
+    return top
 
-    return branches(root_id, 1)
+
+def _sizes(kids: dict[int, list[tuple[int, str, str]]], root_id: int) -> dict[int, int]:
+    """How many points each branch under `root_id` holds, itself included (a point under two parents counts in
+    both), worked out children first with a stack instead of recursion; a link back up a path counts nothing."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack = [(root_id, False)]
+    while stack:
+        node_id, children_done = stack.pop()
+        if children_done:
+            on_path.discard(node_id)
+            sizes[node_id] = 1 + sum(sizes.get(c, 0) for c, _, _ in kids.get(node_id, []) if c not in on_path)
+        elif node_id not in sizes and node_id not in on_path:
+            on_path.add(node_id)
+            stack.append((node_id, True))
+            stack.extend((c, False) for c, _, _ in reversed(kids.get(node_id, [])) if c not in sizes and c not in on_path)
+    return sizes

@@ -226,48 +226,64 @@ def _check_references(seeds: SeedSet, problems: list[str]) -> None:
 
 
 def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
-    """Depth-first search over child -> parent edges; reports each cycle once."""
-    state: dict[str, int] = {}
-
-    def visit(key: str, trail: list[str]) -> None:
-        state[key] = 1
-        trail.append(key)
-        for parent, _relation in seeds.nodes[key].parents():
-            if parent not in seeds.nodes:
-                continue
-            if state.get(parent) == 1:
-                cycle = trail[trail.index(parent):] + [parent]
-                problems.append(f"{seeds.where[('nodes', key)]}: links make a cycle: {' -> '.join(cycle)}")
-            elif parent not in state:
-                visit(parent, trail)
-        trail.pop()
-        state[key] = 2
-
-    for key in seeds.nodes:
-        if key not in state:
-            visit(key, [])
+    """Depth-first search over child -> parent edges, with a stack instead of recursion (a chain may run
+    thousands of points deep); reports each cycle once."""
+    state: dict[str, int] = {}  # 1: on the current trail, 2: done
+    for start in seeds.nodes:
+        if start in state:
+            continue
+        state[start], trail, stack = 1, [start], [iter(seeds.nodes[start].parents())]
+        while stack:
+            for parent, _relation in stack[-1]:
+                if parent not in seeds.nodes:
+                    continue
+                if state.get(parent) == 1:
+                    cycle = trail[trail.index(parent):] + [parent]
+                    problems.append(f"{seeds.where[('nodes', trail[-1])]}: links make a cycle: {' -> '.join(cycle)}")
+                elif parent not in state:
+                    state[parent] = 1
+                    trail.append(parent)
+                    stack.append(iter(seeds.nodes[parent].parents()))
+                    break
+            else:
+                stack.pop()
+                state[trail.pop()] = 2
 
 
 def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
     """Each node belongs to a debate its parents lead to: the one defined in its own file when there is one."""
     thesis_debate = {debate.thesis: key for key, debate in seeds.debates.items()}
 
-    def reached(key: str) -> list[str]:
-        if key in thesis_debate:
-            return [thesis_debate[key]]
-        if key not in seeds.debate_of:
-            seeds.debate_of[key] = None  # guards against revisiting while the answer is worked out
-            found = [d for parent, _ in seeds.nodes[key].parents() for d in reached(parent)]
-            home = seeds.where[("nodes", key)]
-            same_file = [d for d in found if seeds.where[("debates", d)] == home]
-            seeds.debate_of[key] = (same_file or found or [None])[0]
-        return [seeds.debate_of[key]] if seeds.debate_of[key] else []
+    def settle(start: str) -> None:
+        """Work out debate_of for `start` and every node above it, parents first, with a stack."""
+        seeds.debate_of[start] = None  # guards against revisiting while the answer is worked out
+        stack = [(start, iter(seeds.nodes[start].parents()), [])]  # (node, parents left, debates found)
+        while stack:
+            key, parents, found = stack[-1]
+            for parent, _relation in parents:
+                if parent in thesis_debate:
+                    found.append(thesis_debate[parent])
+                elif parent not in seeds.debate_of:
+                    seeds.debate_of[parent] = None
+                    stack.append((parent, iter(seeds.nodes[parent].parents()), []))
+                    break
+                elif seeds.debate_of[parent]:
+                    found.append(seeds.debate_of[parent])
+            else:
+                stack.pop()
+                home = seeds.where[("nodes", key)]
+                same_file = [d for d in found if seeds.where[("debates", d)] == home]
+                seeds.debate_of[key] = (same_file or found or [None])[0]
+                if stack and seeds.debate_of[key]:
+                    stack[-1][2].append(seeds.debate_of[key])
 
     for key in seeds.nodes:
-        debates = reached(key)
-        if debates:
-            seeds.debate_of[key] = debates[0]
-        else:
+        if key in thesis_debate:
+            seeds.debate_of[key] = thesis_debate[key]
+            continue
+        if key not in seeds.debate_of:
+            settle(key)
+        if not seeds.debate_of[key]:
             problems.append(f"{seeds.where[('nodes', key)]}: node {key} is not reached from any debate's thesis")
 
 

@@ -1,6 +1,7 @@
 """Argdown source: one statement per point, its supports (+) and attacks (-) indented below it,
 themes as tags, voice and sources as inline data. Read by the Argdown parser (@argdown/cli)."""
 import json
+from collections import deque
 import re
 import subprocess
 import tempfile
@@ -9,6 +10,7 @@ from pathlib import Path
 from . import FormatError, imported
 from .tree import tree
 
+MAX_INDENT = 24  # levels of indentation before a deeper branch is set out on its own
 SPECIAL = re.compile(r"([\\\[\]<>{}#*_`~])")
 
 
@@ -39,19 +41,32 @@ def dump(document: dict) -> str:
     lines = [f"===\ntitle: {json.dumps(title, ensure_ascii=False)}\n===", "", f"# {_text(title)}", "",
              _statement(shape.nodes[shape.root], voices, sources)]
     written = {shape.root}
-
-    def write(parent: str, depth: int) -> None:
-        for child, relation in shape.children.get(parent, []):
-            sign = "+" if relation == "supports" else "-"
-            indent = "  " * depth
-            if child in written:
-                lines.append(f"{indent}{sign} [{child}]")
-                continue
-            written.add(child)
-            lines.append(f"{indent}{sign} {_statement(shape.nodes[child], voices, sources)}")
-            write(child, depth + 1)
-
-    write(shape.root, 1)
+    # Depth first with a stack (a chain may run thousands of points deep). Below MAX_INDENT levels a point is
+    # named where it sits and set out again at the left margin with the points under it, so lines stay short.
+    tops = deque([shape.root])
+    while tops:
+        top = tops.popleft()
+        if top != shape.root:
+            lines += ["", _statement(shape.nodes[top], voices, sources)]
+        stack = [(top, 1, iter(shape.children.get(top, [])))]
+        while stack:
+            parent, depth, children = stack[-1]
+            for child, relation in children:
+                sign = "+" if relation == "supports" else "-"
+                indent = "  " * depth
+                if child in written:
+                    lines.append(f"{indent}{sign} [{child}]")
+                    continue
+                written.add(child)
+                if depth >= MAX_INDENT and shape.children.get(child):
+                    lines.append(f"{indent}{sign} [{child}]")
+                    tops.append(child)
+                    continue
+                lines.append(f"{indent}{sign} {_statement(shape.nodes[child], voices, sources)}")
+                stack.append((child, depth + 1, iter(shape.children.get(child, []))))
+                break
+            else:
+                stack.pop()
     return "\n".join(lines) + "\n"
 
 

@@ -11,18 +11,20 @@ def dump(document: dict) -> str:
     numbers = {shape.root: "1."}
     lines = [f"Discussion Title: {document['debates'][0]['title']}", "", f"1. {shape.nodes[shape.root]['title']}"]
 
-    def write(parent: str) -> None:
-        for index, (child, relation) in enumerate(shape.children.get(parent, []), start=1):
+    stack = [(shape.root, iter(enumerate(shape.children.get(shape.root, []), start=1)))]
+    while stack:  # depth first, with a stack: a chain may run thousands of points deep
+        parent, children = stack[-1]
+        for index, (child, relation) in children:
             number = f"{numbers[parent]}{index}."
             side = "Pro" if relation == "supports" else "Con"
             if child not in numbers:
                 numbers[child] = number
                 lines.append(f"{number} {side}: {_one_line(shape.nodes[child]['title'])}")
-                write(child)
-            else:
-                lines.append(f"{number} {side}: -> See {numbers[child]}")
-
-    write(shape.root)
+                stack.append((child, iter(enumerate(shape.children.get(child, []), start=1))))
+                break
+            lines.append(f"{number} {side}: -> See {numbers[child]}")
+        else:
+            stack.pop()
     return "\n".join(lines) + "\n"
 
 

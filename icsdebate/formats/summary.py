@@ -44,6 +44,10 @@ class Summary:
     exported_from: str
     order_note: str = ORDER_NOTE
 
+    def reading_order(self, points: list[Point]):
+        """`steps(points)`, for templates."""
+        return steps(points)
+
 
 def build(document: dict) -> Summary:
     shape = tree(document)
@@ -51,30 +55,30 @@ def build(document: dict) -> Summary:
     numbers = {source["key"]: n for n, source in enumerate(document["sources"], start=1)}
     attacks = [(key, parent) for key, node in shape.nodes.items() for parent in node.get("opposes", [])]
     standing = grounded(list(shape.nodes), attacks)
-    below: dict[str, int] = {}
-
-    def supported(key: str) -> int:
-        """How many points support this one, directly or through other supporting points."""
-        if key not in below:
-            below[key] = sum(1 + supported(c) for c, rel in shape.children.get(key, []) if rel == "supports")
-        return below[key]
-
+    below = _supported(shape)
     shown: set[str] = set()
 
-    def point(key: str, relation: str, depth: int) -> Point:
-        node = shape.nodes[key]
-        result = Point(node, relation, standing[key], voices.get(node.get("voice")),
-                       [(numbers[c["source"]], c) for c in node.get("citations", [])], supported(key),
-                       linked=key in shown)
-        shown.add(key)
-        if depth < MAX_DEPTH and not result.linked:
-            result.replies = ranked(key, None, depth + 1)
-        return result
-
-    def ranked(parent: str, relation: str | None, depth: int) -> list[Point]:
+    def ranked(parent: str, relation: str | None) -> list[tuple[str, str]]:
         kids = [(c, rel) for c, rel in shape.children.get(parent, []) if relation in (None, rel)]
-        kids.sort(key=lambda kid: (RANK[standing[kid[0]]], -supported(kid[0])))
-        return [point(c, rel, depth) for c, rel in kids]
+        kids.sort(key=lambda kid: (RANK[standing[kid[0]]], -below[kid[0]]))
+        return kids
+
+    def case(relation: str) -> list[Point]:
+        """The points under the thesis on one side, strongest first, each with its replies to MAX_DEPTH levels;
+        depth first with a stack, so a point set out in full once is 'linked' wherever it shows again."""
+        top: list[Point] = []
+        stack = [(key, rel, 1, top) for key, rel in reversed(ranked(shape.root, relation))]
+        while stack:
+            key, rel, depth, into = stack.pop()
+            node = shape.nodes[key]
+            result = Point(node, rel, standing[key], voices.get(node.get("voice")),
+                           [(numbers[c["source"]], c) for c in node.get("citations", [])], below[key],
+                           linked=key in shown)
+            shown.add(key)
+            into.append(result)
+            if depth < MAX_DEPTH and not result.linked:
+                stack.extend((c, r, depth + 1, result.replies) for c, r in reversed(ranked(key, None)))
+        return top
 
     root = shape.nodes[shape.root]
     shown.add(shape.root)
@@ -89,7 +93,7 @@ def build(document: dict) -> Summary:
                 "evidence": kinds["evidence"], "events": kinds["event"], "questions asked": kinds["question"],
                 "sources": len(document["sources"]),
                 "still standing": sum(1 for key in shape.nodes if standing[key] == STANDS)},
-        case_for=ranked(shape.root, "supports", 1), case_against=ranked(shape.root, "opposes", 1),
+        case_for=case("supports"), case_against=case("opposes"),
         events=events, sources=document["sources"], exported_at=document["exported_at"],
         exported_from=document["exported_from"],
     )
@@ -112,6 +116,39 @@ def _address(address: str) -> str:
     return "<" + re.sub(r"[<>\s\"'`]", lambda m: "%{:02X}".format(ord(m[0])), address) + ">"
 
 
+def _supported(shape) -> dict[str, int]:
+    """How many points support each point, directly or through other supporting points: children first, with a
+    stack instead of recursion (a chain may run thousands of points deep)."""
+    below: dict[str, int] = {}
+    on_path: set[str] = set()
+    for start in shape.nodes:
+        stack = [(start, False)]
+        while stack:
+            key, children_done = stack.pop()
+            backers = [c for c, rel in shape.children.get(key, []) if rel == "supports"]
+            if children_done:
+                on_path.discard(key)
+                below[key] = sum(1 + below.get(c, 0) for c in backers if c not in on_path)
+            elif key not in below and key not in on_path:
+                on_path.add(key)
+                stack.append((key, True))
+                stack.extend((c, False) for c in backers if c not in below and c not in on_path)
+    return below
+
+
+def steps(points: list[Point]):
+    """The points and their replies in reading order, without recursion: ("point", point, depth) for each, with
+    ("replies", point, depth) before a point's replies and ("end", point, depth) after them."""
+    stack: list[tuple[str, Point, int]] = [("point", p, 0) for p in reversed(points)]
+    while stack:
+        kind, point, depth = stack.pop()
+        yield kind, point, depth
+        if kind == "point" and point.replies:
+            stack.append(("end", point, depth))
+            stack.extend(("point", reply, depth + 1) for reply in reversed(point.replies))
+            stack.append(("replies", point, depth))
+
+
 def _voice(voice: dict | None) -> str:
     if not voice:
         return "unattributed"
@@ -120,6 +157,7 @@ def _voice(voice: dict | None) -> str:
 
 
 def _point_md(point: Point, depth: int) -> list[str]:
+    """The lines of one point (not its replies) at `depth` levels of indentation."""
     indent = "  " * depth
     node = point.node
     label = {"supports": "For", "opposes": "Against"}[point.relation]
@@ -130,8 +168,6 @@ def _point_md(point: Point, depth: int) -> list[str]:
     for number, citation in point.citations:
         locator = f", {md(citation['locator'])}" if citation.get("locator") else ""
         lines.append(f"{indent}  > “{md(citation['quote'])}” [{number}{locator}]")
-    for reply in point.replies:
-        lines.extend(_point_md(reply, depth + 1))
     return lines
 
 
@@ -146,8 +182,9 @@ def markdown(summary: Summary) -> str:
     lines += ["", " · ".join(f"{n} {what}" for what, n in summary.counts.items()), "", f"*{summary.order_note}*", ""]
     for heading, points in (("The case for", summary.case_for), ("The case against", summary.case_against)):
         lines += [f"## {heading}", ""]
-        for point in points:
-            lines.extend(_point_md(point, 0))
+        for kind, point, depth in steps(points):
+            if kind == "point":
+                lines.extend(_point_md(point, depth))
         lines.append("" if points else "Nothing yet.\n")
     if summary.events:
         lines += ["## Dated events", ""]
