@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from . import graph
+from .params import DIGITS, parse_int
 from .standing import STANDS
 from .models import (ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, KindTally, Link, Node, NodeTheme, RelationTally, Revision,
                      Source, Theme, User, Voice, VoiceTally)
@@ -230,9 +231,10 @@ def theme_nodes(session: Session, *, theme_id: int, page: int = 1, size: int = 5
 
 
 def by_id_or_key(session: Session, model, value: str):
-    """A row by numeric id or by its seed key."""
-    if value.isdigit():
-        return session.get(model, int(value))
+    """A row by numeric id (plain digits) or by its seed key; None when there is none."""
+    if DIGITS.fullmatch(value):
+        number = parse_int(value)
+        return session.get(model, number) if number is not None else None
     return session.exec(select(model).where(model.key == value)).first()
 
 

@@ -13,10 +13,12 @@ from .models import (
     NODE_KINDS, SOURCE_KINDS, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice,
     utcnow,
 )
+from .params import RealDate, no_nul
 from .text import render_markdown
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+PartialDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"),
+                       RealDate]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -30,6 +32,11 @@ class SeedError(Exception):
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _text_has_no_nul(cls, value):
+        return no_nul(value)
 
 
 def _keys(value):
@@ -146,9 +153,19 @@ def _location(error: dict) -> str:
     return ".".join(str(part) for part in error["loc"])
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML in which dates stay text, so that an impossible one (2018-02-31) is reported with its field by
+    the date check rather than raised by the YAML reader."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def _parse_file(path: Path, seeds: SeedSet, problems: list[str]) -> None:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""

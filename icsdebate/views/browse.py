@@ -50,14 +50,14 @@ def _detail_or_404(node_id: int) -> queries.NodeDetail:
     return detail
 
 
-@bp.get("/nodes/<int:node_id>")
+@bp.get("/nodes/<id:node_id>")
 def node(node_id: int):
     detail = _detail_or_404(node_id)
     columns, still = _children(node_id, RELATIONS)
     return render_page("browse/_node.html", detail.node.title, detail=detail, columns=columns, still=still)
 
 
-@bp.get("/nodes/<int:node_id>/children/<relation>")
+@bp.get("/nodes/<id:node_id>/children/<relation>")
 def children(node_id: int, relation: str):
     """One page of a node's supporting or opposing children: cards for htmx, a full page otherwise."""
     if relation not in RELATIONS:
@@ -79,7 +79,7 @@ def outline(slug: str):
     return node_outline(debate_.thesis_id)
 
 
-@bp.get("/nodes/<int:node_id>/outline")
+@bp.get("/nodes/<id:node_id>/outline")
 def node_outline(node_id: int):
     """The tree below a node as an outline; htmx asks for one level at a time."""
     page = queries.children(db.session(), parent_id=node_id, relation=None,

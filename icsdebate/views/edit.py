@@ -10,6 +10,7 @@ from ..forms import FormError, validate
 from ..models import OUTCOMES, RELATIONS, Debate, Node, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
+from ..params import int_arg, parse_int
 from ..web import render_page
 
 bp = Blueprint("edit", __name__)
@@ -45,7 +46,7 @@ def _errors_of(write) -> dict[str, str]:
 
 def _form_data() -> dict:
     data = {key: value for key, value in request.form.items() if key not in ("csrf_token", "themes")}
-    data["themes"] = [int(t) for t in request.form.getlist("themes") if t.isdigit()]
+    data["themes"] = request.form.getlist("themes")  # each checked by the schema's Id type
     return data
 
 
@@ -58,7 +59,7 @@ def _render_add(parent: Node, values: dict, errors: dict, status: int = 200):
     return render_page("edit/_add_page.html", context["label"], **context), status
 
 
-@bp.get("/nodes/<int:node_id>/add")
+@bp.get("/nodes/<id:node_id>/add")
 @auth.signed_in
 def add_form(node_id: int):
     parent = _node_or_404(node_id)
@@ -69,7 +70,7 @@ def add_form(node_id: int):
     return _render_add(parent, {"kind": kind, "relation": relation}, {})
 
 
-@bp.post("/nodes/<int:node_id>/add")
+@bp.post("/nodes/<id:node_id>/add")
 @auth.signed_in
 @write_limit
 def add(node_id: int):
@@ -126,7 +127,7 @@ def _may_edit_or_403(node: Node) -> None:
         abort(403, "You can edit the points you added; moderators can edit any point.")
 
 
-@bp.route("/nodes/<int:node_id>/edit", methods=["GET", "POST"])
+@bp.route("/nodes/<id:node_id>/edit", methods=["GET", "POST"])
 @auth.signed_in
 @write_limit
 def edit(node_id: int):
@@ -153,7 +154,7 @@ def edit(node_id: int):
     return redirect(url_for("browse.node", node_id=node_id))
 
 
-@bp.post("/nodes/<int:node_id>/archive")
+@bp.post("/nodes/<id:node_id>/archive")
 @auth.signed_in
 @write_limit
 def archive(node_id: int):
@@ -162,7 +163,7 @@ def archive(node_id: int):
     return _set_status(node_id, "archived", "Archived. A moderator can restore it from its history.")
 
 
-@bp.post("/nodes/<int:node_id>/unarchive")
+@bp.post("/nodes/<id:node_id>/unarchive")
 @auth.require("moderate")
 @write_limit
 def unarchive(node_id: int):
@@ -184,7 +185,7 @@ def _set_status(node_id: int, status: str, message: str):
     return redirect(url_for("browse.node", node_id=node_id))
 
 
-@bp.get("/nodes/<int:node_id>/history")
+@bp.get("/nodes/<id:node_id>/history")
 def history(node_id: int):
     node = _node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
     rows = queries.revisions(db.session(), node_id=node_id)
@@ -206,20 +207,19 @@ def _compare(old: dict, new: dict) -> list[tuple[str, object]]:
     return changes
 
 
-@bp.get("/nodes/<int:node_id>/history/compare")
+@bp.get("/nodes/<id:node_id>/history/compare")
 def compare(node_id: int):
     node = _node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
     rows = {revision.number: (revision, user) for revision, user in queries.revisions(db.session(), node_id=node_id)}
-    try:
-        a, b = int(request.args.get("from", "")), int(request.args.get("to", ""))
-        old, new = rows[a], rows[b]
-    except (ValueError, KeyError):
+    a, b = parse_int(request.args.get("from", "")), parse_int(request.args.get("to", ""))
+    if a not in rows or b not in rows:
         abort(404, "Choose two versions of this point that exist.")
+    old, new = rows[a], rows[b]
     changes = _compare(json.loads(old[0].content), json.loads(new[0].content))
     return render_page("edit/_compare.html", f"Changes: {node.title}", node=node, old=old, new=new, changes=changes)
 
 
-@bp.post("/nodes/<int:node_id>/history/<int:number>/restore")
+@bp.post("/nodes/<id:node_id>/history/<id:number>/restore")
 @auth.require("moderate")
 @write_limit
 def restore(node_id: int, number: int):
@@ -233,7 +233,7 @@ def restore(node_id: int, number: int):
     return redirect(url_for("edit.history", node_id=node_id))
 
 
-@bp.route("/nodes/<int:node_id>/link", methods=["GET", "POST"])
+@bp.route("/nodes/<id:node_id>/link", methods=["GET", "POST"])
 @auth.signed_in
 @write_limit
 def link(node_id: int):
@@ -261,7 +261,7 @@ def link(node_id: int):
                        words=words, errors=errors, values=request.form), 422 if errors else 200
 
 
-@bp.route("/nodes/<int:node_id>/status", methods=["GET", "POST"])
+@bp.route("/nodes/<id:node_id>/status", methods=["GET", "POST"])
 @auth.require("moderate")
 @write_limit
 def outcome(node_id: int):
@@ -300,8 +300,7 @@ def debate_changes(slug: str):
 
 
 def _changes(debate: Debate | None):
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    page = int_arg("page", 1, hi=9_999)
     rows, more = queries.recent_changes(db.session(), debate_id=debate.id if debate else None, page=page)
     title = f"Recent changes: {debate.title}" if debate else "Recent changes"
     return render_page("edit/_changes.html", title, rows=rows, more=more, page=page, debate=debate)
