@@ -1,11 +1,14 @@
-# make run   set up everything on a new machine and serve on http://127.0.0.1:5000
-# make test  run the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)
+# make run        set up everything on a new machine and serve on http://127.0.0.1:5000 (PORT=8000 for another port)
+# make test       run the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)
+# make lint       ruff check and ruff format --check
+# make typecheck  mypy on icsdebate/, held to the committed baseline (mypy-baseline.txt), which may only shrink
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+PORT ?= 5000
 BIN := $(VENV)/bin
 
-.PHONY: run test seed check-quotes bench bench-formats bench-map bench-load clean
+.PHONY: run test lint typecheck seed check-quotes bench bench-formats bench-map bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +25,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app seed --if-empty
-	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+	$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
 
 seed: $(VENV)/.runtime
 	$(BIN)/flask --app app seed
@@ -33,6 +36,13 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy icsdebate | $(BIN)/mypy-baseline filter --baseline-path mypy-baseline.txt --no-colors
 
 bench: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python bench/pages.py

@@ -1,13 +1,23 @@
 """Load test on loopback: writers and readers against gunicorn at once, then every acknowledged write checked.
 
 Usage: python bench/load.py [--seconds 60] [--writers 8] [--readers 16] [--workers 4] [--max-requests 100000]
+                            [--no-faults]
 Runs on a new SQLite file, or on DATABASE_URL when it is set (use a scratch database: the script fills it).
 It generates a debate of 1,000 points and one contributor per writer, and serves it with gunicorn. Each writer
 signs in and adds claims under random points through the add form, as a browser without JavaScript does; each
 reader opens pages anonymously. Then it reads the database: every write the server acknowledged (302) must be
 there exactly once, active, under the point it was added to. Bounded by --seconds, --max-requests and a timeout
-per request. Exits non-zero on any 5xx, any request left unanswered, any acknowledged write missing, or when
-no write was acknowledged at all.
+per request.
+
+Faults, mid-run (unless --no-faults): at a third of the run one gunicorn worker is killed with SIGKILL (the
+master starts another); at two thirds, on PostgreSQL, every database connection of the app is terminated
+(pg_terminate_backend of the backends whose application_name the workers were given). SQLite has no server and
+no connection to terminate from outside: a SQLite database is a file each worker opens itself, so the nearest
+fault is the process holding the connection dying, and the script kills a second worker instead. A request
+that overlaps the 0.5 s after a fault is counted "near a fault" (a request in flight on a killed worker gets no
+answer; one whose connection was terminated gets a 503); anything else is "outside".
+Exits non-zero on any 5xx or unanswered request outside those windows, any acknowledged write missing or
+stored twice, or when no write was acknowledged at all.
 Not a test: the figures vary with the machine.
 """
 import argparse
@@ -17,6 +27,7 @@ import os
 import random
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -35,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from icsdebate import auth, create_app, db, migrate  # noqa: E402
@@ -42,6 +54,7 @@ from icsdebate.generate import WORDS, generate  # noqa: E402
 from icsdebate.models import RELATIONS, Citation, Link, Node  # noqa: E402
 
 NODES = 1000
+WINDOW = 0.5  # seconds after a fault in which errors are expected
 TIMEOUT = 30  # seconds one request may take, like gunicorn's worker timeout
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 READ_PAGES = ("home", "debate", "node", "children", "outline", "search", "source", "voice")
@@ -63,6 +76,18 @@ class Hit:
     page: str
     status: int | None  # None: no answer (timeout, connection reset)
     seconds: float
+    started: float  # time.monotonic() when it was sent
+
+
+@dataclass(frozen=True)
+class Fault:
+    at: float  # time.monotonic()
+    what: str
+
+
+def near(hit: Hit, faults: list[Fault]) -> bool:
+    """True when the request overlapped the WINDOW seconds after a fault (it was in flight, or sent, then)."""
+    return any(hit.started <= fault.at + WINDOW and hit.started + hit.seconds >= fault.at for fault in faults)
 
 
 class Budget:
@@ -96,7 +121,7 @@ class Client:
     def request(self, role: str, page: str, path: str, form: dict | None = None) -> tuple[int | None, str, str]:
         """GET `path`, or POST `form` to it: the status (None when no answer came), the body and any Location."""
         data = urllib.parse.urlencode(form).encode() if form is not None else None
-        started = time.perf_counter()
+        sent, started = time.monotonic(), time.perf_counter()
         try:
             try:
                 response = self.opener.open(self.base + path, data, timeout=TIMEOUT)
@@ -107,7 +132,7 @@ class Client:
                 location = response.headers.get("Location", "")
         except (OSError, http.client.HTTPException):
             status, body, location = None, "", ""
-        self.hits.append(Hit(role, page, status, time.perf_counter() - started))
+        self.hits.append(Hit(role, page, status, time.perf_counter() - started, sent))
         return status, body, location
 
 
@@ -169,10 +194,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database: str, workers: int, log_path: Path):
-    """gunicorn on a free loopback port, its output in `log_path`; yields the base address once it answers."""
+def serve(database: str, workers: int, log_path: Path, app_name: str):
+    """gunicorn on a free loopback port, its output in `log_path`; yields the base address and the master's
+    process once it answers. The workers' PostgreSQL connections carry `app_name` as their application_name."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "load", "WRITE_LIMIT": "1000000 per minute"}
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "load", "WRITE_LIMIT": "1000000 per minute",
+           "PGAPPNAME": app_name}
     with open(log_path, "w") as log:
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
                                    "--timeout", str(TIMEOUT), "app:app"], cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -184,14 +211,56 @@ def serve(database: str, workers: int, log_path: Path):
                 break
             except OSError:
                 if server.poll() is not None:
-                    raise SystemExit(f"gunicorn stopped at start; see {log_path}")
+                    raise SystemExit(f"gunicorn stopped at start; see {log_path}") from None
                 time.sleep(.2)
         else:
             raise SystemExit(f"gunicorn did not answer within 20 s; see {log_path}")
-        yield base
+        yield base, server
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def workers_of(master: subprocess.Popen) -> list[int]:
+    """The process ids of the gunicorn master's workers (Linux: /proc)."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def kill_a_worker(master: subprocess.Popen, rng: random.Random) -> str:
+    """SIGKILL one worker, as the kernel's OOM killer or a crash would; the master starts a new one."""
+    pids = workers_of(master)
+    if not pids:
+        return "kill -9 of a worker: no worker found"
+    pid = rng.choice(pids)
+    os.kill(pid, signal.SIGKILL)
+    return f"kill -9 of worker {pid}"
+
+
+def terminate_connections(database: str, app_name: str) -> str:
+    """pg_terminate_backend of every backend the app's workers hold (by application_name)."""
+    engine = db.make_engine(database)
+    try:
+        with engine.begin() as connection:
+            ended = connection.execute(text(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND application_name = :name AND pid <> pg_backend_pid()"),
+                {"name": app_name}).scalar()
+    finally:
+        engine.dispose()
+    return f"pg_terminate_backend of the app's {ended} connections"
+
+
+def inject(faults: list[Fault], plan: list[tuple[float, str]], master, database: str, app_name: str,
+           budget: "Budget", stop: threading.Event) -> None:
+    """Run each planned fault at its time (seconds from now), unless the run ends first."""
+    rng, start = random.Random(7), time.monotonic()
+    for offset, kind in plan:
+        if stop.wait(max(0., start + offset - time.monotonic())) or time.monotonic() >= budget.deadline:
+            return
+        at = time.monotonic()
+        what = kill_a_worker(master, rng) if kind == "kill" else terminate_connections(database, app_name)
+        faults.append(Fault(at, what))
 
 
 def prepare(app, run: str, writers: int, password: str) -> Target:
@@ -210,9 +279,9 @@ def prepare(app, run: str, writers: int, password: str) -> Target:
         return Target(debate.slug, list(points), sorted(voices), sorted(sources))
 
 
-def check(app, run: str, acknowledged: list) -> tuple[list[str], int]:
-    """The acknowledged writes not stored exactly once, active, under their parent; and how many stored writes
-    were never acknowledged (their answer was lost)."""
+def check(app, run: str, acknowledged: list) -> tuple[list[str], int, list[str]]:
+    """The acknowledged writes not stored exactly once, active, under their parent; how many stored writes were
+    never acknowledged (their answer was lost); and the titles stored more than once."""
     with app.app_context():
         rows = db.session().exec(select(Node.title, Node.status, Link.parent_id, Link.relation)
                                  .join(Link, Link.child_id == Node.id).where(Node.title.like(f"Load {run} %"))).all()
@@ -220,7 +289,8 @@ def check(app, run: str, acknowledged: list) -> tuple[list[str], int]:
     for title, *place in rows:
         stored[title].append(tuple(place))
     missing = [title for title, parent, relation in acknowledged if stored.get(title) != [("active", parent, relation)]]
-    return missing, len(stored.keys() - {title for title, _, _ in acknowledged})
+    duplicates = [title for title, places in stored.items() if len(places) > 1]
+    return missing, len(stored.keys() - {title for title, _, _ in acknowledged}), duplicates
 
 
 def ms(seconds: list[float], fraction: float) -> str:
@@ -248,6 +318,8 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=16, help="anonymous clients opening pages")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--max-requests", type=int, default=100_000, help="requests in all, readers and writers")
+    parser.add_argument("--no-faults", dest="faults", action="store_false",
+                        help="no worker killed, no connection terminated")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="icsdebate-load-"))
@@ -256,9 +328,13 @@ def main() -> None:
     app = create_app({"DATABASE_URL": database, "SECRET_KEY": "load"})
     target = prepare(app, run, args.writers, password)
     dialect = app.extensions["engine"].dialect.name
+    app_name = f"icsdebate-load-{run}"
+    plan = []
+    if args.faults:
+        plan = [(args.seconds / 3, "kill"), (args.seconds * 2 / 3, "terminate" if dialect == "postgresql" else "kill")]
 
-    acknowledged, log_path = [], scratch / "gunicorn.log"
-    with serve(database, args.workers, log_path) as base:
+    acknowledged, faults, log_path = [], [], scratch / "gunicorn.log"
+    with serve(database, args.workers, log_path, app_name) as (base, master):
         writers, readers = [Client(base) for _ in range(args.writers)], [Client(base) for _ in range(args.readers)]
         for number, client in enumerate(writers):
             sign_in(client, f"load-{run}-{number}", password)
@@ -267,20 +343,28 @@ def main() -> None:
                     for n, c in enumerate(writers)]
                    + [threading.Thread(target=read, args=(c, budget, target, n), daemon=True)
                       for n, c in enumerate(readers)])
+        stop_faults = threading.Event()
+        injector = threading.Thread(target=inject, args=(faults, plan, master, database, app_name, budget,
+                                                         stop_faults), daemon=True)
         started = time.monotonic()
         for thread in threads:
             thread.start()
+        injector.start()
         for thread in threads:
             thread.join(timeout=max(0., budget.deadline + TIMEOUT + 5 - time.monotonic()))
+        stop_faults.set()
+        injector.join(timeout=10)
         elapsed = time.monotonic() - started
         still_running = sum(thread.is_alive() for thread in threads)
-    missing, unacknowledged = check(app, run, list(acknowledged))
+    missing, unacknowledged, duplicates = check(app, run, list(acknowledged))
 
     hits = [hit for client in writers + readers for hit in client.hits]
     reads, forms, writes = ([hit for hit in hits if hit.role == role] for role in ("read", "form", "write"))
     refused = [hit for hit in writes if hit.status not in (302, None)]
-    server_errors = sum(hit.status is not None and hit.status >= 500 for hit in hits)
-    unanswered = sum(hit.status is None for hit in hits)
+    errors = [hit for hit in hits if hit.status is not None and hit.status >= 500]
+    silent = [hit for hit in hits if hit.status is None]
+    errors_near, silent_near = sum(near(hit, faults) for hit in errors), sum(near(hit, faults) for hit in silent)
+    server_errors, unanswered = len(errors) - errors_near, len(silent) - silent_near  # outside the windows
     stop = "request cap reached" if budget.left <= 0 else "deadline"
     rows = [
         ("database", f"{dialect}, debate of {NODES} points"),
@@ -293,12 +377,18 @@ def main() -> None:
                              f"not 200: {statuses([hit for hit in forms if hit.status != 200])}"),
         ("reads", f"{len(reads)} ({len(reads) / elapsed:.1f}/s), {spread(reads)}"),
         ("reads not 200", statuses([hit for hit in reads if hit.status != 200])),
-        ("5xx", str(server_errors)),
-        ("no answer", f"{unanswered} requests" + (f"; {still_running} clients still running" if still_running else "")),
+        ("faults", "; ".join(f"{fault.at - started:.1f} s: {fault.what}" for fault in faults) or "none"),
+        ("5xx", f"{len(errors)}: {errors_near} within {WINDOW} s after a fault, {server_errors} outside"
+                + (f" ({statuses(errors)})" if errors else "")),
+        ("no answer", f"{len(silent)} requests: {silent_near} within {WINDOW} s after a fault, {unanswered} outside"
+                      + (f"; {still_running} clients still running" if still_running else "")),
         ("missing writes", f"{len(missing)} of {len(acknowledged)} acknowledged "
                            f"({unacknowledged} stored whose answer was lost)"),
+        ("duplicates", f"{len(duplicates)} writes stored more than once"),
         ("server log", str(log_path)),
     ]
+    if dialect == "sqlite" and args.faults:
+        rows.insert(-1, ("note", "SQLite has no server connections to terminate: a second worker kill instead"))
     print("\n".join(f"{label:21}{value}" for label, value in rows))
     print(f"\n{'page':10}{'reads':>8}{'p50 ms':>9}{'p95 ms':>9}")
     for page in READ_PAGES:
@@ -306,7 +396,12 @@ def main() -> None:
         print(f"{page:10}{len(seconds):8}{ms(seconds, .5):>9}{ms(seconds, .95):>9}")
     for title in missing[:20]:
         print(f"missing: {title}")
-    if server_errors or unanswered or still_running or missing or not acknowledged:
+    for title in duplicates[:20]:
+        print(f"stored twice: {title}")
+    for hit in sorted(errors + silent, key=lambda hit: hit.started)[:30]:
+        place = "near a fault" if near(hit, faults) else "OUTSIDE"
+        print(f"{hit.started - started:7.2f} s  {hit.status or 'no answer'}  {hit.role} {hit.page}  ({place})")
+    if server_errors or unanswered or still_running or missing or duplicates or not acknowledged:
         sys.exit(1)
 
 

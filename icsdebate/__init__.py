@@ -2,14 +2,12 @@
 from pathlib import Path
 
 from flask import Flask
-from flask_htmx import HTMX
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import auth, config, db, pagecache, params, web
-from .extensions import csrf, limiter
+from .extensions import csrf, htmx, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
-htmx = HTMX()
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -1,4 +1,6 @@
-"""Flask commands: init-db, seed, db-revision, create-user, export, import, gen-debate."""
+"""Flask commands: init-db, seed, db-revision, create-user, export, import, gen-debate, attach-text."""
+import re
+import sys
 from pathlib import Path
 
 import click
@@ -7,19 +9,29 @@ from flask.cli import with_appcontext
 
 from sqlmodel import Session, select
 
-from . import auth, db, migrate, seeds
+from . import auth, db, migrate, quotecheck, seeds
 from .formats import MAX_IMPORT_BYTES, FormatError, backup, mapdoc, registry
 from .formats.registry import EXPORTERS, IMPORTERS
 from .generate import generate
-from .models import ROLES, Debate, Node
+from .models import ROLES, Debate, Node, Source
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # the seed files' key rule (seeds.Key), used in debate addresses
 
 
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create or upgrade the database schema (Alembic migrations)."""
-    migrate.upgrade(db.engine())
-    click.echo("Database schema is up to date.")
+    """Create or upgrade the database schema (Alembic migrations), and say which it did."""
+    engine = db.engine()
+    before = migrate.current(engine)
+    migrate.upgrade(engine)
+    after = migrate.current(engine)
+    if before is None:
+        click.echo(f"Created the database schema (revision {after}).")
+    elif before != after:
+        click.echo(f"Upgraded the database schema from revision {before} to {after}.")
+    else:
+        click.echo(f"The database schema was already up to date (revision {after}); nothing changed.")
 
 
 @click.command("seed")
@@ -62,10 +74,11 @@ def db_revision(message: str) -> None:
 @click.command("create-user")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="contributor", show_default=True)
-@click.password_option(help="The password (asked for when not given).")
+@click.option("--password", help="The password; asked for at a terminal, else read from the first line of standard input.")
 @with_appcontext
-def create_user(name: str, role: str, password: str) -> None:
+def create_user(name: str, role: str, password: str | None) -> None:
     """Create an account, for example the first admin."""
+    password = password or _password_from_terminal_or_stdin()
     migrate.upgrade(db.engine())
     try:
         with db.write_session() as session:
@@ -73,6 +86,17 @@ def create_user(name: str, role: str, password: str) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"Created {role} {name}.")
+
+
+def _password_from_terminal_or_stdin() -> str:
+    """Ask twice at a terminal; otherwise take the first line piped in. Raises ClickException when none came."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise click.ClickException("No password given: pass --password, or pipe it on standard input "
+                                   "(echo \"$PASSWORD\" | flask --app app create-user NAME).")
+    return password
 
 
 @click.command("export")
@@ -158,12 +182,15 @@ def _read_map(path: Path, format_: str | None) -> seeds.SeedSet | backup.Backup:
 @click.command("gen-debate")
 @click.option("--nodes", type=click.IntRange(2, 1_000_000), default=1000, show_default=True)
 @click.option("--seed", "seed_", type=int, default=1, show_default=True, help="The same seed gives the same debate.")
-@click.option("--slug", help="Default: generated-NODES-SEED.")
+@click.option("--slug", help="Lower-case letters, digits and hyphens. Default: generated-NODES-SEED.")
 @with_appcontext
 def gen_debate(nodes: int, seed_: int, slug: str | None) -> None:
     """Build a synthetic debate (varied depth and fan-out, ~3% cross-links, cited and themed) for measuring speed."""
     migrate.upgrade(db.engine())
     slug = slug or f"generated-{nodes}-{seed_}"
+    if not SLUG.fullmatch(slug):
+        raise click.BadParameter(f"{slug!r} is not a usable address: use lower-case letters, digits and hyphens, "
+                                 "starting with a letter or digit, at most 80 characters.", param_hint="--slug")
     if db.session().exec(select(Debate.id).where(Debate.slug == slug)).first() is not None:
         raise click.ClickException(f"A debate called {slug!r} exists already; choose another --slug or --seed.")
     with db.write_session() as session:
@@ -172,6 +199,39 @@ def gen_debate(nodes: int, seed_: int, slug: str | None) -> None:
     click.echo(f"Generated /debates/{debate.slug} with {nodes} points.")
 
 
+@click.command("attach-text")
+@click.argument("source_key")
+@click.argument("path", type=click.Path(path_type=Path))
+@with_appcontext
+def attach_text(source_key: str, path: Path) -> None:
+    """Attach a copy of a source's text (UTF-8, at most 5 MB), or replace the one attached, and check every quote
+    citing the source against it. The copy is kept in the database and never shown whole."""
+    migrate.upgrade(db.engine())
+    source = db.session().exec(select(Source).where(Source.key == source_key)).first()
+    if source is None:
+        known = db.session().exec(select(Source.key).where(Source.key.is_not(None)).order_by(Source.key)).all()
+        hint = f" Known keys: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}." if known else " There are no sources yet."
+        raise click.ClickException(f"There is no source with the key {source_key!r}.{hint}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"{path} cannot be read: {exc.strerror or exc}.")
+    try:
+        text = quotecheck.read_text(data, path.name)
+    except quotecheck.TextError as exc:
+        raise click.ClickException(f"Nothing was attached. {exc}")
+    with db.write_session() as session:
+        done = quotecheck.attach(session, source=session.get(Source, source.id), text=text, name=path.name)
+    verb = "Replaced the copy of" if done.replaced else "Attached a copy to"
+    total = done.found + len(done.not_found)
+    same = " (the same text as the copy it replaces)" if done.same_text else ""
+    click.echo(f"{verb} {source_key!r} ({source.title}): {len(text):,} characters from {path.name}{same}.")
+    click.echo(f"{done.found} of {total} {'quote' if total == 1 else 'quotes'} citing it "
+               f"{'is' if done.found == 1 else 'are'} found word for word in the copy.")
+    for citation in done.not_found:
+        click.echo(f"  not found (point {citation.node_id}): {citation.quote[:160]!r}")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db, seed, db_revision, create_user, export, import_, gen_debate):
+    for command in (init_db, seed, db_revision, create_user, export, import_, gen_debate, attach_text):
         app.cli.add_command(command)

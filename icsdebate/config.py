@@ -23,7 +23,8 @@ def load(instance_path: str) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{database}"),
         "SEEDS_DIR": os.environ.get("SEEDS_DIR", str(ROOT / "seeds")),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "10")),  # cards per column before "Show more"
-        "PAGE_CACHE_MB": int(os.environ.get("PAGE_CACHE_MB", "64")),  # per process, for anonymous readers; 0: off
+        "PAGE_CACHE_PAGES": int(os.environ.get("PAGE_CACHE_PAGES", "2000")),  # kept per process; 0: off
+        "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL", ""),  # redis://host:6379/1: one page cache for all
         "LIST_SIZE": int(os.environ.get("LIST_SIZE", "20")),  # points per page of a source, voice, theme or group
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # imports; ordinary form fields stop at MAX_FORM_MEMORY_SIZE
         "MAX_FORM_MEMORY_SIZE": 500 * 1024,

@@ -1,9 +1,12 @@
 """One engine per app, one session per request, SQLite set up properly."""
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, insert, text
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 _immediate: ContextVar[bool] = ContextVar("immediate", default=False)
@@ -49,25 +52,73 @@ def session() -> Session:
     return g.db_session
 
 
-def _close_session(exc: BaseException | None) -> None:
+def _close_session(_exc: BaseException | None) -> None:
+    discard_session()
+
+
+def discard_session() -> None:
+    """End the request's session without needing the database, and never raise.
+
+    Closing gives the connection back to the pool, which rolls back any open transaction and, when that fails
+    (the connection is gone), throws the connection away instead; a rollback of our own would raise on a dead
+    connection. Rows already read stay readable (nothing is expired), so the user's name can still be shown.
+    The next db.session() starts afresh."""
     db_session = g.pop("db_session", None)
-    if db_session is not None:
-        if exc is not None:
-            db_session.rollback()
+    if db_session is None:
+        return
+    try:
         db_session.close()
+    except Exception:  # noqa: BLE001 - a dead connection must not turn an error page into a crash
+        try:
+            db_session.invalidate()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+# SQLSTATE classes and codes of PostgreSQL meaning "not now" rather than "not this": connection exceptions (08),
+# insufficient resources such as a full disk (53), operator intervention such as pg_terminate_backend or a
+# shutdown (57P), system errors (58), and a read-only transaction (25006, a standby or default_transaction_read_only).
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57P", "58", "25006")
+# SQLite's primary result codes with the same meaning: read-only file, disk full, I/O error, cannot open, locked
+# for longer than the busy timeout. https://www.sqlite.org/rescode.html
+_UNAVAILABLE_SQLITE = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_BUSY")
+
+
+def unavailable(exc: BaseException) -> bool:
+    """True when `exc` says the database cannot be written or reached for a while (read-only, disk full,
+    connection refused or lost, shut down, locked too long) rather than that the request was wrong: the
+    request should be answered 503 and may be sent again. Takes any exception; SQLAlchemy wraps the driver's."""
+    if isinstance(exc, (DisconnectionError, PoolTimeout)):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    original = exc.orig
+    sqlstate = getattr(original, "sqlstate", None) or ""
+    if sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+        return True
+    if (getattr(original, "sqlite_errorname", None) or "").startswith(_UNAVAILABLE_SQLITE):
+        return True
+    # a connection that never opened has no SQLSTATE (psycopg) or error name (a closed sqlite3 connection)
+    return isinstance(exc, OperationalError) and not sqlstate and type(original).__module__.startswith("psycopg")
 
 
 @contextmanager
 def write_session():
-    """A session whose transaction takes the write lock up front, raises the content version, and commits.
+    """A session whose transaction takes the write lock up front (on SQLite), and commits.
 
-    Every write goes through here: on SQLite for the lock, and everywhere so that cached pages go stale."""
+    Every write goes through here. Cached pages go stale through the content versions, which triggers on the
+    content tables raise (migration 0013): a write that changes no content (a sign-in, say) raises none. The
+    quotes a write adds are checked against their sources' attached copies (quotecheck.check_pending)."""
+    from . import quotecheck
+
     token = _immediate.set(True)
     try:
         with Session(engine(), expire_on_commit=False) as db_session:
             with db_session.begin():
                 yield db_session
-                _raise_version(db_session)
+                quotecheck.check_pending(db_session)
     finally:
         _immediate.reset(token)
     if "db_session" in g:  # end the request's read snapshot, so its next read sees this write
@@ -93,15 +144,31 @@ def analyze() -> None:
             connection.exec_driver_sql("ANALYZE")
 
 
-def _raise_version(db_session: Session) -> None:
-    """Last in the transaction, so that on PostgreSQL concurrent writers hold the row only briefly."""
-    db_session.execute(text("INSERT INTO contentversion (id, n) VALUES (1, 1) "
-                            "ON CONFLICT (id) DO UPDATE SET n = contentversion.n + 1"))
+# A debate's version covers every debate bridged to it, directly or not (a point's title shows in both).
+_BRIDGED = """
+    WITH RECURSIVE bridged(id) AS ({start} UNION SELECT b FROM debatebridge JOIN bridged ON a = bridged.id)
+    SELECT coalesce(sum(n), 0), max(changed_at) FROM debateversion WHERE debate_id IN (SELECT id FROM bridged)"""
+_BY_SLUG = text(_BRIDGED.format(start="SELECT id FROM debate WHERE slug = :ref"))
+_BY_NODE = text(_BRIDGED.format(start="SELECT debate_id FROM node WHERE id = :ref"))
+_SITE = text("SELECT coalesce(sum(n), 0), max(changed_at) FROM debateversion")
 
 
-def content_version() -> int:
-    """The number of the last write, read in the request's own snapshot."""
-    return session().execute(text("SELECT n FROM contentversion WHERE id = 1")).scalar() or 0
+def content_version(*, slug: str | None = None, node_id: int | None = None) -> tuple[int, datetime | None]:
+    """(number, time of the last change) of what a page shows, in one query, read in the request's snapshot: of
+    the debate at /debates/<slug>, or of the debate point `node_id` belongs to, with the debates bridged to it;
+    of the whole site when neither is given. The number only grows (versions are raised by triggers, never
+    lowered, rows never deleted); the time is naive UTC, None before any write. A slug or point that names no
+    debate gives (0, None)."""
+    if slug is not None:
+        statement = _BY_SLUG.bindparams(ref=slug)
+    elif node_id is not None:
+        statement = _BY_NODE.bindparams(ref=node_id if 0 < node_id < 2**63 else 0)
+    else:
+        statement = _SITE
+    number, changed_at = session().execute(statement).one()
+    if isinstance(changed_at, str):  # SQLite returns max() of a timestamp column as text
+        changed_at = datetime.fromisoformat(changed_at)
+    return int(number), changed_at
 
 
 @contextmanager

@@ -1,14 +1,14 @@
 """Every change to the argument map: each one keeps a revision, so nothing a user wrote is lost."""
 import json
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from . import graph, standing
+from . import graph, standing, strength
 from .models import Citation, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice, utcnow
 from .schemas import NodeCreate, NodeFields, NodeUpdate, OutcomeSet
 from .text import render_markdown
-
 
 OUTCOME_FIELDS = ("outcome", "outcome_on", "outcome_reason", "outcome_source_id", "outcome_quote", "outcome_locator")
 
@@ -19,6 +19,53 @@ class EditError(ValueError):
     def __init__(self, message: str, field: str = "form"):
         super().__init__(message)
         self.field = field
+
+
+class EditConflict(Exception):
+    """An edit based on a version that is no longer current, when the point's content has changed since.
+
+    `number` is the current version's number, `theirs` its content (as snapshot() gives it), `saved_at` (UTC)
+    and `author` when and by whom it was saved (None, None for the published map). Plain values: the session
+    they were read in is rolled back."""
+
+    def __init__(self, number: int, theirs: dict, saved_at: datetime | None, author: str | None):
+        super().__init__(f"This point changed since version {number}.")
+        self.number, self.theirs, self.saved_at, self.author = number, theirs, saved_at, author
+
+
+# What the edit form changes: a conflict is a change to one of these since the editor's version. Status, links
+# and outcomes are changed elsewhere, and an edit leaves them as they are.
+EDITED_FIELDS = ("kind", "title", "annotation", "argued_on", "happened_on", "voice_id", "citations", "themes")
+
+
+def current_version(session: Session, node_id: int) -> int:
+    """The number of the point's latest version; 0 for a point of the published map never changed since."""
+    return session.exec(select(func.coalesce(func.max(Revision.number), 0)).where(Revision.node_id == node_id)).one()
+
+
+def check_base(session: Session, node: Node, base: int) -> None:
+    """Raise EditConflict when the point's content changed after version `base`, the one an edit started from.
+
+    Version 0 is the published map, kept as the "original" version at the first change. A later version that
+    changed none of EDITED_FIELDS (a link, an archive, a status) is no conflict. Call it with the node's row
+    locked (Session.get(..., with_for_update=True)), so that two saves from the same base cannot both pass."""
+    latest = session.exec(select(Revision).where(Revision.node_id == node.id)
+                          .order_by(Revision.number.desc()).limit(1)).first()
+    number = latest.number if latest else 0
+    if number == base:
+        return
+    if base == 0:
+        then = session.exec(select(Revision).where(Revision.node_id == node.id, Revision.number == 1,
+                                                   Revision.action == "original")).first()
+    else:
+        then = session.exec(select(Revision).where(Revision.node_id == node.id, Revision.number == base)).first()
+    now = snapshot(session, node)
+    if then is not None and base < number:
+        earlier = json.loads(then.content)
+        if all(earlier.get(field) == now.get(field) for field in EDITED_FIELDS):
+            return
+    author = session.get(User, latest.author_id) if latest and latest.author_id else None
+    raise EditConflict(number, now, latest.created_at if latest else None, author.name if author else None)
 
 
 def snapshot(session: Session, node: Node) -> dict:
@@ -40,9 +87,12 @@ def snapshot(session: Session, node: Node) -> dict:
     }
 
 
-def _record(session: Session, node: Node, action: str, author: User | None, note: str = "") -> Revision:
+def _record(session: Session, node: Node, action: str, author: User | None, note: str = "",
+            first: bool = False) -> Revision:
+    """Keep the node's current content as its next version (`first` for a node made just now: version 1)."""
     session.flush()
-    number = session.exec(select(func.coalesce(func.max(Revision.number), 0)).where(Revision.node_id == node.id)).one()
+    number = 0 if first else session.exec(select(func.coalesce(func.max(Revision.number), 0))
+                                          .where(Revision.node_id == node.id)).one()
     revision = Revision(node_id=node.id, debate_id=node.debate_id, number=number + 1, action=action, note=note,
                         author_id=author.id if author else None, content=json.dumps(snapshot(session, node)))
     session.add(revision)
@@ -67,7 +117,8 @@ def _voice(session: Session, data, author: User) -> int:
     return int(data.voice)
 
 
-def _add_citation(session: Session, node: Node, data) -> None:
+def _add_citation(session: Session, node: Node, data, first: bool = False) -> None:
+    """Add the citation the form gives, last of the node's; `first` for a node made just now."""
     if not data.quote:
         return
     if data.source == "new":
@@ -79,15 +130,17 @@ def _add_citation(session: Session, node: Node, data) -> None:
         source = session.get(Source, int(data.source))
         if source is None:
             raise EditError("That source no longer exists; choose another.", "source")
-    position = session.exec(select(func.count()).where(Citation.node_id == node.id)).one()
+    position = 0 if first else session.exec(select(func.count()).where(Citation.node_id == node.id)).one()
     session.add(Citation(node_id=node.id, source_id=source.id, quote=data.quote, locator=data.locator, position=position))
 
 
-def _set_themes(session: Session, node: Node, theme_ids: list[int]) -> None:
+def _set_themes(session: Session, node: Node, theme_ids: list[int], fresh: bool = False) -> None:
+    """Make the node's themes `theme_ids`; `fresh` for a node made just now, which has none yet."""
     known = set(session.exec(select(Theme.id).where(Theme.id.in_(theme_ids))).all()) if theme_ids else set()
     if known != set(theme_ids):
         raise EditError("One of the themes no longer exists.", "themes")
-    current = set(session.exec(select(NodeTheme.theme_id).where(NodeTheme.node_id == node.id)).all())
+    current = set() if fresh else set(session.exec(select(NodeTheme.theme_id)
+                                                   .where(NodeTheme.node_id == node.id)).all())
     for theme_id in known - current:
         session.add(NodeTheme(node_id=node.id, theme_id=theme_id))
     for theme_id in current - known:
@@ -106,15 +159,16 @@ def create_node(session: Session, *, parent: Node, data: NodeCreate, author: Use
     if parent.status != "active":
         raise EditError("That point is archived; nothing can be added under it.")
     node = Node(debate_id=parent.debate_id, kind=data.kind, title=data.title, created_by_id=author.id,
-                voice_id=_voice(session, data, author))
+                voice_id=_voice(session, data, author), side=graph.side_below(parent.side, data.relation))
     _apply(node, data)
     session.add(node)
     session.flush()
-    _add_citation(session, node, data)
-    _set_themes(session, node, data.themes)
-    graph.add_link(session, child=node, parent=parent, relation=data.relation).created_by_id = author.id
+    _add_citation(session, node, data, first=True)
+    _set_themes(session, node, data.themes, fresh=True)
+    graph.add_link(session, child=node, parent=parent, relation=data.relation, created_by_id=author.id, fresh=True)
     standing.refresh(session, [node.id])
-    _record(session, node, "created", author, f"{data.relation} “{parent.title}”")
+    strength.refresh(session, [node.id])
+    _record(session, node, "created", author, f"{data.relation} “{parent.title}”", first=True)
     return node
 
 
@@ -122,8 +176,13 @@ def may_edit(user: User | None, node: Node) -> bool:
     return user is not None and (user.can("moderate") or node.created_by_id == user.id)
 
 
-def update_node(session: Session, *, node: Node, data: NodeUpdate, author: User) -> Revision:
-    """Apply an edit and keep the new version (and the original, for a node that had none)."""
+def update_node(session: Session, *, node: Node, data: NodeUpdate, author: User, base: int | None = None) -> Revision:
+    """Apply an edit and keep the new version (and the original, for a node that had none).
+
+    `base` is the version the edit started from (the edit form carries it): when the content changed since,
+    nothing is changed and EditConflict is raised. None skips the check (the command line, older forms)."""
+    if base is not None:
+        check_base(session, node, base)
     _keep_original(session, node)
     node.voice_id = _voice(session, data, author)
     _apply(node, data)
@@ -139,6 +198,7 @@ def set_status(session: Session, *, node: Node, status: str, author: User) -> Re
     _keep_original(session, node)
     node.status, node.updated_at = status, utcnow()
     standing.refresh(session, [node.id])
+    strength.refresh(session, [node.id])
     return _record(session, node, "archived" if status == "archived" else "restored", author)
 
 
@@ -162,6 +222,7 @@ def restore_revision(session: Session, *, node: Node, number: int, author: User)
     session.flush()
     _set_themes(session, node, [theme["id"] for theme in content["themes"]])
     standing.refresh(session, [node.id])  # the version may have another status
+    strength.refresh(session, [node.id])
     return _record(session, node, "restored", author, f"Restored version {number}")
 
 
@@ -170,11 +231,11 @@ def link_existing(session: Session, *, child: Node, parent: Node, relation: str,
     if child.status != "active" or parent.status != "active":
         raise EditError("Archived points cannot be linked.")
     try:
-        link = graph.add_link(session, child=child, parent=parent, relation=relation)
+        link = graph.add_link(session, child=child, parent=parent, relation=relation, created_by_id=author.id)
     except graph.GraphError as exc:
         raise EditError(str(exc), "child") from exc
-    link.created_by_id = author.id
     standing.refresh(session, [child.id])
+    strength.refresh(session, [child.id])
     _keep_original(session, child)
     _record(session, child, "linked", author, f"Also {relation} “{parent.title}”")
     return link

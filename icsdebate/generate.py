@@ -3,7 +3,7 @@ import random
 
 from sqlmodel import Session, select
 
-from . import standing
+from . import graph, standing, strength
 from .db import insert_rows
 from .models import Citation, Debate, Link, Node, NodeTheme, Source, Theme, Voice, utcnow
 
@@ -20,15 +20,19 @@ def _sentence(rng: random.Random, index: int) -> str:
     return f"Point {index}: {' '.join(words).capitalize()}"
 
 
-def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None) -> Debate:
-    """A debate of `nodes` nodes: varied depth and fan-out, ~3% with a second parent, cited and themed."""
+def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None, voices: int = 20,
+             sources: int = 10) -> Debate:
+    """A debate of `nodes` nodes: varied depth and fan-out, ~3% with a second parent, cited and themed; its
+    points are argued by `voices` voices and cite `sources` sources (one each makes a voice and a source with
+    every point of the debate)."""
     rng = random.Random(seed)
     slug = slug or f"generated-{nodes}-{seed}"
     debate = Debate(slug=slug, title=f"Generated debate of {nodes} points (seed {seed})",
                     summary="A synthetic debate for measuring speed.", summary_html="<p>A synthetic debate for measuring speed.</p>")
     session.add(debate)
-    voices = [Voice(name=f"Voice {seed}-{k}", group_name=GROUPS[k % len(GROUPS)]) for k in range(20)]
-    sources = [Source(title=f"Source {seed}-{k}", publisher="Generated", kind="think tank", date="2018") for k in range(10)]
+    voices = [Voice(name=f"Voice {seed}-{k}", group_name=GROUPS[k % len(GROUPS)]) for k in range(voices)]
+    sources = [Source(title=f"Source {seed}-{k}", publisher="Generated", kind="think tank", date="2018")
+               for k in range(sources)]
     themes = list(session.exec(select(Theme))) or [Theme(key=f"gen-{seed}-{k}", name=f"Theme {k}") for k in range(5)]
     session.add_all(voices + sources + themes)
     session.flush()
@@ -66,4 +70,61 @@ def generate(session: Session, *, nodes: int, seed: int, slug: str | None = None
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
     standing.refresh_all(session, [debate.id])
+    graph.refresh_sides(session, [debate.id])
+    strength.refresh_all(session, [debate.id])
+    return debate
+
+
+SHAPES = ("chain", "fan", "paths")
+
+
+def generate_shape(session: Session, *, shape: str, size: int, slug: str | None = None) -> Debate:
+    """A debate of one extreme shape, for benchmarks and tests of writes and pages on it:
+
+    - "chain": `size` points in one line under the thesis, each opposing the one above (the deepest is at
+      depth `size`), so one more opposing point at the bottom flips the standing of every point in the chain;
+    - "fan": one point under the thesis with `size` direct replies, alternately supporting and opposing;
+    - "paths": `size` layers of two points, each under both points of the layer above, so each point of the
+      last layer reaches the thesis along 2^(size-1) paths (`size` 21 gives 2^20); links alternate in relation.
+    Every point has one voice and cites one source. Returns the debate; its points are numbered in order of
+    depth (the highest id is deepest)."""
+    if shape not in SHAPES:
+        raise ValueError(f"A shape is one of {', '.join(SHAPES)}, not '{shape}'.")
+    slug = slug or f"{shape}-{size}"
+    debate = Debate(slug=slug, title=f"A {shape} of {size} points", summary="A synthetic debate for measuring speed.",
+                    summary_html="<p>A synthetic debate for measuring speed.</p>")
+    voice = Voice(name=f"Voice of the {shape}", group_name=GROUPS[0])
+    source = Source(title=f"Source of the {shape}", publisher="Generated", kind="think tank", date="2018")
+    session.add_all([debate, voice, source])
+    session.flush()
+    count = 1 + (2 * size if shape == "paths" else size + (1 if shape == "fan" else 0))
+    rows = [{"debate_id": debate.id, "kind": "thesis" if index == 0 else "claim", "title": f"Point {index}: {shape}",
+             "voice_id": voice.id, "argued_on": "2020", "status": "active", "annotation": "", "annotation_html": "",
+             "happened_on": None, "created_at": utcnow(), "updated_at": utcnow()} for index in range(count)]
+    ids = [row.id for row in insert_rows(session, Node, rows)]
+    debate.thesis_id = ids[0]
+
+    def link(child: int, parent: int, relation: str) -> dict:
+        return {"child_id": ids[child], "parent_id": ids[parent], "relation": relation, "position": child,
+                "created_at": utcnow()}
+
+    if shape == "chain":
+        links = [link(index, index - 1, "opposes") for index in range(1, count)]
+    elif shape == "fan":
+        links = [link(1, 0, "supports")] + [link(index, 1, ("supports", "opposes")[index % 2])
+                                            for index in range(2, count)]
+    else:
+        links = [link(1, 0, "supports"), link(2, 0, "opposes")]
+        for layer in range(1, size):
+            for k in (1, 2):
+                child = 2 * layer + k
+                links += [link(child, 2 * layer - 1, ("supports", "opposes")[k - 1]),
+                          link(child, 2 * layer, ("supports", "opposes")[k - 1])]
+    insert_rows(session, Link, links)
+    insert_rows(session, Citation, [{"node_id": node_id, "source_id": source.id, "quote": f"Quoted words for {node_id}.",
+                                     "locator": "page 1", "position": 0} for node_id in ids])
+    standing.refresh_all(session, [debate.id])
+    graph.refresh_sides(session, [debate.id])
+    strength.refresh_all(session, [debate.id])
+    graph.refresh_sides(session, [debate.id])
     return debate

@@ -1,7 +1,7 @@
 """Queries over the link graph: cycles, ancestors, sides. Recursive CTEs that run on SQLite and PostgreSQL."""
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, text, update
 from sqlmodel import Session
 
 from .models import RELATIONS, Link, Node
@@ -28,8 +28,11 @@ def would_cycle(session: Session, *, child_id: int, parent_id: int) -> bool:
     return session.exec(_REACHES, params={"child": child_id, "parent": parent_id}).first() is not None
 
 
-def add_link(session: Session, *, child: Node, parent: Node, relation: str) -> Link:
-    """Link `child` under `parent`, refusing theses, self-links, duplicates and cycles with a clear message."""
+def add_link(session: Session, *, child: Node, parent: Node, relation: str, created_by_id: int | None = None,
+             fresh: bool = False) -> Link:
+    """Link `child` under `parent`, refusing theses, self-links, duplicates and cycles with a clear message, and
+    give `child` and every point below it the sides the new paths bring. `fresh` says the child was made just
+    now with its side set (graph.side_below) and nothing linked to it, so there is nothing to check or walk."""
     if relation not in RELATIONS:
         raise GraphError(f"A link must support or oppose, not '{relation}'.")
     if child.kind == "thesis":
@@ -37,16 +40,18 @@ def add_link(session: Session, *, child: Node, parent: Node, relation: str) -> L
                          "another point.")
     if child.id == parent.id:
         raise GraphError("A claim cannot support or oppose itself.")
-    if _linked(session, child.id, parent.id):
+    if not fresh and _linked(session, child.id, parent.id):
         raise GraphError(f"“{child.title}” is already linked under “{parent.title}”.")
-    if would_cycle(session, child_id=child.id, parent_id=parent.id):
+    if not fresh and would_cycle(session, child_id=child.id, parent_id=parent.id):
         raise GraphError(
             f"“{child.title}” cannot go under “{parent.title}”: that claim already sits below it, "
             "so the link would make a circle."
         )
-    link = Link(child_id=child.id, parent_id=parent.id, relation=relation)
+    link = Link(child_id=child.id, parent_id=parent.id, relation=relation, created_by_id=created_by_id)
     session.add(link)
     session.flush()
+    if not fresh:
+        extend_sides(session, link=link, parent=parent)
     return link
 
 
@@ -86,13 +91,12 @@ def ancestor_paths(session: Session, *, node: Node) -> list[list[Step]]:
         parents.setdefault(child_id, []).append((parent_id, relation))
         info[parent_id] = (title, kind)
 
-    # Depth first, the first parent first, without recursion: each stack entry is a node and the path below it as
-    # a chain of (step, rest) pairs, so that a step costs the same however deep the chain above it runs.
+    # depth first with a stack, not recursion: a chain may run thousands of points deep. The part of a path
+    # below a point is shared, as (step, rest) pairs, so a deep path costs its length once, not its square;
+    # at most MAX_PATHS are completed, so many paths cost no more than a few
     paths: list[list[tuple[int, str | None]]] = []
     stack: list[tuple[int, tuple | None]] = [(node.id, None)]
-    budget = MAX_PATHS * (len(info) + 1)  # more steps than this only in a circle, which add_link refuses
-    while stack and len(paths) < MAX_PATHS and budget > 0:
-        budget -= 1
+    while stack and len(paths) < MAX_PATHS:
         current, below = stack.pop()
         above = parents.get(current, [])
         if not above:
@@ -129,3 +133,77 @@ def sides(session: Session, *, node_ids: list[int]) -> dict[tuple[int, int], str
     for origin, debate_id, parity in session.exec(_SIDES, params={"ids": list(node_ids)}):
         parities.setdefault((origin, debate_id), set()).add(parity)
     return {pair: SIDE_NAMES[frozenset(values)] for pair, values in parities.items()}
+
+
+# A point's side, as stored in node.side: a bit for each parity of the paths from it up to its debate's thesis.
+FOR, AGAINST, BOTH = 1, 2, 3
+SIDE_OF = {0: "both", FOR: "for", AGAINST: "against", BOTH: "both"}  # a point no path reaches counts as both
+
+
+def side_below(parent_side: int, relation: str) -> int:
+    """The side of a point whose only link is `relation` to a point on `parent_side` (bits as in node.side)."""
+    if relation == "supports":
+        return parent_side
+    return ((parent_side & FOR) << 1) | ((parent_side & AGAINST) >> 1)
+
+
+# Every (point, parity) pair reachable down from each debate's thesis: UNION keeps one row a pair, so a map with
+# 2^20 paths costs its links, not its paths, and a circle (which the site refuses) would still end.
+_SIDES_FROM_THESES = """
+    WITH RECURSIVE walk(debate_id, id, parity) AS (
+        SELECT debate.id, debate.thesis_id, 0 FROM debate WHERE debate.thesis_id IS NOT NULL {debates}
+        UNION
+        SELECT walk.debate_id, link.child_id,
+               (walk.parity + CASE WHEN link.relation = 'opposes' THEN 1 ELSE 0 END) % 2
+        FROM walk JOIN link ON link.parent_id = walk.id
+    ), sides(id, side) AS (
+        SELECT walk.id, max(CASE walk.parity WHEN 0 THEN 1 ELSE 0 END) + max(CASE walk.parity WHEN 1 THEN 2 ELSE 0 END)
+        FROM walk JOIN node ON node.id = walk.id AND node.debate_id = walk.debate_id GROUP BY walk.id
+    )
+    UPDATE node SET side = sides.side FROM sides WHERE sides.id = node.id AND node.side <> sides.side
+"""
+
+
+def refresh_sides(session: Session, debate_ids: list[int] | None = None) -> None:
+    """Work out the side of every point (of `debate_ids` only, when given) from the links, after a bulk load:
+    one or two statements. A side is reckoned along the paths up to the point's own debate's thesis."""
+    session.flush()
+    if debate_ids is None:  # links may have gone (seeding again): from nothing
+        session.execute(text("UPDATE node SET side = 0 WHERE side <> 0"))
+        statement = text(_SIDES_FROM_THESES.format(debates=""))
+    elif not debate_ids:
+        return
+    else:
+        statement = text(_SIDES_FROM_THESES.format(debates="AND debate.id IN :ids")).bindparams(bindparam("ids", expanding=True))
+    session.execute(statement, {"ids": list(debate_ids)} if debate_ids is not None else {})
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, Node):
+            session.expire(loaded, ["side"])
+
+
+_BELOW = text("""
+    WITH RECURSIVE down(id, parity) AS (
+        SELECT CAST(:child AS INTEGER), CAST(:parity AS INTEGER)
+        UNION
+        SELECT link.child_id, (down.parity + CASE WHEN link.relation = 'opposes' THEN 1 ELSE 0 END) % 2
+        FROM down JOIN link ON link.parent_id = down.id
+    )
+    SELECT node.id, node.side, down.parity FROM down JOIN node ON node.id = down.id
+    WHERE node.debate_id = :debate
+""")
+
+
+def extend_sides(session: Session, *, link: Link, parent: Node) -> None:
+    """After `link` put a point under `parent`, add the sides its new paths give to it and to every point
+    below it (in the parent's debate): one query down the graph, and one update a side that changed."""
+    changed: dict[int, int] = {}
+    params = {"child": link.child_id, "parity": int(link.relation == "opposes"), "debate": parent.debate_id}
+    for node_id, side, parity in session.exec(_BELOW, params=params):
+        gained = side_below(parent.side, "opposes" if parity else "supports")
+        if side | gained != side:
+            changed[node_id] = side | gained
+    for side in (FOR, AGAINST, BOTH):
+        ids = [node_id for node_id, new in changed.items() if new == side]
+        for start in range(0, len(ids), 30_000):
+            session.execute(update(Node).where(Node.id.in_(ids[start:start + 30_000])).values(side=side)
+                            .execution_options(synchronize_session="fetch"))

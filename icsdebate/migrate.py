@@ -3,6 +3,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 SCRIPTS = Path(__file__).resolve().parent / "migrations"
@@ -13,6 +15,17 @@ def _config(connection) -> Config:
     config.set_main_option("script_location", str(SCRIPTS))
     config.attributes["connection"] = connection
     return config
+
+
+def current(engine: Engine) -> str | None:
+    """The revision the database is at; None for a database no migration has touched."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head() -> str:
+    """The newest revision the code knows."""
+    return ScriptDirectory.from_config(_config(None)).get_current_head()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -1,7 +1,7 @@
 """The tables of the argument graph, and the vocabularies they use."""
 from datetime import datetime, timezone
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 NODE_KINDS = ("thesis", "claim", "evidence", "question", "event")
@@ -85,6 +85,9 @@ class Node(SQLModel, table=True):
     happened_on: str | None = Field(default=None, max_length=10)
     status: str = Field(default="active", max_length=10)
     standing: str = Field(default="stands", max_length=10, sa_column_kwargs={"server_default": "stands"})
+    # which side of the thesis, over every path up to it: 1 for, 2 against, 3 both, 0 none (graph.py, 0016)
+    side: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    support: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # see strength.py (migration 0013)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     outcome: str | None = Field(default=None, max_length=10)
     outcome_on: str | None = Field(default=None, max_length=10)
@@ -114,15 +117,36 @@ class Link(SQLModel, table=True):
 
 
 class Citation(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_citation_source_node", "source_id", "node_id"),  # a source's page, in order
+        # the citations still to be checked against their source's copy (quotecheck.check_pending)
+        Index("ix_citation_unchecked", "source_id", sqlite_where=text("found_in_copy IS NULL"),
+              postgresql_where=text("found_in_copy IS NULL")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     node_id: int = Field(foreign_key="node.id", index=True)
     source_id: int = Field(foreign_key="source.id", index=True)
     quote: str = Field(sa_type=Text)
     locator: str = Field(default="", max_length=300)
     position: int = Field(default=0)
+    # found word for word in the source's attached copy (True/False); None while the source has no copy
+    found_in_copy: bool | None = Field(default=None)
+
+
+class SourceText(SQLModel, table=True):
+    """A copy of a source's text, attached by an administrator (flask attach-text): the quotes citing the
+    source are checked against it. Kept as given and normalised (quotecheck.normalise); never served whole."""
+
+    source_id: int = Field(foreign_key="source.id", primary_key=True, ondelete="CASCADE")
+    original: str = Field(sa_type=Text)
+    normalised: str = Field(sa_type=Text)
+    sha256: str = Field(max_length=64)
+    filename: str = Field(default="", max_length=300)
+    attached_at: datetime = Field(default_factory=utcnow)
 
 
 class NodeTheme(SQLModel, table=True):
+    __table_args__ = (Index("ix_nodetheme_theme_node", "theme_id", "node_id"),)  # a theme's page, in order
     node_id: int = Field(foreign_key="node.id", primary_key=True)
     theme_id: int = Field(foreign_key="theme.id", primary_key=True, index=True)
 
@@ -159,10 +183,22 @@ class Login(SQLModel, table=True):
     ended_at: datetime | None = None
 
 
+class NodeAlias(SQLModel, table=True):
+    """A point merged into another: its old number and key lead to the point that replaced it (seeds' `replaces`)."""
+
+    __tablename__ = "nodealias"
+    old_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    old_key: str | None = Field(default=None, max_length=80, unique=True)
+    node_id: int = Field(foreign_key="node.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Revision(SQLModel, table=True):
     """One version of a node: every creation, edit, archive, restore and re-link adds one."""
 
-    __table_args__ = (UniqueConstraint("node_id", "number", name="uq_revision_node_number"),)
+    __table_args__ = (UniqueConstraint("node_id", "number", name="uq_revision_node_number"),
+                      Index("ix_revision_created_id", "created_at", "id"),  # recent changes, newest first
+                      Index("ix_revision_debate_created_id", "debate_id", "created_at", "id"))
     id: int | None = Field(default=None, primary_key=True)
     node_id: int = Field(foreign_key="node.id", index=True)
     debate_id: int = Field(foreign_key="debate.id", index=True)
@@ -220,8 +256,34 @@ class ChildTally(SQLModel, table=True):
     n: int = 0
 
 
+class SideTally(SQLModel, table=True):
+    """How many of a debate's active points (not its thesis) each voice argued on each side (migration 0016)."""
+
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, ondelete="CASCADE")
+    voice_id: int = Field(foreign_key="voice.id", primary_key=True, ondelete="CASCADE")
+    side: int = Field(primary_key=True)
+    n: int = 0
+
+
 class ContentVersion(SQLModel, table=True):
-    """One row whose number goes up with every write: cached pages are kept under the number they were made at."""
+    """The site's number before versions per debate (migration 0013); no longer raised."""
 
     id: int = Field(default=1, primary_key=True)
     n: int = 0
+
+
+class DebateVersion(SQLModel, table=True):
+    """A debate's number, raised by triggers (migration 0013) whenever anything its pages show changes; cached
+    pages of the debate are kept under it. Rows are never deleted, so a sum of numbers only grows."""
+
+    debate_id: int = Field(primary_key=True)
+    n: int = Field(sa_type=BigInteger)
+    changed_at: datetime
+
+
+class DebateBridge(SQLModel, table=True):
+    """Two debates joined by a link between their points (both orders are stored): a change in one shows in the
+    other's pages, so they share a version. Kept by the link triggers of migration 0013."""
+
+    a: int = Field(primary_key=True)
+    b: int = Field(primary_key=True)

@@ -1,47 +1,46 @@
-"""Whole pages for anonymous readers, kept under the content version they were made at.
+"""Whole pages for anonymous readers, kept under the content version of what they show, with HTTP validators.
 
-A page is served from here only to a reader with no sign-in and no message waiting, and only while no write
-has happened since it was made; signed-in pages (forms, tokens, names) are never kept. Each process keeps
-its own pages, bounded in bytes (PAGE_CACHE_MB; 0 turns the cache off)."""
-from threading import Lock
+A page of one debate (its page, its points, outline, map, briefing, exports) is kept under that debate's version,
+so a write in one debate leaves the others' pages kept; every other page under the site's version. Versions are
+raised by triggers on the content tables only (migration 0013), so signing in never empties the cache.
 
-from cachetools import LRUCache
+A page is served from here only to a reader with no sign-in and no message waiting; a response that carries
+anything of one visitor's (a form's token, a flash, a cookie) is never kept and is sent `private, no-store`.
+Anonymous pages carry an ETag and Last-Modified from the version, so browsers and a reverse proxy revalidate
+with a 304 instead of a fresh page.
+
+The store is Flask-Caching: Redis when CACHE_REDIS_URL is set (shared by every worker and machine), otherwise
+each process's memory (PAGE_CACHE_PAGES pages; 0 turns the cache off)."""
+import hashlib
+from datetime import datetime, timezone
+
 from flask import Flask, Response, current_app, g, request, session
+from flask_caching import Cache
 
 from . import db
+from .extensions import htmx
 
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 LARGEST = 2 * 1024 * 1024  # bytes: bigger pages (a 1,000-point map, say) are made each time
+TIMEOUT = 7 * 24 * 3600  # seconds: a page under a version no longer current is never asked for again
+VALIDATED = "public, no-cache"  # browsers and proxies may keep an anonymous page, and ask again each time
+
+cache = Cache()
 
 
 def init_app(app: Flask) -> None:
-    size = app.config["PAGE_CACHE_MB"] * 1024 * 1024
-    if size:
-        app.extensions["page_cache"] = (LRUCache(maxsize=size, getsizeof=lambda entry: len(entry[0])), Lock())
-        app.before_request(_serve)
-        app.after_request(_keep)
-
-
-def _key() -> tuple | None:
-    if request.method != "GET" or "login" in session or "_flashes" in session:
-        return None
-    headers = request.headers
-    return db.content_version(), request.full_path, headers.get("HX-Request"), headers.get("HX-Target")
-
-
-def _serve() -> Response | None:
-    """Before the view: the kept page, if there is one for this version."""
-    g.page_key = key = _key()
-    if key is None:
-        return None
-    pages, lock = current_app.extensions["page_cache"]
-    with lock:
-        entry = pages.get(key)
-    if entry is None:
-        return None
-    g.page_key = None
-    body, headers = entry
-    return Response(body, headers=[*headers, ("X-Page-Cache", "hit")])
+    """Set up the store from PAGE_CACHE_PAGES and CACHE_REDIS_URL, and the hooks around every view."""
+    redis_url = app.config.get("CACHE_REDIS_URL")
+    if redis_url:
+        settings = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "icsdebate:page:"}
+    elif app.config["PAGE_CACHE_PAGES"]:
+        settings = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": app.config["PAGE_CACHE_PAGES"]}
+    else:
+        settings = {"CACHE_TYPE": "NullCache"}
+    cache.init_app(app, config={**settings, "CACHE_DEFAULT_TIMEOUT": TIMEOUT})
+    app.extensions["page_cache_on"] = settings["CACHE_TYPE"] != "NullCache"
+    app.before_request(_serve)
+    app.after_request(_keep)
 
 
 def personal(response: Response) -> bool:
@@ -49,18 +48,71 @@ def personal(response: Response) -> bool:
 
     Such a response must never be kept for, or served to, anyone else: one visitor's token served to the next
     makes every form they send "expired"."""
-    return (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or session.modified
+    return (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or "_flashes" in session
+            or current_app.session_interface.should_set_cookie(current_app, session)
             or "Set-Cookie" in response.headers)
 
 
+def _key() -> tuple[str, datetime | None] | None:
+    """The page's key in the store and the time of the last change it shows; None when it must be made fresh."""
+    if (request.method not in ("GET", "HEAD") or "login" in session or "_flashes" in session
+            or request.endpoint in (None, "static", "browse.health")):
+        return None
+    # a page of one debate (its address names the debate or one of its points) is kept under that debate's
+    # version; any other page under the site's
+    args = request.view_args or {}
+    version, changed_at = db.content_version(slug=args.get("slug"), node_id=args.get("node_id"))
+    raw = f"{version}:{bool(htmx)}:{htmx.target}:{request.full_path}"
+    return hashlib.sha256(raw.encode()).hexdigest(), changed_at
+
+
+def _not_modified(etag: str, changed_at: datetime | None) -> Response | None:
+    """A 304 when the reader's copy is current, by If-None-Match (or, without it, If-Modified-Since)."""
+    if request.if_none_match:
+        return Response(status=304) if etag in request.if_none_match else None
+    since = request.if_modified_since
+    if since and changed_at and since >= changed_at.replace(tzinfo=timezone.utc, microsecond=0):
+        return Response(status=304)
+    return None
+
+
+def _serve() -> Response | None:
+    """Before the view: a 304 or the kept page, if either answers this request."""
+    found = _key()
+    g.page_key = found
+    if found is None:
+        return None
+    key, changed_at = found
+    answer = _not_modified(key, changed_at)
+    if answer is None and current_app.extensions["page_cache_on"]:
+        entry = cache.get(key)
+        if entry is not None:
+            body, headers = entry
+            answer = Response(body, headers=[*headers, ("X-Page-Cache", "hit")])
+    if answer is not None:
+        g.page_key = None
+        _validators(answer, key, changed_at)
+    return answer
+
+
+def _validators(response: Response, key: str, changed_at: datetime | None) -> None:
+    response.set_etag(key)
+    if changed_at is not None:
+        response.last_modified = changed_at.replace(tzinfo=timezone.utc)
+    response.headers["Cache-Control"] = VALIDATED
+    response.vary.add("Cookie")
+
+
 def _keep(response: Response) -> Response:
-    """After the view: keep a complete 200 page that carries nothing personal."""
-    key = g.pop("page_key", None)
-    if key is None or response.status_code != 200 or response.direct_passthrough or personal(response):
+    """After the view: keep a complete 200 page that carries nothing personal (web._headers marks those
+    `private, no-store`), with its validators."""
+    found = g.pop("page_key", None)
+    if (found is None or response.status_code != 200 or response.direct_passthrough or personal(response)
+            or g.get("user") is not None):
         return response
+    key, changed_at = found
+    _validators(response, key, changed_at)
     body = response.get_data()
-    if len(body) <= LARGEST:
-        pages, lock = current_app.extensions["page_cache"]
-        with lock:
-            pages[key] = (body, [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers])
+    if current_app.extensions["page_cache_on"] and len(body) <= LARGEST:
+        cache.set(key, (body, [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]))
     return response

@@ -1,16 +1,36 @@
 """What each page reads, in a fixed number of queries whatever the size of the debate."""
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, tuple_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
+from werkzeug.exceptions import BadRequest
 
-from . import graph
+from . import graph, quotecheck, strength
 from .params import DIGITS, parse_int
+from .models import (
+    ChildTally,
+    Citation,
+    Debate,
+    DebateTheme,
+    GlossaryTerm,
+    KindTally,
+    Link,
+    Node,
+    NodeTheme,
+    RelationTally,
+    Revision,
+    SideTally,
+    Source,
+    SourceText,
+    Theme,
+    User,
+    Voice,
+    VoiceTally,
+)
 from .standing import STANDS
-from .models import (ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, KindTally, Link, Node, NodeTheme, RelationTally, Revision,
-                     Source, Theme, User, Voice, VoiceTally)
 
 ACTIVE = Node.status == "active"
 
@@ -36,8 +56,19 @@ class Page:
     has_more: bool
 
 
-def _decorate(session: Session, cards: list[Card]) -> list[Card]:
-    """Fill in sources and child counts (kept in ChildTally) for a list of cards: two queries."""
+def _tally(relation: str):
+    """A point's count of active children that `relation` it (ChildTally), as a column of the query that reads
+    the point, so that a list of cards needs no query of its own for their counts."""
+    return (select(ChildTally.n).where(ChildTally.node_id == Node.id, ChildTally.relation == relation)
+            .scalar_subquery())
+
+
+COUNTS = (_tally("supports"), _tally("opposes"))
+
+
+def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[Card]:
+    """Fill in sources (and, unless the cards were read with COUNTS, child counts from ChildTally) for a list of
+    cards: one or two queries."""
     ids = [card.node.id for card in cards]
     if not ids:
         return cards
@@ -49,6 +80,8 @@ def _decorate(session: Session, cards: list[Card]) -> list[Card]:
     for node_id, source in rows:
         if source not in by_id[node_id].sources:
             by_id[node_id].sources.append(source)
+    if not counts:
+        return cards
     counts = session.exec(select(ChildTally.node_id, ChildTally.relation, ChildTally.n)
                           .where(ChildTally.node_id.in_(ids)))
     for parent_id, relation, count in counts:
@@ -62,13 +95,13 @@ def card(session: Session, node: Node, voice: Voice | None) -> Card:
 
 def children(session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40,
              still: bool = False) -> Page:
-    """A page of a node's active children, supporting or opposing (or both when relation is None),
-    only those that still stand when `still`."""
+    """A page of a node's active children, supporting or opposing (or both when relation is None, supporting
+    first), strongest first (strength.py), only those that still stand when `still`."""
     query = (
-        select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
+        select(Node, Voice, Link.relation, *COUNTS).join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
         .where(Link.parent_id == parent_id, ACTIVE)
-        .order_by(Link.relation.desc(), Link.position, Node.id)
+        .order_by(Link.relation.desc(), *strength.order_by(), Link.position, Node.id)
         .offset((page - 1) * size).limit(size + 1)
     )
     if relation:
@@ -76,8 +109,85 @@ def children(session: Session, *, parent_id: int, relation: str | None, page: in
     if still:
         query = query.where(Node.standing == STANDS)
     rows = list(session.exec(query))
-    cards = [Card(node, voice, rel) for node, voice, rel in rows[:size]]
-    return Page(_decorate(session, cards), page, len(rows) > size)
+    cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows[:size]]
+    return Page(_decorate(session, cards, counts=False), page, len(rows) > size)
+
+
+
+@dataclass(frozen=True)
+class Seek:
+    """Where a page of a list starts: after the row whose key is `after`, before the row whose key is `before`,
+    or (with neither) at row (page - 1) * size, for old ?page=N addresses. `page` is the number shown. A key is
+    the row's sort values joined with '~', as the links of the previous page carry them."""
+
+    page: int = 1
+    after: str | None = None
+    before: str | None = None
+
+
+FIRST_PAGE = Seek()
+
+
+@dataclass
+class Window:
+    """Where a page of a list sits: its number, the keys of its first and last rows, and whether there are
+    rows before and after it. A page's links carry these keys, so page 2,000 costs what page 1 costs."""
+
+    page: int
+    first: str | None
+    last: str | None
+    has_previous: bool
+    has_more: bool
+
+
+def _key(values) -> str:
+    return "~".join(str(int(v)) if isinstance(v, bool) else str(v) for v in values)
+
+
+def _strict_int(part: str) -> int:
+    """A whole number in a list's key: plain digits that fit the database; ValueError otherwise."""
+    number = parse_int(part, lo=0)
+    if number is None:
+        raise ValueError(part)
+    return number
+
+
+def _parse(key: str, types: tuple) -> tuple:
+    parts = key.split("~")
+    try:
+        if len(parts) != len(types):
+            raise ValueError(key)
+        return tuple(_strict_int(part) if kind is int else kind(part) for kind, part in zip(types, parts))
+    except ValueError:
+        raise BadRequest(f"“{key[:80]}” is not a place in this list; open its first page and follow its links.") from None
+
+
+def _seek(session: Session, query, keys: tuple, types: tuple, seek: Seek, size: int, descending: bool = False):
+    """Rows of `query` (without its sort keys) for one page in the order of `keys`, and the page's Window.
+    Reading after or before a key is a seek in an index on `keys`, whatever the page number; one query."""
+    query = query.add_columns(*keys)
+    row_key = tuple_(*keys)
+    order = [key.desc() if descending else key for key in keys]
+    backwards = [key if descending else key.desc() for key in keys]
+    if seek.after:
+        value = tuple_(*_parse(seek.after, types))
+        query = query.where(row_key < value if descending else row_key > value).order_by(*order)
+    elif seek.before:
+        value = tuple_(*_parse(seek.before, types))
+        query = query.where(row_key > value if descending else row_key < value).order_by(*backwards)
+    else:
+        query = query.order_by(*order).offset((seek.page - 1) * size)
+    rows = list(session.exec(query.limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    if seek.before:
+        rows.reverse()
+        window = Window(seek.page, None, None, more and seek.page > 1, True)
+    else:
+        window = Window(seek.page, None, None, seek.page > 1, more)
+    if rows:
+        window.first, window.last = _key(rows[0][-len(keys):]), _key(rows[-1][-len(keys):])
+    return [tuple(row[:-len(keys)]) for row in rows], window
 
 
 @dataclass
@@ -153,12 +263,13 @@ def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
 
 def _detail_query(*conditions):
     outcome_source = aliased(Source)
-    return (select(Node, Voice, Debate, outcome_source).outerjoin(Voice, Voice.id == Node.voice_id)
+    return (select(Node, Voice, Debate, outcome_source, *COUNTS).outerjoin(Voice, Voice.id == Node.voice_id)
             .join(Debate, Debate.id == Node.debate_id)
             .outerjoin(outcome_source, outcome_source.id == Node.outcome_source_id).where(*conditions))
 
 
-def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, outcome_source: Source | None) -> NodeDetail:
+def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, outcome_source: Source | None,
+            pros: int | None, cons: int | None) -> NodeDetail:
     citations = list(session.exec(
         select(Citation, Source).join(Source, Source.id == Citation.source_id)
         .where(Citation.node_id == node.id).order_by(Citation.position)
@@ -168,7 +279,9 @@ def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, o
         .order_by(Theme.name)
     ))
     paths = graph.ancestor_paths(session, node=node)
-    return NodeDetail(node, voice, debate, paths, citations, themes, card(session, node, voice), outcome_source)
+    own = Card(node, voice, pros=pros or 0, cons=cons or 0,  # the card of the point itself, from what is read
+               sources=list({source.id: source for _citation, source in citations}.values()))
+    return NodeDetail(node, voice, debate, paths, citations, themes, own, outcome_source)
 
 
 @dataclass
@@ -179,55 +292,99 @@ class Group:
     sides: dict[str, list[Card]] = field(default_factory=lambda: defaultdict(list))
 
 
-SIDE_ORDER = ("for", "against", "both", "thesis")
-
-
 @dataclass
 class GroupedPage:
     """One page of points from many debates, grouped by debate and side; `start` numbers its first point."""
 
     groups: list[Group]
-    page: int
-    has_more: bool
+    window: Window
     start: int
     count: int
 
+    @property
+    def page(self) -> int:
+        return self.window.page
 
-def grouped(session: Session, rows: list[tuple[Node, Voice | None, Debate]]) -> list[Group]:
-    """Cards grouped by debate, then by side of the thesis: three queries."""
-    cards = _decorate(session, [Card(node, voice) for node, voice, _ in rows])
-    node_sides = graph.sides(session, node_ids=[c.node.id for c in cards])
+    @property
+    def has_more(self) -> bool:
+        return self.window.has_more
+
+
+def grouped(rows: list[tuple], cards: list[Card]) -> list[Group]:
+    """Cards grouped by debate, then by the side of its thesis each point argues (stored with the point)."""
     groups: dict[int, Group] = {}
-    for card_, (_node, _voice, debate) in zip(cards, rows):
+    for card_, (_node, _voice, debate, *_counts) in zip(cards, rows):
         group = groups.setdefault(debate.id, Group(debate))
-        side = "thesis" if card_.node.kind == "thesis" else node_sides.get((card_.node.id, debate.id), "both")
+        side = "thesis" if card_.node.kind == "thesis" else graph.SIDE_OF[card_.node.side]
         group.sides[side].append(card_)
     return list(groups.values())
 
 
-def _grouped_page(session: Session, *conditions, page: int, size: int) -> GroupedPage:
-    """One page of the active points meeting `conditions`, in debate order, grouped: four queries."""
-    query = (
-        select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
-        .join(Debate, Debate.id == Node.debate_id).where(ACTIVE, *conditions)
-        .order_by(Node.debate_id, Node.id).offset((page - 1) * size).limit(size + 1)
-    )
-    rows = list(session.exec(query))
-    return GroupedPage(grouped(session, rows[:size]), page, len(rows) > size, (page - 1) * size + 1, len(rows[:size]))
+def _grouped_page(session: Session, query, keys: tuple, types: tuple, seek: Seek, size: int) -> GroupedPage:
+    """One page of the points `query` selects (Node, Voice, Debate rows), in the order of `keys`, grouped:
+    three queries, each reading from an index where the previous page ended."""
+    rows, window = _seek(session, query, keys, types, seek, size)
+    cards = _decorate(session, [Card(node, voice, pros=pros or 0, cons=cons or 0) for node, voice, _, pros, cons in rows],
+                      counts=False)
+    return GroupedPage(grouped(rows, cards), window, (seek.page - 1) * size + 1, len(rows))
 
 
-def source_nodes(session: Session, *, source_id: int, page: int = 1, size: int = 50) -> GroupedPage:
-    cited = select(Citation.node_id).where(Citation.source_id == source_id)
-    return _grouped_page(session, Node.id.in_(cited), page=page, size=size)
+def _points():
+    return (select(Node, Voice, Debate, *COUNTS).outerjoin(Voice, Voice.id == Node.voice_id)
+            .join(Debate, Debate.id == Node.debate_id).where(ACTIVE))
 
 
-def voice_nodes(session: Session, *, voice_id: int, page: int = 1, size: int = 50) -> GroupedPage:
-    return _grouped_page(session, Node.voice_id == voice_id, page=page, size=size)
+def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
+    """The points citing a source, in the order they were made (by number), driven by the index of citations
+    on (source, point), so that any page costs the same. A point citing the source twice is listed once."""
+    query = _points().join(Citation, Citation.node_id == Node.id).where(Citation.source_id == source_id) \
+        .group_by(Citation.node_id, Node.id, Voice.id, Debate.id)
+    return _grouped_page(session, query, (Citation.node_id,), (int,), seek, size)
 
 
-def theme_nodes(session: Session, *, theme_id: int, page: int = 1, size: int = 50) -> GroupedPage:
-    themed = select(NodeTheme.node_id).where(NodeTheme.theme_id == theme_id)
-    return _grouped_page(session, Node.id.in_(themed), page=page, size=size)
+@dataclass
+class SourceQuotes:
+    """A source page's quotes: whether the source has an attached copy, how many of the quotes citing it the
+    copy holds, and the quotes of the points on this page, each in its sentence from the copy."""
+
+    attached_at: object | None = None
+    found: int = 0
+    not_found: int = 0
+    by_node: dict[int, list[tuple[Citation, list[tuple[str, bool]] | None]]] = field(default_factory=dict)
+
+
+def source_quotes(session: Session, *, source_id: int, node_ids: list[int]) -> SourceQuotes:
+    """The quotes of `node_ids` citing the source, each with its sentence from the attached copy (None without
+    one, or when the quote is not in it): three queries."""
+    result = SourceQuotes()
+    copy = session.exec(select(SourceText.normalised, SourceText.attached_at)
+                        .where(SourceText.source_id == source_id)).first()
+    if copy is not None:
+        result.attached_at = copy[1]
+        for found, n in session.exec(select(Citation.found_in_copy, func.count()).where(Citation.source_id == source_id)
+                                     .group_by(Citation.found_in_copy)):
+            if found is not None:
+                setattr(result, "found" if found else "not_found", n)
+    if not node_ids:
+        return result
+    comparable = quotecheck.comparable(copy[0]) if copy is not None else None
+    for citation in session.exec(select(Citation).where(Citation.source_id == source_id, Citation.node_id.in_(node_ids))
+                                 .order_by(Citation.node_id, Citation.position)):
+        sentence = quotecheck.in_sentence(citation.quote, copy[0], comparable) if copy is not None else None
+        result.by_node.setdefault(citation.node_id, []).append((citation, sentence))
+    return result
+
+
+def voice_nodes(session: Session, *, voice_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
+    """A voice's points by debate, then number, read along the index ix_node_voice_debate."""
+    return _grouped_page(session, _points().where(Node.voice_id == voice_id), (Node.debate_id, Node.id),
+                         (int, int), seek, size)
+
+
+def theme_nodes(session: Session, *, theme_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
+    """The points carrying a theme, by number, read along the index ix_nodetheme_theme_node."""
+    query = _points().join(NodeTheme, NodeTheme.node_id == Node.id).where(NodeTheme.theme_id == theme_id)
+    return _grouped_page(session, query, (NodeTheme.node_id,), (int,), seek, size)
 
 
 def by_id_or_key(session: Session, model, value: str):
@@ -308,18 +465,18 @@ def revisions(session: Session, *, node_id: int) -> list[tuple[Revision, User | 
     ))
 
 
-def recent_changes(session: Session, *, debate_id: int | None = None, page: int = 1, size: int = 50):
-    """Newest changes first: (revision, node, debate, author), one query; plus whether there are more."""
+def recent_changes(session: Session, *, debate_id: int | None = None, seek: Seek = FIRST_PAGE, size: int = 50):
+    """Newest changes first: (revision, node, debate, author) rows and their Window; one query, read along
+    ix_revision_created_id (or ix_revision_debate_created_id) from where the last page ended."""
     query = (
         select(Revision, Node, Debate, User).join(Node, Node.id == Revision.node_id)
         .join(Debate, Debate.id == Revision.debate_id).outerjoin(User, User.id == Revision.author_id)
         .where(Revision.action != "original")
-        .order_by(Revision.created_at.desc(), Revision.id.desc()).offset((page - 1) * size).limit(size + 1)
     )
     if debate_id is not None:
         query = query.where(Revision.debate_id == debate_id)
-    rows = list(session.exec(query))
-    return rows[:size], len(rows) > size
+    return _seek(session, query, (Revision.created_at, Revision.id), (datetime.fromisoformat, int), seek, size,
+                 descending=True)
 
 
 @dataclass
@@ -331,18 +488,25 @@ class Dated:
     bears_on: list[tuple[str, int, str]] = field(default_factory=list)  # (relation, parent id, parent title)
 
 
-def timeline(session: Session, *, debate_id: int | None = None, page: int = 1, size: int = 100) -> tuple[list[Dated], bool]:
-    """Dated points oldest first (events by when they happened, claims by when they were argued): two queries."""
+def _flag(value: str) -> bool:
+    if value not in ("0", "1"):
+        raise ValueError(value)
+    return value == "1"
+
+
+def timeline(session: Session, *, debate_id: int | None = None, seek: Seek = FIRST_PAGE, size: int = 100
+             ) -> tuple[list[Dated], Window]:
+    """Dated points oldest first (events by when they happened, claims by when they were argued), and the
+    page's Window: two queries, the first read along ix_node_timeline / ix_node_debate_timeline (0016)."""
     when = func.coalesce(Node.happened_on, Node.argued_on)
     query = (
         select(Node, Voice, Debate, when).outerjoin(Voice, Voice.id == Node.voice_id)
         .join(Debate, Debate.id == Node.debate_id).where(ACTIVE, when.is_not(None), Node.kind != "thesis")
-        .order_by(when, Node.kind != "event", Node.id).offset((page - 1) * size).limit(size + 1)
     )
     if debate_id is not None:
         query = query.where(Node.debate_id == debate_id)
-    rows = [Dated(node, voice, debate, date) for node, voice, debate, date in session.exec(query)]
-    more, rows = len(rows) > size, rows[:size]
+    found, window = _seek(session, query, (when, Node.kind != "event", Node.id), (str, _flag, int), seek, size)
+    rows = [Dated(node, voice, debate, date) for node, voice, debate, date in found]
     by_id = {row.node.id: row for row in rows}
     parent = aliased(Node)
     if by_id:
@@ -351,7 +515,7 @@ def timeline(session: Session, *, debate_id: int | None = None, page: int = 1, s
             .where(Link.child_id.in_(list(by_id)), parent.status == "active").order_by(Link.position)
         ):
             by_id[child_id].bears_on.append((relation, parent_id, title))
-    return rows, more
+    return rows, window
 
 
 @dataclass
@@ -372,28 +536,29 @@ class MatrixRow:
 
 
 def voice_matrix(session: Session) -> tuple[list[Debate], list[MatrixRow]]:
-    """Voice groups (and their voices) against debates: how many points each made on each side. Three queries."""
+    """Voice groups (and their voices) against debates: how many points each made on each side. Two queries,
+    read from the tallies of migration 0013 (a row per debate, voice and side), whatever the size of the debates."""
     debates = list(session.exec(select(Debate).order_by(Debate.id)))
-    rows = list(session.exec(
-        select(Node.id, Node.debate_id, Voice).join(Voice, Voice.id == Node.voice_id)
-        .where(ACTIVE, Node.kind != "thesis").order_by(Voice.group_name, Voice.name)
-    ))
-    node_sides = graph.sides(session, node_ids=[node_id for node_id, _, _ in rows])
+    rows = session.exec(
+        select(SideTally.debate_id, SideTally.side, SideTally.n, Voice).join(Voice, Voice.id == SideTally.voice_id)
+        .where(SideTally.n > 0).order_by(Voice.group_name, Voice.name, Voice.id)
+    )
     groups: dict[str, MatrixRow] = {}
     voices: dict[int, MatrixRow] = {}
-    for node_id, debate_id, voice in rows:
-        side = node_sides.get((node_id, debate_id), "both")
+    for debate_id, side, count, voice in rows:
         group = groups.setdefault(voice.group_name, MatrixRow(voice.group_name, None))
         if voice.id not in voices:
             voices[voice.id] = MatrixRow(voice.name, voice)
             group.voices.append(voices[voice.id])
         for row in (group, voices[voice.id]):
-            row.cells.setdefault(debate_id, Cell()).sides[side] += 1
+            row.cells.setdefault(debate_id, Cell()).sides[graph.SIDE_OF[side]] += count
     return debates, sorted(groups.values(), key=lambda g: -sum(c.total for c in g.cells.values()))
 
 
-def group_nodes(session: Session, *, group_name: str, page: int = 1, size: int = 50) -> GroupedPage:
-    return _grouped_page(session, Voice.group_name == group_name, page=page, size=size)
+def group_nodes(session: Session, *, group_name: str, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
+    """The points of a group's voices by debate, then number."""
+    return _grouped_page(session, _points().where(Voice.group_name == group_name), (Node.debate_id, Node.id),
+                         (int, int), seek, size)
 
 
 def glossary(session: Session) -> list[tuple[GlossaryTerm, Source]]:

@@ -7,11 +7,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 from sqlmodel import Session, select
 
-from . import standing
+from . import graph, standing, strength
 from .db import insert_rows
 from .models import (
-    NODE_KINDS, SOURCE_KINDS, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice,
-    utcnow,
+    NODE_KINDS, SOURCE_KINDS, ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeAlias, NodeTheme,
+    Revision, Source, Theme, Voice, utcnow,
 )
 from .params import RealDate, no_nul
 from .text import render_markdown
@@ -60,6 +60,7 @@ class SourceSeed(_Entry):
     date: PartialDate | None = None
     address: Annotated[str, StringConstraints(pattern=r"^https?://", max_length=600)] | None = None
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
+    voice: Key | None = None  # the voice who wrote it: whose words its quotes are, unless a citation names a speaker
 
     @field_validator("date", mode="before")
     @classmethod
@@ -87,6 +88,7 @@ class CitationSeed(_Entry):
     source: Key
     quote: Text
     locator: Annotated[str, StringConstraints(max_length=300)] = ""
+    speaker: Key | None = None  # whose words the quote is, when the source quotes or reports someone else
 
 
 class NodeSeed(_Entry):
@@ -101,8 +103,11 @@ class NodeSeed(_Entry):
     themes: list[Key] = []
     annotation: str = ""
     citations: list[CitationSeed]
+    # questions: the side a "yes" answer takes on the parent, or on each parent by key
+    yes_means: Literal["supports", "opposes"] | dict[Key, Literal["supports", "opposes"]] | None = None
+    replaces: list[Key] = []  # keys of points merged into this one; their old pages redirect here
 
-    @field_validator("supports", "opposes", mode="before")
+    @field_validator("supports", "opposes", "replaces", mode="before")
     @classmethod
     def _as_list(cls, value):
         return _keys(value)
@@ -223,6 +228,7 @@ def _check_references(seeds: SeedSet, problems: list[str]) -> None:
             problems.append(f"{label}: thesis '{debate.thesis}' is of kind {thesis.kind}, not thesis")
     for key, entry in seeds.glossary.items():
         missing(f"{seeds.where[('glossary', key)]}: glossary {key}", "sources", entry.citation.source, "source")
+    replaced: dict[str, str] = {}
     for key, node in seeds.nodes.items():
         label = f"{seeds.where[('nodes', key)]}: node {key}"
         missing(label, "voices", node.voice, "voice")
@@ -230,6 +236,9 @@ def _check_references(seeds: SeedSet, problems: list[str]) -> None:
             missing(label, "themes", theme, "theme")
         for citation in node.citations:
             missing(label, "sources", citation.source, "source")
+        parents = [parent for parent, _relation in node.parents()]
+        for parent in {p for p in parents if parents.count(p) > 1}:
+            problems.append(f"{label}: links to '{parent}' more than once")
         for parent, _relation in node.parents():
             missing(label, "nodes", parent, "parent")
             if parent == key:
@@ -240,6 +249,20 @@ def _check_references(seeds: SeedSet, problems: list[str]) -> None:
             problems.append(f"{label}: needs a parent (supports: or opposes:)")
         if node.kind == "event" and not node.happened_on:
             problems.append(f"{label}: an event needs happened_on")
+        if node.yes_means and node.kind != "question":
+            problems.append(f"{label}: only a question says which side its 'yes' takes")
+        for citation in node.citations:
+            if citation.speaker:
+                missing(label, "voices", citation.speaker, "speaker")
+        for old in node.replaces:
+            if old in seeds.nodes:
+                problems.append(f"{label}: replaces '{old}', which is still a node of its own")
+            elif old in replaced:
+                problems.append(f"{label}: '{old}' is already replaced by {replaced[old]}")
+            replaced.setdefault(old, key)
+    for key, source in seeds.sources.items():
+        if source.voice:
+            missing(f"{seeds.where[('sources', key)]}: source {key}", "voices", source.voice, "voice")
 
 
 def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
@@ -366,7 +389,7 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
         _upsert(session, Theme, themes, key, {"name": t.name, "description": t.description})
     sources = _existing(session, Source)
     for key, s in seeds.sources.items():
-        _upsert(session, Source, sources, key, s.model_dump(exclude={"key"}))
+        _upsert(session, Source, sources, key, s.model_dump(exclude={"key", "voice"}))
     voices = _existing(session, Voice)
     for key, v in seeds.voices.items():
         values = {"name": v.name, "role": v.role, "organisation": v.organisation, "group_name": v.group}
@@ -378,6 +401,7 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     session.flush()
 
     nodes = _existing(session, Node)
+    merges = _take_over_replaced(seeds, nodes)
     for key, n in seeds.nodes.items():
         values = {
             "debate_id": debates[seeds.debate_of[key]].id, "kind": n.kind, "title": n.title,
@@ -393,6 +417,8 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     session.flush()
     for key, d in seeds.debates.items():
         _assign(debates[key], {"thesis_id": nodes[d.thesis].id})
+    for old, kept in merges:
+        merge_node(session, old, kept)
 
     terms = _existing(session, GlossaryTerm)
     for key, g in seeds.glossary.items():
@@ -404,10 +430,75 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     _sync_citations(session, seeds, nodes, sources)
     _sync_themes(session, seeds, nodes, debates, themes)
     standing.refresh_all(session)
+    graph.refresh_sides(session)
+    strength.refresh_all(session)
     return {
         "debates": len(seeds.debates), "nodes": len(seeds.nodes), "sources": len(seeds.sources),
         "voices": len(seeds.voices), "citations": sum(len(n.citations) for n in seeds.nodes.values()),
     }
+
+
+def _take_over_replaced(seeds: SeedSet, nodes: dict) -> list[tuple[Node, Node]]:
+    """Pairs (old row, kept row) for every replaced key still in the database. A kept key that is new takes over
+    the first old row still there (renamed in place, so its number stays); `nodes` is updated to match."""
+    pairs = []
+    for key, n in seeds.nodes.items():
+        for old in n.replaces:
+            row = nodes.pop(old, None)
+            if row is None:
+                continue
+            if key not in nodes:
+                row.key = key
+                nodes[key] = row
+            else:
+                pairs.append((row, key))
+    return [(row, nodes[key]) for row, key in pairs]
+
+
+def merge_node(session: Session, old: Node, kept: Node) -> None:
+    """Fold `old` into `kept` and delete it: its links (as child and as parent), citations, themes, history and
+    status move to `kept`, a link that `kept` already has is dropped, and `old`'s number and key become an alias
+    that leads to `kept`. Runs in the session's open transaction; raises nothing."""
+    session.flush()
+    for link in session.exec(select(Link).where(Link.child_id == old.id)).all():
+        taken = session.exec(select(Link.id).where(Link.child_id == kept.id, Link.parent_id == link.parent_id)).first()
+        if taken is not None or link.parent_id == kept.id:
+            session.delete(link)
+        else:
+            link.child_id = kept.id
+    for link in session.exec(select(Link).where(Link.parent_id == old.id)).all():
+        taken = session.exec(select(Link.id).where(Link.child_id == link.child_id, Link.parent_id == kept.id)).first()
+        if taken is not None or link.child_id == kept.id:
+            session.delete(link)
+        else:
+            link.parent_id = kept.id
+    session.flush()
+    last = max([c.position for c in session.exec(select(Citation).where(Citation.node_id == kept.id))], default=-1)
+    for offset, citation in enumerate(session.exec(select(Citation).where(Citation.node_id == old.id)).all(), 1):
+        citation.node_id, citation.position = kept.id, last + offset
+    kept_themes = set(session.exec(select(NodeTheme.theme_id).where(NodeTheme.node_id == kept.id)).all())
+    for row in session.exec(select(NodeTheme).where(NodeTheme.node_id == old.id)).all():
+        if row.theme_id not in kept_themes:
+            session.add(NodeTheme(node_id=kept.id, theme_id=row.theme_id))
+        session.delete(row)
+    number = max(session.exec(select(Revision.number).where(Revision.node_id == kept.id)).all(), default=0)
+    for revision in session.exec(select(Revision).where(Revision.node_id == old.id).order_by(Revision.number)).all():
+        number += 1
+        revision.node_id, revision.number = kept.id, number
+        revision.note = (f"[from merged point {old.key or old.id}] " + revision.note)[:300]
+    if kept.outcome is None and old.outcome is not None:
+        for name in ("outcome", "outcome_on", "outcome_reason", "outcome_source_id", "outcome_quote", "outcome_locator"):
+            setattr(kept, name, getattr(old, name))
+    for debate in session.exec(select(Debate).where(Debate.thesis_id == old.id)).all():
+        debate.thesis_id = kept.id
+    for alias in session.exec(select(NodeAlias).where(NodeAlias.node_id == old.id)).all():
+        alias.node_id = kept.id
+    session.add(NodeAlias(old_id=old.id, old_key=old.key, node_id=kept.id))
+    session.flush()
+    for tally in session.exec(select(ChildTally).where(ChildTally.node_id == old.id)).all():
+        session.delete(tally)
+    session.delete(old)
+    session.flush()
 
 
 # Rows of seeded nodes are found by a join, not by listing their ids: a backup's list would outgrow the
@@ -517,4 +608,6 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
     standing.refresh_all(session, [debate.id for debate in debates.values()])
+    graph.refresh_sides(session, [debate.id for debate in debates.values()])
+    strength.refresh_all(session, [debate.id for debate in debates.values()])
     return list(debates.values())

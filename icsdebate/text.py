@@ -90,3 +90,20 @@ def expand_acronyms(html: str, terms: dict[str, str], pattern: re.Pattern | None
         else:
             out.append(pattern.sub(lambda m: f'<abbr title="{escape(by_escaped[m.group(1)])}">{m.group(0)}</abbr>', piece))
     return Markup("".join(out))
+
+
+def lead(html: str, limit: int = 170) -> str:
+    """The opening of sanitised HTML as one line of plain text: its first sentence, cut at a clause (or a word)
+    with '…' when longer than `limit` characters. '' for ''."""
+    import html as html_module
+
+    plain = " ".join(html_module.unescape(nh3.clean(html or "", tags=set())).split())
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9“‘\"])", plain, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence
+    head = sentence[:limit]
+    for mark in (":", ";", " – ", " — ", ","):
+        cut = head.rfind(mark)
+        if cut > limit // 3:
+            return head[:cut].rstrip() + "…"
+    return head.rsplit(" ", 1)[0] + "…"

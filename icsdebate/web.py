@@ -1,15 +1,20 @@
 """What every response shares: page rendering for htmx and full loads, headers, error pages, filters."""
+from collections.abc import Callable
+
 from flask import Flask, abort, current_app, g, render_template, request
-from markupsafe import Markup, escape
-from sqlmodel import select
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from . import db
+from . import db, fragments, pagecache
+from .extensions import htmx
 from .params import int_arg
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
-from .text import acronym_pattern, expand_acronyms, partial_date
+from .text import acronym_pattern, expand_acronyms, lead, partial_date
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -22,10 +27,18 @@ def page_number() -> int:
     return int_arg("page", 1, hi=99_999)
 
 
+def seek():
+    """Where the reader is in a list: ?after=KEY or ?before=KEY (as the list's own links carry them) and the
+    page number shown, ?page=N. An address with ?page=N alone still opens that page (by counting rows)."""
+    from .queries import Seek
+    after, before = request.args.get("after") or None, request.args.get("before") or None
+    return Seek(page_number(), after[:200] if after else None, None if after or not before else before[:200])
+
+
 def render_page(partial: str, title: str, **context):
     """The whole page, or only its main content when htmx asks to swap #main."""
     context.update(partial=partial, title=title)
-    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "main":
+    if htmx and htmx.target == "main":
         return render_template("_fragment.html", **context)
     return render_template("page.html", **context)
 
@@ -52,7 +65,12 @@ def refuse_oversized():
 
 
 def _headers(response):
-    response.headers.add("Vary", "HX-Request")
+    """Security headers on every response. A response for a signed-in user, or one carrying anything of this
+    visitor's (a form's CSRF token, a flash, a cookie), is `Cache-Control: private, no-store`, so that no browser
+    history or shared proxy keeps it; pages for anonymous readers keep what they have."""
+    response.vary.update(("HX-Request", "HX-Target"))  # pages and fragments differ by both
+    if g.get("user") is not None or pagecache.personal(response):
+        response.headers["Cache-Control"] = "private, no-store"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -75,9 +93,18 @@ def _csrf_error(_error_):
     return render_page("errors/_error.html", error["name"], error=error), 400
 
 
+def _without_database() -> None:
+    """Before an error page: end the request's session without a query (a rollback would raise on a dead
+    connection), and forget the signed-in user if showing their name would need a query."""
+    db.discard_session()
+    user = g.get("user")
+    if user is not None and {"name", "role"} & sa_inspect(user).unloaded:
+        g.user = None
+
+
 def _server_error(_error_):
-    session = db.session()
-    session.rollback()
+    """500: a page that needs no database, whatever state the connection is in."""
+    _without_database()
     message = "Something went wrong on our side. Nothing you sent was half-saved; please try again."
     if request.accept_mimetypes.best == "application/json":
         return {"error": "Internal Server Error", "message": message}, 500
@@ -85,13 +112,68 @@ def _server_error(_error_):
                            error={"code": 500, "name": "Server error", "description": message}), 500
 
 
+READ_ONLY = "The site is read-only for a moment; nothing was saved. Your text is below; copy it or send it again."
+UNREADABLE = "The site cannot read its database for a moment; nothing was changed. Please try again shortly."
+PRIVATE_FIELDS = ("csrf_token", "password", "current", "new", "confirm")
+_form_pages: dict[str, Callable[..., tuple[str, int]]] = {}
+
+
+def form_page(endpoint: str):
+    """Register how the form that posts to `endpoint` is shown again when the database refuses a write.
+
+    The decorated function takes the message and the route's arguments and returns (body, status) showing the
+    form with everything the user sent (from request.form) and the message above it; it may read the database,
+    which usually still answers reads when it refuses writes (read-only, disk full)."""
+
+    def decorator(render: Callable[..., tuple[str, int]]):
+        _form_pages[endpoint] = render
+        return render
+
+    return decorator
+
+
+def _database_error(error: SQLAlchemyError):
+    """A database that cannot be written or reached for now (db.unavailable) answers 503 and loses nothing the
+    user typed: a form posted to a registered endpoint comes back filled in, any other form as its fields to copy
+    or send again. Any other database error is a bug: it goes on to the 500 page."""
+    if not db.unavailable(error):
+        raise error
+    _without_database()
+    message = READ_ONLY if request.method == "POST" else UNREADABLE
+    headers = {"Retry-After": "30"}
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": "Service Unavailable", "message": message}, 503, headers
+    error_page = {"code": 503, "name": "Read-only for a moment" if request.method == "POST" else "Unavailable",
+                  "description": message}
+    if request.method != "POST":
+        return render_page("errors/_error.html", error_page["name"], error=error_page), 503, headers
+    render = _form_pages.get(request.endpoint or "")
+    if render is not None:
+        try:
+            body, _status = render(message, **(request.view_args or {}))
+            return body, 503, headers
+        except SQLAlchemyError:  # the database does not answer reads either: show the text without the form
+            _without_database()
+        except HTTPException:  # the point is gone, say: the text is still worth keeping
+            pass
+    fields = [(name, value) for name, value in request.form.items(multi=True) if name not in PRIVATE_FIELDS]
+    context = {"error": error_page, "fields": fields, "files": list(request.files), "action": request.full_path,
+               "target": request.headers.get("HX-Target", "")}
+    if request.headers.get("HX-Request") == "true" and context["target"] != "main":
+        return render_template("errors/_unavailable.html", **context), 503, headers
+    return render_page("errors/_unavailable.html", error_page["name"], **context), 503, headers
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(500, _server_error)
+    app.register_error_handler(SQLAlchemyError, _database_error)
     app.add_template_filter(partial_date, "date")
     app.add_template_filter(acronyms, "acronyms")
+    app.add_template_filter(fragments.link, "at_quote")
+    app.add_template_filter(lead, "lead")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["OUTCOME_LABELS"] = {"open": "still open", "answered": "answered by later events",
                                                "confirmed": "confirmed by later events", "contested": "contested"}

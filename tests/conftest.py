@@ -30,7 +30,7 @@ def _empty_tables(engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("UPDATE debate SET thesis_id = NULL"))
         for table in reversed(SQLModel.metadata.sorted_tables):
-            if table.name != "contentversion":  # like a real database, the version only goes up
+            if table.name not in ("contentversion", "debateversion"):  # like a real database, versions only go up
                 connection.execute(table.delete())
 
 

@@ -121,3 +121,29 @@ def test_behind_a_proxy_limits_count_the_real_address(database_url, mini):
                          headers={"X-Forwarded-For": f"203.0.113.{i % 2}"}).status_code for i in range(12)]
     assert codes.count(429) == 0  # two real addresses, six attempts each: under the limit of ten
     app.extensions["engine"].dispose()
+
+
+def test_sign_in_costs_one_scrypt_whether_or_not_the_account_exists(client, users, monkeypatch):
+    """Timing must not tell which names have accounts: every attempt runs scrypt exactly once."""
+    import hashlib
+
+    calls = []
+    real = hashlib.scrypt
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("n"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    attempts = {"unknown name": ("nobody-here", "wrong wrong wrong"),
+                "known name, wrong password": ("contributor-user", "wrong wrong wrong"),
+                "known name, right password": ("moderator-user", PASSWORD)}
+    costs = {}
+    for case, (name, password) in attempts.items():
+        token = csrf_token(client)
+        calls.clear()
+        response = client.post("/signin", data={"name": name, "password": password, "csrf_token": token})
+        assert response.status_code == (302 if password == PASSWORD else 401)
+        costs[case] = list(calls)
+    assert all(len(cost) == 1 for cost in costs.values()), costs
+    assert len({cost[0] for cost in costs.values()}) == 1  # the same scrypt work factor for all three

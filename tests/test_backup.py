@@ -62,15 +62,19 @@ def node_id(app, key: str) -> int:
 
 
 def test_the_shipped_maps_come_back_as_they_were(app, runner, tmp_path):
-    load_seeds(app, ROOT / "seeds")
+    content = load_seeds(app, ROOT / "seeds")
+    nodes, citations = len(content.nodes), sum(len(n.citations) for n in content.nodes.values())
+    links = sum(len(n.parents()) for n in content.nodes.values())
+    crossing = sum(content.debate_of[parent] != content.debate_of[key]
+                   for key, n in content.nodes.items() for parent, _ in n.parents())
     before = the_maps(app)
     first = export_all(runner, tmp_path / "backup.json")
     empty_database(app)
     result = restore(runner, tmp_path / "backup.json")
     assert result.exit_code == 0, result.output
-    assert "Restored 6 debates, 417 nodes, 25 sources, 29 voices, 448 citations" in result.output
-    assert before["counts"] == [(6, 417, 474, 448, 22)]
-    assert len(before["cross links"]) == 15
+    assert f"Restored 6 debates, {nodes} nodes, 25 sources, 29 voices, {citations} citations" in result.output
+    assert before["counts"] == [(6, nodes, links, citations, 22)]
+    assert len(before["cross links"]) == crossing >= 15
     assert the_maps(app) == before  # every point in its own debate, though some hang under another debate first
     again = export_all(runner, tmp_path / "again.json")
     assert {**again, "exported_at": ""} == {**first, "exported_at": ""}

@@ -214,3 +214,77 @@ def test_malformed_choices_get_422_not_500(client, mini, users, form):
     assert bad_link.status_code == 422
     missing = client.post(f"/nodes/{mini['t']}/link", data={"child": "99999", "relation": "supports", "csrf_token": token})
     assert missing.status_code == 422
+
+
+def _edit_form(client, node_id) -> dict:
+    """What the edit form holds, as a browser would send it back."""
+    html = client.get(f"/nodes/{node_id}/edit").get_data(as_text=True)
+    fields = dict(re.findall(r'<input[^>]* name="(title|base|csrf_token|note)"[^>]* value="([^"]*)"', html))
+    fields["voice"] = re.search(r'name="voice".*?<option value="(\d+)" selected', html, re.S).group(1)
+    fields["kind"] = re.search(r'name="kind".*?<option value="(\w+)" selected', html, re.S).group(1)
+    fields["annotation"] = re.search(r'name="annotation"[^>]*>([^<]*)</textarea>', html).group(1)
+    return fields
+
+
+def test_two_people_editing_the_same_point_neither_is_silently_lost(app, client, mini, users, form):
+    """The second save from the same version is not kept: it gets both versions side by side, and saving again
+    from their version (a merge by hand) goes through."""
+    token = sign_in(client, "contributor-user")
+    node_id = add_one(client, mini, form, token)
+    moderator = app.test_client()
+    sign_in(moderator, "moderator-user")
+    mine, theirs = _edit_form(client, node_id), _edit_form(moderator, node_id)
+    assert mine["base"] == theirs["base"] == "1"
+    first = client.post(f"/nodes/{node_id}/edit", data={**mine, "title": "Boards answer upwards, to the centre"})
+    assert first.status_code == 302
+    with app.app_context():
+        versions = len(db.session().exec(select(Revision).where(Revision.node_id == node_id)).all())
+    second_data = {**theirs, "title": "Boards answer to NHS England and to nobody local",
+                   "annotation": "The moderator's own reading."}
+    second = moderator.post(f"/nodes/{node_id}/edit", data=second_data)
+    html = second.get_data(as_text=True)
+    assert second.status_code == 409, html
+    assert "Nothing was saved" in html and "contributor-user saved version 2" in html
+    assert "Boards answer upwards, to the centre" in html  # theirs, current
+    assert "<ins>" in html and "nobody local" in html and "own reading" in html  # yours, word by word
+    assert 'name="base" value="2"' in html and 'value="Boards answer to NHS England and to nobody local"' in html
+    assert "Keep theirs" in html
+    with app.app_context():
+        node = db.session().get(Node, node_id)
+        assert node.title == "Boards answer upwards, to the centre"
+        assert len(db.session().exec(select(Revision).where(Revision.node_id == node_id)).all()) == versions
+    fragment = moderator.post(f"/nodes/{node_id}/edit", data=second_data,
+                              headers={"HX-Request": "true", "HX-Target": "main"})
+    assert fragment.status_code == 409 and "<html" not in fragment.get_data(as_text=True)
+    assert "Boards answer upwards, to the centre" in fragment.get_data(as_text=True)
+    merged = moderator.post(f"/nodes/{node_id}/edit", data={**second_data, "base": "2",
+                                                            "title": "Boards answer upwards, and to nobody local"})
+    assert merged.status_code == 302
+    with app.app_context():
+        assert db.session().get(Node, node_id).title == "Boards answer upwards, and to nobody local"
+
+
+def test_a_published_point_edited_twice_from_the_same_page_conflicts(app, mini, users):
+    from .conftest import make_user
+
+    first, second = app.test_client(), app.test_client()
+    make_user(app, "second-moderator", "moderator")
+    sign_in(first, "moderator-user")
+    sign_in(second, "second-moderator")
+    a, b = _edit_form(first, mini["pro-boards"]), _edit_form(second, mini["pro-boards"])
+    assert a["base"] == b["base"] == "0"
+    assert first.post(f"/nodes/{mini['pro-boards']}/edit", data={**a, "title": "First title"}).status_code == 302
+    assert second.post(f"/nodes/{mini['pro-boards']}/edit", data={**b, "title": "Second title"}).status_code == 409
+    with app.app_context():
+        assert db.session().get(Node, mini["pro-boards"]).title == "First title"
+
+
+def test_a_change_elsewhere_is_no_conflict(app, client, mini, users):
+    """A link (or an archive, or a status) since the form was opened changed nothing the form edits."""
+    token = sign_in(client, "moderator-user")
+    opened = _edit_form(client, mini["question"])
+    linked = client.post(f"/nodes/{mini['pro-boards']}/link",
+                         data={"child": mini["question"], "relation": "opposes", "csrf_token": token})
+    assert linked.status_code == 302
+    saved = client.post(f"/nodes/{mini['question']}/edit", data={**opened, "title": "Will care stay free?"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)

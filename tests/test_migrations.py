@@ -1,4 +1,6 @@
 """The migrations run both ways on a database that holds data, and keep it."""
+import warnings
+
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
@@ -9,7 +11,7 @@ from .test_seeds import snapshot
 
 def test_downgrade_and_upgrade_keep_the_data(app, mini):
     """Down to 0002 and back: every table that 0002 already had keeps its rows."""
-    later_tables = {"glossaryterm"}
+    later_tables = {"glossaryterm", "debateversion", "debatebridge"}
     before = {table: rows for table, rows in snapshot(app).items() if table not in later_tables}
     with app.app_context():
         migrate.downgrade(db.engine(), "0002")
@@ -24,11 +26,13 @@ def test_the_models_match_the_migrations(app):
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    with app.app_context(), db.engine().connect() as connection:
+    with app.app_context(), db.engine().connect() as connection, warnings.catch_warnings():
+        # the timeline's indexes are on expressions (migration 0016), which the models cannot declare
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         differences = [d for d in compare_metadata(context, SQLModel.metadata)
                        if not (isinstance(d, tuple) and d[0] in ("add_constraint", "remove_constraint"))
-                       and not _search_index(d)]
+                       and not _search_index(d) and "timeline" not in repr(d)]
         assert differences == []
 
 

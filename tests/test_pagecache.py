@@ -1,7 +1,7 @@
 """Anonymous readers get kept pages, never stale ones; signed-in readers and pending messages bypass them."""
 from icsdebate.db import count_queries
 
-from .conftest import sign_in
+from .conftest import csrf_token, sign_in
 from .test_edit import form, post_add  # noqa: F401  (form is a fixture)
 
 
@@ -89,3 +89,148 @@ def test_a_page_that_set_a_form_token_is_not_kept_for_the_next_visitor(app, mini
     page = second.get("/signin")
     assert "X-Page-Cache" not in page.headers
     assert "Set-Cookie" in page.headers  # the new visitor gets a token of their own
+
+
+def _kept_twice(reader, path: str) -> None:
+    reader.get(path)
+    assert reader.get(path).headers.get("X-Page-Cache") == "hit", path
+
+
+def test_a_write_in_one_debate_leaves_the_other_debates_pages_kept(app, client, runner, mini, users, form):
+    assert runner.invoke(args=["gen-debate", "--nodes", "20", "--seed", "3", "--slug", "other"]).exit_code == 0
+    reader = app.test_client()
+    for path in ("/debates/other", "/debates/mini", "/"):
+        _kept_twice(reader, path)
+    token = sign_in(client, "contributor-user")
+    assert post_add(client, mini["pro-boards"], form, token).status_code == 302
+    assert reader.get("/debates/other").headers.get("X-Page-Cache") == "hit"
+    assert "X-Page-Cache" not in reader.get("/debates/mini").headers
+    assert "X-Page-Cache" not in reader.get("/").headers  # the home page counts every debate's points
+
+
+def test_debates_joined_by_a_link_go_stale_together(app, client, runner, mini, users):
+    """A point linked under a point of another debate shows in both: a change to it reaches both debates' pages."""
+    from sqlmodel import select
+
+    from icsdebate import db
+    from icsdebate.models import Debate, Node
+
+    assert runner.invoke(args=["gen-debate", "--nodes", "5", "--seed", "3", "--slug", "other"]).exit_code == 0
+    with app.app_context():
+        other, voice = db.session().exec(select(Node.id, Node.voice_id).join(Debate, Debate.id == Node.debate_id)
+                                         .where(Debate.slug == "other", Node.kind == "claim")).first()
+    token = sign_in(client, "moderator-user")
+    linked = client.post(f"/nodes/{mini['pro-boards']}/link",
+                         data={"child": other, "relation": "supports", "csrf_token": token})
+    assert linked.status_code in (302, 303), linked.get_data(as_text=True)
+    reader = app.test_client()
+    _kept_twice(reader, f"/nodes/{mini['pro-boards']}")
+    edited = client.post(f"/nodes/{other}/edit", data={"title": "A title changed in the other debate",
+                                                       "kind": "claim", "voice": str(voice),
+                                                       "csrf_token": token})
+    assert edited.status_code == 302, edited.get_data(as_text=True)
+    page = reader.get(f"/nodes/{mini['pro-boards']}")
+    assert "X-Page-Cache" not in page.headers
+    assert "A title changed in the other debate" in page.get_data(as_text=True)
+
+
+def test_signing_in_or_failing_to_leaves_kept_pages_kept(app, client, mini, users):
+    reader = app.test_client()
+    _kept_twice(reader, "/debates/mini")
+    token = csrf_token(client)
+    client.post("/signin", data={"name": "contributor-user", "password": "wrong password here", "csrf_token": token})
+    sign_in(client, "moderator-user")
+    assert reader.get("/debates/mini").headers.get("X-Page-Cache") == "hit"
+
+
+def test_anonymous_pages_revalidate_with_a_304_and_signed_in_pages_are_never_stored(client, mini, users):
+    first = client.get("/debates/mini")
+    assert first.headers["Cache-Control"] == "public, no-cache" and first.headers["ETag"]
+    assert first.headers["Last-Modified"] and "Cookie" in first.vary
+    again = client.get("/debates/mini", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    since = client.get("/debates/mini", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+    sign_in(client, "contributor-user")
+    mine = client.get("/debates/mini", headers={"If-None-Match": first.headers["ETag"]})
+    assert mine.status_code == 200 and mine.headers["Cache-Control"] == "private, no-store"
+    assert "ETag" not in mine.headers
+    assert client.get("/signin").headers["Cache-Control"] == "private, no-store"
+
+
+def test_with_redis_every_worker_shares_the_kept_pages(database_url, mini):
+    """Two apps stand for two workers (or machines): a page one of them made is served by the other."""
+    import redis
+
+    from icsdebate import create_app
+
+    url = "redis://127.0.0.1:6379/13"
+    redis.Redis.from_url(url).flushdb()
+    config = {"DATABASE_URL": database_url, "SECRET_KEY": "x", "CACHE_REDIS_URL": url}
+    workers = [create_app(config), create_app(config)]
+    try:
+        assert "X-Page-Cache" not in workers[0].test_client().get("/debates/mini").headers
+        assert workers[1].test_client().get("/debates/mini").headers.get("X-Page-Cache") == "hit"
+    finally:
+        redis.Redis.from_url(url).flushdb()
+        for worker in workers:
+            worker.extensions["engine"].dispose()
+
+
+def test_account_writes_never_empty_the_page_cache(app, client, mini, users, form):
+    """Only content writes make kept pages stale: anyone could otherwise empty the cache with a wrong password."""
+    from icsdebate import db
+
+    from .conftest import PASSWORD, csrf_token
+
+    reader = app.test_client()
+    page = f"/nodes/{mini['pro-boards']}"
+    reader.get(page)
+
+    def still_kept(step: str) -> None:
+        assert reader.get(page).headers.get("X-Page-Cache") == "hit", f"the page cache was emptied by {step}"
+
+    with app.app_context():
+        version = db.content_version()
+    still_kept("nothing")
+    refused = client.post("/signin", data={"name": "contributor-user", "password": "not the password",
+                                           "csrf_token": csrf_token(client)})
+    assert refused.status_code == 401
+    still_kept("a failed sign-in")
+    unknown = client.post("/signin", data={"name": "no-such-user", "password": "not the password",
+                                           "csrf_token": csrf_token(client)})
+    assert unknown.status_code == 401
+    still_kept("a sign-in with an unknown name")
+    newcomer = app.test_client()
+    assert newcomer.post("/signup", data={"name": "Newcomer", "password": PASSWORD, "confirm": PASSWORD,
+                                          "csrf_token": csrf_token(newcomer)}).status_code == 302
+    still_kept("a sign-up")
+    token = sign_in(client, "contributor-user")
+    still_kept("a sign-in")
+    changed = client.post("/account/password", data={"current": PASSWORD, "new": PASSWORD + " again",
+                                                      "confirm": PASSWORD + " again", "csrf_token": token})
+    assert changed.status_code == 302
+    still_kept("a password change")
+    assert client.post("/signout", data={"csrf_token": token}).status_code == 302
+    still_kept("a sign-out")
+    with app.app_context():
+        assert db.content_version() == version
+    token = sign_in(client, "moderator-user")
+    assert post_add(client, mini["pro-boards"], form, token).status_code == 302  # a content write
+    assert "X-Page-Cache" not in reader.get(page).headers
+
+
+def test_personal_responses_are_private_and_not_stored(client, mini, users):
+    """Signed-in pages, pages with a form token, flashes and cookies say `private, no-store`; anonymous pages
+    keep what they had (they may be cached)."""
+    anonymous = client.get("/debates/mini")
+    assert "no-store" not in anonymous.headers.get("Cache-Control", "")
+    assert client.get("/signin").headers["Cache-Control"] == "private, no-store"  # carries a CSRF token
+    token = sign_in(client, "contributor-user")
+    for path in ("/", "/debates/mini", f"/nodes/{mini['pro-boards']}", "/account/password", "/no-such-page"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+    signed_out = client.post("/signout", data={"csrf_token": token})  # sets a flash and a cookie
+    assert signed_out.headers["Cache-Control"] == "private, no-store"
+    flashed = client.get("/")
+    assert "You are signed out." in flashed.get_data(as_text=True)
+    assert flashed.headers["Cache-Control"] == "private, no-store"

@@ -2,10 +2,10 @@
 import pytest
 from sqlmodel import select
 
-from icsdebate import db
+from icsdebate import db, pagecache, quotecheck
 from icsdebate.db import count_queries
 from icsdebate.generate import generate
-from icsdebate.models import Citation, Link, Node, NodeTheme
+from icsdebate.models import Citation, Link, Node, NodeTheme, Source
 
 from .conftest import _empty_tables
 
@@ -22,6 +22,9 @@ def build(app, size: int) -> dict:
         node = session.get(Node, busiest)
         citation = session.exec(select(Citation).where(Citation.node_id == node.id)).first()
         theme = session.exec(select(NodeTheme).where(NodeTheme.node_id == node.id)).first()
+        # the source has an attached copy: its page shows each quote in its sentence
+        quotecheck.attach(session, source=session.get(Source, citation.source_id), name="copy.txt",
+                          text=f"A first sentence. {citation.quote} And a last one.")
         return {"slug": debate.slug, "node": node.id, "thesis": debate.thesis_id, "voice": node.voice_id,
                 "source": citation.source_id, "theme": theme.theme_id}
 
@@ -37,7 +40,8 @@ def queries_per_page(app, ids: dict) -> dict[str, int]:
     client = app.test_client()
     counts = {}
     for page in PAGES:
-        app.extensions["page_cache"][0].clear()  # count what making the page costs
+        with app.app_context():
+            pagecache.cache.clear()  # count what making the page costs
         with count_queries(app.extensions["engine"]) as counter:
             response = client.get(page.format(**ids))
         assert response.status_code == 200, page

@@ -2,7 +2,8 @@
 from sqlmodel import select
 
 from icsdebate import db, edits, seeds
-from icsdebate.generate import generate
+from icsdebate.db import count_queries
+from icsdebate.generate import generate, generate_shape
 from icsdebate.models import Link, Node, User
 from icsdebate.schemas import NodeCreate
 from icsdebate.standing import ANSWERED, STANDS, UNDECIDED, grounded
@@ -101,3 +102,64 @@ def test_only_what_still_stands_is_listed_when_asked(app, client, mini, users):
             source_kind="comment", quote="it was never passed"))
     column = client.get(f"/nodes/{mini['pro-boards']}?still=1").get_data(as_text=True).split('id="cards-opposes"')[1]
     assert "Nothing here still stands: each point has been answered" in column.split("</section>")[0]
+
+
+def _add_opposing(session, parent: Node, author: User) -> Node:
+    return edits.create_node(session, parent=parent, author=author, data=NodeCreate(
+        kind="claim", title=f"An answer to point {parent.id}", relation="opposes", voice="new",
+        voice_name="A reader", voice_group="Commenters", source="new", source_title="A comment",
+        source_kind="comment", quote="an answer"))
+
+
+def _deepest(session, debate) -> Node:
+    return session.exec(select(Node).where(Node.debate_id == debate.id).order_by(Node.id.desc())).first()
+
+
+def test_one_point_at_the_bottom_of_a_deep_chain_flips_it_in_a_few_queries(app, users):
+    with app.app_context(), db.write_session() as session:
+        debate = generate_shape(session, shape="chain", size=5000)
+    with app.app_context(), db.write_session() as session:
+        labels = dict(session.exec(select(Node.id, Node.standing).where(Node.debate_id == debate.id)).all())
+        assert stored_agrees_with_the_whole_map(session)
+        bottom = _deepest(session, debate)
+        author = session.get(User, users["moderator"])
+        with count_queries(app.extensions["engine"]) as counter:
+            answer = _add_opposing(session, bottom, author)
+        assert counter[0] <= 20, counter[0]
+        flipped = dict(session.exec(select(Node.id, Node.standing).where(Node.debate_id == debate.id)).all())
+        assert answer.standing == STANDS and bottom.standing == ANSWERED
+        assert all(flipped[node_id] != label for node_id, label in labels.items())  # every point of the chain
+        assert stored_agrees_with_the_whole_map(session)
+        with count_queries(app.extensions["engine"]) as counter:
+            edits.set_status(session, node=answer, status="archived", author=author)
+        assert counter[0] <= 20, counter[0]
+        assert dict(session.exec(select(Node.id, Node.standing).where(Node.debate_id == debate.id,
+                                                                      Node.id != answer.id)).all()) == labels
+
+
+def test_writes_on_a_wide_fan_and_on_many_paths_keep_standing_right(app, users):
+    with app.app_context(), db.write_session() as session:
+        fan = generate_shape(session, shape="fan", size=3000)
+        paths = generate_shape(session, shape="paths", size=21)
+    with app.app_context(), db.write_session() as session:
+        author = session.get(User, users["moderator"])
+        assert stored_agrees_with_the_whole_map(session)
+        hub = session.exec(select(Node).where(Node.debate_id == fan.id, Node.kind != "thesis").order_by(Node.id)).first()
+        assert hub.standing == ANSWERED  # half its replies oppose it, and they stand
+        reply = _deepest(session, fan)
+        with count_queries(app.extensions["engine"]) as counter:
+            _add_opposing(session, reply, author)
+        assert counter[0] <= 20, counter[0]
+        assert stored_agrees_with_the_whole_map(session)
+        for target in (hub, _deepest(session, paths)):
+            with count_queries(app.extensions["engine"]) as counter:
+                _add_opposing(session, target, author)
+            assert counter[0] <= 20, counter[0]
+            assert stored_agrees_with_the_whole_map(session)
+        deep = _deepest(session, paths)
+        middle = session.exec(select(Node).where(Node.debate_id == paths.id, Node.kind != "thesis").order_by(Node.id)
+                              .offset(20)).first()
+        edits.link_existing(session, child=_deepest(session, fan), parent=middle, relation="opposes", author=author)
+        assert stored_agrees_with_the_whole_map(session)
+        edits.set_status(session, node=deep, status="archived", author=author)
+        assert stored_agrees_with_the_whole_map(session)

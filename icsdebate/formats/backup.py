@@ -5,7 +5,7 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import seeds, standing
+from .. import graph, seeds, standing, strength
 from ..models import Debate, GlossaryTerm, Node, Source, Theme, Voice
 from . import FormatError, mapdoc
 
@@ -64,6 +64,8 @@ def restore(session: Session, backup: Backup) -> dict[str, int]:
     counts = seeds.load(session, backup.seeds)
     _apply_state(session, backup.state)
     standing.refresh_all(session)  # archived points no longer count
+    graph.refresh_sides(session)
+    strength.refresh_all(session)
     return counts
 
 

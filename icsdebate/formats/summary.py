@@ -3,7 +3,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..standing import ANSWERED, STANDS, UNDECIDED, grounded
+from ..fragments import link
+from ..standing import STANDS, grounded
+from ..strength import order_key, support_weights
 from ..text import partial_date
 from .tree import tree
 
@@ -12,7 +14,6 @@ ORDER_NOTE = (
     "then answered ones; among equals, the point with more supporting points beneath it comes first. "
     "A point stands when every point opposing it has itself been answered."
 )
-RANK = {STANDS: 0, UNDECIDED: 1, ANSWERED: 2}
 MAX_DEPTH = 4
 
 
@@ -47,6 +48,9 @@ class Summary:
     def reading_order(self, points: list[Point]):
         """`steps(points)`, for templates."""
         return steps(points)
+    def at_source(self, number: int, citation: dict) -> str | None:
+        """The address of source `number` opened at `citation`'s quote (a text fragment), or None."""
+        return link(self.sources[number - 1].get("address"), citation.get("quote"))
 
 
 def build(document: dict) -> Summary:
@@ -55,12 +59,12 @@ def build(document: dict) -> Summary:
     numbers = {source["key"]: n for n, source in enumerate(document["sources"], start=1)}
     attacks = [(key, parent) for key, node in shape.nodes.items() for parent in node.get("opposes", [])]
     standing = grounded(list(shape.nodes), attacks)
-    below = _supported(shape)
+    below = support_weights(shape.children, list(shape.nodes))
     shown: set[str] = set()
 
     def ranked(parent: str, relation: str | None) -> list[tuple[str, str]]:
         kids = [(c, rel) for c, rel in shape.children.get(parent, []) if relation in (None, rel)]
-        kids.sort(key=lambda kid: (RANK[standing[kid[0]]], -below[kid[0]]))
+        kids.sort(key=lambda kid: order_key(standing[kid[0]], below[kid[0]]))
         return kids
 
     def case(relation: str) -> list[Point]:
@@ -116,26 +120,6 @@ def _address(address: str) -> str:
     return "<" + re.sub(r"[<>\s\"'`]", lambda m: "%{:02X}".format(ord(m[0])), address) + ">"
 
 
-def _supported(shape) -> dict[str, int]:
-    """How many points support each point, directly or through other supporting points: children first, with a
-    stack instead of recursion (a chain may run thousands of points deep)."""
-    below: dict[str, int] = {}
-    on_path: set[str] = set()
-    for start in shape.nodes:
-        stack = [(start, False)]
-        while stack:
-            key, children_done = stack.pop()
-            backers = [c for c, rel in shape.children.get(key, []) if rel == "supports"]
-            if children_done:
-                on_path.discard(key)
-                below[key] = sum(1 + below.get(c, 0) for c in backers if c not in on_path)
-            elif key not in below and key not in on_path:
-                on_path.add(key)
-                stack.append((key, True))
-                stack.extend((c, False) for c in backers if c not in below and c not in on_path)
-    return below
-
-
 def steps(points: list[Point]):
     """The points and their replies in reading order, without recursion: ("point", point, depth) for each, with
     ("replies", point, depth) before a point's replies and ("end", point, depth) after them."""
@@ -156,7 +140,17 @@ def _voice(voice: dict | None) -> str:
     return f"{md(voice['name'])} ({detail})" if detail else md(voice["name"])
 
 
-def _point_md(point: Point, depth: int) -> list[str]:
+def _cite_md(summary: Summary, number: int, citation: dict) -> str:
+    """`[1, Paragraph 155]`, a link to the passage in the source's page when the source has an address."""
+    label = f"{number}, {md(citation['locator'])}" if citation.get("locator") else f"{number}"
+    address = summary.at_source(number, citation)
+    if not address:
+        return f"[{label}]"
+    # the address percent-encoded wherever it could end the link or start markup
+    return f"[[{label}]](" + re.sub(r"[<>\s\"'`()\[\]]", lambda m: "%{:02X}".format(ord(m[0])), address) + ")"
+
+
+def _point_md(summary: Summary, point: Point, depth: int) -> list[str]:
     """The lines of one point (not its replies) at `depth` levels of indentation."""
     indent = "  " * depth
     node = point.node
@@ -166,8 +160,7 @@ def _point_md(point: Point, depth: int) -> list[str]:
         return [f"{indent}- **{label}:** {md(node['title'])} *(set out above)*"]
     lines = [f"{indent}- **{label}** ({point.standing}): {md(node['title'])} — {_voice(point.voice)}{date}"]
     for number, citation in point.citations:
-        locator = f", {md(citation['locator'])}" if citation.get("locator") else ""
-        lines.append(f"{indent}  > “{md(citation['quote'])}” [{number}{locator}]")
+        lines.append(f"{indent}  > “{md(citation['quote'])}” {_cite_md(summary, number, citation)}")
     return lines
 
 
@@ -176,7 +169,7 @@ def markdown(summary: Summary) -> str:
     lines = [f"# {md(summary.title)}", "", f"**Thesis:** {md(summary.thesis['title'])} — {_voice(summary.thesis_voice)}",
              ""]
     for number, citation in summary.thesis_citations:
-        lines.append(f"> “{md(citation['quote'])}” [{number}, {md(citation.get('locator', ''))}]")
+        lines.append(f"> “{md(citation['quote'])}” {_cite_md(summary, number, citation)}")
     if summary.summary:
         lines += ["", md(summary.summary)]
     lines += ["", " · ".join(f"{n} {what}" for what, n in summary.counts.items()), "", f"*{summary.order_note}*", ""]
@@ -184,7 +177,7 @@ def markdown(summary: Summary) -> str:
         lines += [f"## {heading}", ""]
         for kind, point, depth in steps(points):
             if kind == "point":
-                lines.extend(_point_md(point, depth))
+                lines.extend(_point_md(summary, point, depth))
         lines.append("" if points else "Nothing yet.\n")
     if summary.events:
         lines += ["## Dated events", ""]

@@ -1,9 +1,10 @@
 """Browsing debates: the home page, a debate, a node, the outline."""
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from .. import db, queries
-from ..models import RELATIONS, Debate, Node
+from ..extensions import htmx
+from ..models import RELATIONS, Debate, Node, NodeAlias
 from ..web import page_number, render_page
 
 bp = Blueprint("browse", __name__)
@@ -46,8 +47,18 @@ def _detail_or_404(node_id: int) -> queries.NodeDetail:
     else:
         detail = queries.node_detail(db.session(), node_id=node_id)
     if detail is None:
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return detail
+
+
+def _redirect_if_merged(node_id: int) -> None:
+    """A point merged into another (seeds' `replaces`) answers with a permanent redirect to the same page of the
+    point it became; otherwise returns and the caller answers 404."""
+    alias = db.session().get(NodeAlias, node_id)
+    if alias is not None and request.method == "GET":
+        args = {**request.view_args, "node_id": alias.node_id, **request.args.to_dict()}
+        abort(redirect(url_for(request.endpoint, **args), 301))
 
 
 @bp.get("/nodes/<id:node_id>")
@@ -65,7 +76,7 @@ def children(node_id: int, relation: str):
     detail = _detail_or_404(node_id)
     pages, still = _children(node_id, (relation,), page_number())
     context = {"page": pages[relation], "relation": relation, "still": still}
-    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") != "main":
+    if htmx and htmx.target != "main":
         return render_template("browse/_cards.html", parent=detail.node, **context)
     return render_page("browse/_children.html", f"{relation.capitalize()}: {detail.node.title}", detail=detail,
                        **context)
@@ -84,10 +95,10 @@ def node_outline(node_id: int):
     """The tree below a node as an outline; htmx asks for one level at a time."""
     page = queries.children(db.session(), parent_id=node_id, relation=None,
                             page=page_number(), size=current_app.config["PAGE_SIZE"])
-    target = request.headers.get("HX-Target", "")
-    if request.headers.get("HX-Request") == "true" and target.startswith("outline-"):
+    if htmx and (htmx.target or "").startswith("outline-"):
         node_ = db.session().get(Node, node_id)
         if node_ is None:
+            _redirect_if_merged(node_id)
             abort(404, f"There is no claim numbered {node_id}.")
         return render_template("browse/_outline_items.html", page=page, parent=node_)
     detail = _detail_or_404(node_id)

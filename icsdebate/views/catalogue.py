@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app
 
 from .. import db, queries
 from ..models import Source, Theme, Voice
-from ..web import page_number, render_page
+from ..web import render_page, seek
 
 bp = Blueprint("catalogue", __name__)
 
@@ -16,7 +16,7 @@ def _get_or_404(model, value: str, what: str):
 
 
 def _paging() -> dict:
-    return {"page": page_number(), "size": current_app.config["LIST_SIZE"]}
+    return {"seek": seek(), "size": current_app.config["LIST_SIZE"]}
 
 
 @bp.get("/sources")
@@ -28,7 +28,9 @@ def sources():
 def source(ref: str):
     source_ = _get_or_404(Source, ref, "source")
     listing = queries.source_nodes(db.session(), source_id=source_.id, **_paging())
-    return render_page("catalogue/_source.html", source_.title, source=source_, listing=listing)
+    node_ids = [card.node.id for group in listing.groups for cards in group.sides.values() for card in cards]
+    quotes = queries.source_quotes(db.session(), source_id=source_.id, node_ids=node_ids)
+    return render_page("catalogue/_source.html", source_.title, source=source_, listing=listing, quotes=quotes)
 
 
 @bp.get("/voices")

@@ -1,17 +1,19 @@
 """Adding, editing, linking, archiving and restoring nodes; history and recent changes."""
+import hashlib
 import json
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from .. import auth, db, edits, queries
-from ..extensions import limiter, per_user
+from .. import auth, db, edits, queries, quotecheck
+from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
-from ..models import OUTCOMES, RELATIONS, Debate, Node, Voice
+from ..models import OUTCOMES, RELATIONS, Debate, Node, Source, Theme, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
-from ..params import int_arg, parse_int
-from ..web import render_page
+from ..params import parse_int
+from ..web import form_page, render_page, seek
+from .browse import _redirect_if_merged
 
 bp = Blueprint("edit", __name__)
 write_limit = limiter.shared_limit(lambda: current_app.config["WRITE_LIMIT"], scope="writes", key_func=per_user,
@@ -25,12 +27,13 @@ LABELS = {("claim", "supports"): "Add a supporting claim", ("claim", "opposes"):
 def _node_or_404(node_id: int, *, archived: bool = False) -> Node:
     node = db.session().get(Node, node_id)
     if node is None or (node.status != "active" and not archived):
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return node
 
 
 def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return bool(htmx)
 
 
 def _errors_of(write) -> dict[str, str]:
@@ -50,11 +53,37 @@ def _form_data() -> dict:
     return data
 
 
-def _render_add(parent: Node, values: dict, errors: dict, status: int = 200):
-    context = {"parent": parent, "values": values, "errors": errors, "kinds": EDIT_KINDS,
+KEPT_NOTE = " Its quote is kept as written and shows as not found in the attached copy."
+
+
+def _keep_token(source: str, quote: str) -> str:
+    """What "Keep it anyway" sends back: it confirms this quote from this source, not whatever is typed next."""
+    return hashlib.sha256(f"{source}\n{quote}".encode("utf-8")).hexdigest()[:20]
+
+
+def _quote_warnings(valid, data: dict) -> dict[str, str]:
+    """A warning for the quote field when the chosen source has an attached copy that does not hold the quote
+    and the writer has not yet said to keep it anyway; {} otherwise (no quote, a new source, no copy, found)."""
+    if not valid.quote or not valid.source.isdigit():
+        return {}
+    token = _keep_token(valid.source, valid.quote)
+    if data.get("keep_quote") == token:
+        return {}
+    if quotecheck.check_quote(db.session(), source_id=int(valid.source), quote=valid.quote) is not False:
+        return {}
+    source = db.session().get(Source, int(valid.source))
+    return {"quote": f"These words are not in the copy of “{source.title}” that this site keeps (compared ignoring "
+                     "case, line breaks and the style of quotation marks and dashes; “...” or “[...]” may stand "
+                     "for words left out). A quote must be the source's own words, exactly: check it against the "
+                     "source. Nothing has been saved yet.",
+            "keep": token}
+
+
+def _render_add(parent: Node, values: dict, errors: dict, status: int = 200, warnings: dict | None = None):
+    context = {"parent": parent, "values": values, "errors": errors, "warnings": warnings or {}, "kinds": EDIT_KINDS,
                "choices": queries.form_choices(db.session()),
                "label": LABELS.get((values.get("kind"), values.get("relation")), "Add a point")}
-    if _is_htmx() and request.headers.get("HX-Target", "").startswith("add-slot"):
+    if _is_htmx() and (htmx.target or "").startswith("add-slot"):
         return render_template("edit/_add_slot.html", **context), status
     return render_page("edit/_add_page.html", context["label"], **context), status
 
@@ -77,9 +106,13 @@ def add(node_id: int):
     data = _form_data()
     try:
         valid = validate(NodeCreate, data, HINTS)
+        warnings = _quote_warnings(valid, data)
+        if warnings:
+            return _render_add(_node_or_404(node_id), data, {}, 422, warnings)
         with db.write_session() as session:
             parent = session.get(Node, node_id)
             if parent is None or parent.status != "active":
+                _redirect_if_merged(node_id)
                 abort(404, f"There is no claim numbered {node_id}.")
             node = edits.create_node(session, parent=parent, data=valid, author=g.user)
     except FormError as exc:
@@ -92,8 +125,14 @@ def add(node_id: int):
         card = queries.card(session, added, session.get(Voice, added.voice_id))
         card.relation = valid.relation
         return render_template("edit/_added.html", card=card, relation=valid.relation, parent=_node_or_404(node_id))
-    flash(f"Added “{node.title}”.")
+    flash(f"Added “{node.title}”." + KEPT_NOTE * bool(data.get("keep_quote")))
     return redirect(url_for("browse.node", node_id=node_id))
+
+
+@form_page("edit.add")
+def _add_again(message: str, node_id: int):
+    """The add form as it was sent, with `message` above it: the database refused the write."""
+    return _render_add(_node_or_404(node_id), _form_data(), {"form": message}, 503)
 
 
 @bp.get("/add-slot/<relation>")
@@ -113,13 +152,48 @@ def preview():
 
 
 def _edit_values(node: Node) -> dict:
-    content = edits.snapshot(db.session(), node)
-    return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]]}
+    session = db.session()
+    content = edits.snapshot(session, node)
+    return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]],
+            "base": edits.current_version(session, node.id)}
 
 
-def _render_edit(node: Node, values: dict, errors: dict, status: int = 200):
+def _base() -> int | None:
+    """The version the sent edit form started from; None when the form carries none (it then overwrites)."""
+    value = request.form.get("base", "")
+    return parse_int(value, lo=0)
+
+
+def _render_conflict(node: Node, data: dict, valid, conflict: edits.EditConflict):
+    """409: their version (current) beside the one sent, word by word; nothing saved. The form below holds what
+    was sent, now based on their version, so that saving it is a deliberate merge."""
+    theirs, session = conflict.theirs, db.session()
+    voice = (f"{valid.voice_name} (new)" if valid.voice == "new"
+             else getattr(session.get(Voice, int(valid.voice)), "name", ""))
+    names = (dict(session.exec(select(Theme.id, Theme.name).where(Theme.id.in_(valid.themes))).all())
+             if valid.themes else {})
+    cited = [f"“{c['quote']}” — {c['source']}, {c['locator']}".rstrip(", ") for c in theirs["citations"]]
+    fields = [
+        ("Title", theirs["title"], valid.title),
+        ("Kind", theirs["kind"], theirs["kind"] if node.kind == "thesis" else valid.kind),
+        ("Voice", theirs["voice"], voice),
+        ("Argued on", theirs["argued_on"], valid.argued_on or ""),
+        ("Happened on", theirs["happened_on"], valid.happened_on or ""),
+        ("Annotation", theirs["annotation"], valid.annotation),
+        ("Themes", ", ".join(t["name"] for t in theirs["themes"]), ", ".join(sorted(names.values()))),
+        ("Quotes", "\n".join(cited), "\n".join(cited + ([f"“{valid.quote}” — {valid.locator}".rstrip(" —")]
+                                                        if valid.quote else []))),
+    ]
+    rows = [(label, their_text, word_diff(their_text, mine), their_text == mine) for label, their_text, mine in fields]
+    return render_page("edit/_conflict.html", f"Edit conflict: {theirs['title']}", node=node, rows=rows,
+                       number=conflict.number, theirs_by=conflict.author or "Someone", theirs_at=conflict.saved_at,
+                       values={**data, "base": conflict.number}, errors={}, kinds=EDIT_KINDS,
+                       choices=queries.form_choices(session)), 409
+
+
+def _render_edit(node: Node, values: dict, errors: dict, status: int = 200, warnings: dict | None = None):
     return render_page("edit/_edit.html", f"Edit: {node.title}", node=node, values=values, errors=errors,
-                       kinds=EDIT_KINDS, choices=queries.form_choices(db.session())), status
+                       warnings=warnings or {}, kinds=EDIT_KINDS, choices=queries.form_choices(db.session())), status
 
 
 def _may_edit_or_403(node: Node) -> None:
@@ -140,18 +214,30 @@ def edit(node_id: int):
     data = _form_data()
     if node.kind == "thesis":
         data["kind"] = "claim"  # validated as a claim, stored as the thesis it is
+    valid = None
     try:
         valid = validate(NodeUpdate, data, HINTS)
+        warnings = _quote_warnings(valid, data)
+        if warnings:
+            return _render_edit(node, data, {}, 422, warnings)
         with db.write_session() as session:
-            current = session.get(Node, node_id)
+            current = session.get(Node, node_id, with_for_update=True)  # one save at a time checks its base
             valid.kind = current.kind if current.kind == "thesis" else valid.kind
-            edits.update_node(session, node=current, data=valid, author=g.user)
+            edits.update_node(session, node=current, data=valid, author=g.user, base=_base())
+    except edits.EditConflict as conflict:
+        return _render_conflict(node, data, valid, conflict)
     except FormError as exc:
         return _render_edit(node, data, exc.errors, 422)
     except edits.EditError as exc:
         return _render_edit(node, data, {exc.field: str(exc)}, 422)
-    flash("Saved. The earlier version is kept in the history.")
+    flash("Saved. The earlier version is kept in the history." + KEPT_NOTE * bool(data.get("keep_quote")))
     return redirect(url_for("browse.node", node_id=node_id))
+
+
+@form_page("edit.edit")
+def _edit_again(message: str, node_id: int):
+    """The edit form as it was sent, with `message` above it: the database refused the write."""
+    return _render_edit(_node_or_404(node_id, archived=True), _form_data(), {"form": message}, 503)
 
 
 @bp.post("/nodes/<id:node_id>/archive")
@@ -255,10 +341,40 @@ def link(node_id: int):
             flash("Linked. The point now appears here as well as where it was.")
             return redirect(url_for("browse.node", node_id=node_id))
     found = queries.find_nodes(db.session(), words=words, exclude=node_id) if words else []
-    if _is_htmx() and request.headers.get("HX-Target") == "link-results":
+    if request.method == "POST" and not found:
+        found = _chosen(request.form.get("child", ""))
+    if _is_htmx() and htmx.target == "link-results":
         return render_template("edit/_link_results.html", found=found, words=words)
     return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent, found=found,
                        words=words, errors=errors, values=request.form), 422 if errors else 200
+
+
+@form_page("edit.link")
+def _link_again(message: str, node_id: int):
+    """The link form as it was sent, with `message` above it: the database refused the write."""
+    parent = _node_or_404(node_id)
+    return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent,
+                       found=_chosen(request.form.get("child", "")), words="", errors={"form": message},
+                       values=request.form), 503
+
+
+def _chosen(child: str) -> list:
+    """The point a sent link form had chosen, as the picker lists it (none when it is not a point)."""
+    number = parse_int(child)
+    if number is None:
+        return []
+    session = db.session()
+    node = session.get(Node, number)
+    return [(node, session.get(Debate, node.debate_id))] if node is not None else []
+
+
+@form_page("edit.outcome")
+def _outcome_again(message: str, node_id: int):
+    """The status form as it was sent, with `message` above it: the database refused the write."""
+    node = _node_or_404(node_id)
+    return render_page("edit/_outcome.html", f"Status: {node.title}", node=node, values=_form_data(),
+                       errors={"form": message}, outcomes=OUTCOMES,
+                       sources=queries.form_choices(db.session()).sources), 503
 
 
 @bp.route("/nodes/<id:node_id>/status", methods=["GET", "POST"])
@@ -300,7 +416,6 @@ def debate_changes(slug: str):
 
 
 def _changes(debate: Debate | None):
-    page = int_arg("page", 1, hi=9_999)
-    rows, more = queries.recent_changes(db.session(), debate_id=debate.id if debate else None, page=page)
+    rows, window = queries.recent_changes(db.session(), debate_id=debate.id if debate else None, seek=seek())
     title = f"Recent changes: {debate.title}" if debate else "Recent changes"
-    return render_page("edit/_changes.html", title, rows=rows, more=more, page=page, debate=debate)
+    return render_page("edit/_changes.html", title, rows=rows, window=window, debate=debate)

@@ -7,6 +7,7 @@ from ..formats import FormatError, mapdoc, registry, summary
 from ..formats.registry import EXPORTERS, IMPORTERS
 from ..web import render_page
 from ..models import Debate, Node
+from .browse import _redirect_if_merged
 
 bp = Blueprint("export", __name__)
 
@@ -33,6 +34,7 @@ def debate(slug: str, fmt: str):
 def node(node_id: int, fmt: str):
     row = db.session().get(Node, node_id)
     if row is None or row.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return _download(db.session().get(Debate, row.debate_id), node_id, f"ics-debate-node-{node_id}", fmt)
 
@@ -55,6 +57,7 @@ def debate_summary(slug: str):
 def node_summary(node_id: int):
     row = db.session().get(Node, node_id)
     if row is None or row.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return _briefing(db.session().get(Debate, row.debate_id), node_id, url_for("browse.node", node_id=node_id),
                      url_for("export.node", node_id=node_id, fmt="md"))

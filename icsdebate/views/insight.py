@@ -6,15 +6,16 @@ from werkzeug.exceptions import ServiceUnavailable
 from .. import db, diagram, queries, search
 from ..models import Debate, Node, Voice
 from ..params import int_arg
-from ..web import page_number, render_page
+from ..web import page_number, render_page, seek
+from .browse import _redirect_if_merged
 
 bp = Blueprint("insight", __name__)
 
 
 @bp.get("/timeline")
 def timeline():
-    rows, more = queries.timeline(db.session(), page=page_number())
-    return render_page("insight/_timeline.html", "Timeline", rows=rows, more=more, page=page_number(), debate=None)
+    rows, window = queries.timeline(db.session(), seek=seek())
+    return render_page("insight/_timeline.html", "Timeline", rows=rows, window=window, debate=None)
 
 
 @bp.get("/debates/<slug>/timeline")
@@ -22,9 +23,8 @@ def debate_timeline(slug: str):
     debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
     if debate is None:
         abort(404, f"There is no debate called “{slug}”.")
-    rows, more = queries.timeline(db.session(), debate_id=debate.id, page=page_number())
-    return render_page("insight/_timeline.html", f"Timeline: {debate.title}", rows=rows, more=more, page=page_number(),
-                       debate=debate)
+    rows, window = queries.timeline(db.session(), debate_id=debate.id, seek=seek())
+    return render_page("insight/_timeline.html", f"Timeline: {debate.title}", rows=rows, window=window, debate=debate)
 
 
 @bp.get("/who-argued-what")
@@ -37,7 +37,7 @@ def matrix():
 def group(name: str):
     if db.session().exec(select(Voice.id).where(Voice.group_name == name)).first() is None:
         abort(404, f"There is no group of voices called “{name}”.")
-    listing = queries.group_nodes(db.session(), group_name=name, page=page_number(),
+    listing = queries.group_nodes(db.session(), group_name=name, seek=seek(),
                                   size=current_app.config["LIST_SIZE"])
     return render_page("insight/_group.html", name, name=name, listing=listing)
 
@@ -85,6 +85,7 @@ def debate_map(slug: str):
 def node_map(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     return _map_page(db.session().get(Debate, node.debate_id), node, url_for("insight.node_svg", node_id=node_id, depth=_depth()))
 
@@ -93,6 +94,7 @@ def node_map(node_id: int):
 def node_svg(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
+        _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
     picture = _picture(node_id)
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg

@@ -1,0 +1,39 @@
+"""docs/derived-state.md names every trigger a migrated database has: none is added or dropped unseen."""
+import re
+from pathlib import Path
+
+from sqlalchemy import text
+
+from icsdebate import db
+
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "derived-state.md"
+
+
+def _documented(dialect: str) -> set[str]:
+    heading = {"sqlite": "### SQLite", "postgresql": "### PostgreSQL"}[dialect]
+    section = PAGE.read_text().split(heading, 1)[1]
+    block = re.search(r"```\n(.*?)```", section, re.S).group(1)
+    return set(block.split())
+
+
+def _live(connection) -> set[str]:
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+    else:
+        rows = connection.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"))
+    return {name for (name,) in rows}
+
+
+def test_every_live_trigger_is_on_the_derived_state_page(app):
+    with app.app_context(), db.engine().connect() as connection:
+        live, documented = _live(connection), _documented(connection.dialect.name)
+    assert live - documented == set(), "triggers missing from docs/derived-state.md"
+    assert documented - live == set(), "docs/derived-state.md names triggers the database does not have"
+
+
+def test_every_trigger_family_is_explained_in_the_table():
+    """Each trigger's family (`node_tally_*`, `version_*`, ...) has a row saying what it keeps and when."""
+    table = PAGE.read_text().split("## Triggers", 1)[0]
+    for name in _documented("sqlite") | _documented("postgresql"):
+        family = "version" if name.startswith("version_") else "_".join(name.split("_")[:2])
+        assert f"`{family}_*`" in table, name

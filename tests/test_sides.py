@@ -1,0 +1,59 @@
+"""Each point's stored side of its thesis, and the who-argued-what tallies, follow every kind of write."""
+from collections import Counter
+
+from sqlmodel import select
+
+from icsdebate import db, edits, graph, queries, seeds
+from icsdebate.generate import generate, generate_shape
+from icsdebate.models import Node, User
+from icsdebate.schemas import NodeCreate
+
+from .conftest import FIXTURES
+
+
+def agrees(session) -> bool:
+    """Stored sides are what walking every path up to the thesis gives, and the matrix counts them."""
+    nodes = session.exec(select(Node.id, Node.debate_id, Node.side, Node.kind, Node.status, Node.voice_id)).all()
+    walked = graph.sides(session, node_ids=[n.id for n in nodes])
+    assert {n.id: graph.SIDE_OF[n.side] for n in nodes if n.kind != "thesis"} == \
+        {n.id: walked.get((n.id, n.debate_id), "both") for n in nodes if n.kind != "thesis"}
+    expected = Counter()
+    for n in nodes:
+        if n.status == "active" and n.kind != "thesis" and n.voice_id is not None:
+            expected[(n.voice_id, n.debate_id, graph.SIDE_OF[n.side])] += 1
+    _debates, groups = queries.voice_matrix(session)
+    counted = Counter({(row.voice.id, debate_id, side): count for group in groups for row in group.voices
+                       for debate_id, cell in row.cells.items() for side, count in cell.sides.items() if count})
+    assert counted == expected
+    return True
+
+
+def _add(session, parent, author, relation="opposes"):
+    return edits.create_node(session, parent=parent, author=author, data=NodeCreate(
+        kind="claim", title=f"A reply to point {parent.id}", relation=relation, voice="new", voice_name="A reader",
+        voice_group="Commenters", source="new", source_title="A comment", source_kind="comment", quote="a reply"))
+
+
+def test_sides_and_the_matrix_follow_every_kind_of_write(app, mini, users):
+    with app.app_context(), db.write_session() as session:
+        generate(session, nodes=300, seed=5, slug="sides")
+        paths = generate_shape(session, shape="paths", size=8)
+    with app.app_context(), db.write_session() as session:
+        assert agrees(session)
+        author = session.get(User, users["moderator"])
+        nodes = {node.key: node for node in session.exec(select(Node).where(Node.key.is_not(None)))}
+        added = _add(session, nodes["pro-boards"], author)
+        assert graph.SIDE_OF[added.side] == "against" and agrees(session)
+        deep = session.exec(select(Node).where(Node.debate_id == paths.id).order_by(Node.id.desc())).first()
+        assert graph.SIDE_OF[deep.side] == "both"
+        below = _add(session, added, author, "supports")
+        # a point that argued against the thesis now also sits under one that argues for it: both sides
+        edits.link_existing(session, child=added, parent=nodes["amendment"], relation="opposes", author=author)
+        assert graph.SIDE_OF[added.side] == graph.SIDE_OF[below.side] == "both" and agrees(session)
+        edits.set_status(session, node=below, status="archived", author=author)
+        assert agrees(session)
+        edits.restore_revision(session, node=below, number=1, author=author)
+        assert agrees(session)
+    with app.app_context(), db.write_session() as session:
+        seeds.load(session, seeds.read(FIXTURES / "seeds"))
+        assert agrees(session)
