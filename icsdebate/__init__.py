@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import auth, config, db, pagecache, web
+from . import auth, config, db, pagecache, params, web
 from .extensions import csrf, htmx, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    app.url_map.converters["id"] = app.url_map.converters["int"] = params.IdConverter  # one strict reading of ids
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     htmx.init_app(app)
     app.before_request(web.refuse_oversized)  # before CSRF protection parses the body
+    app.before_request(params.refuse_nul)
     pagecache.init_app(app)  # a kept page is served before anything else runs
     csrf.init_app(app)
     limiter.init_app(app)

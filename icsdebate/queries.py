@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
 
 from . import graph, quotecheck, search, strength
+from .params import DIGITS, parse_int
 from .models import (
     ChildTally,
     Citation,
@@ -147,12 +148,20 @@ def _key(values) -> str:
     return "~".join(str(int(v)) if isinstance(v, bool) else str(v) for v in values)
 
 
+def _strict_int(part: str) -> int:
+    """A whole number in a list's key: plain digits that fit the database; ValueError otherwise."""
+    number = parse_int(part, lo=0)
+    if number is None:
+        raise ValueError(part)
+    return number
+
+
 def _parse(key: str, types: tuple) -> tuple:
     parts = key.split("~")
     try:
         if len(parts) != len(types):
             raise ValueError(key)
-        return tuple(kind(part) for kind, part in zip(types, parts))
+        return tuple(_strict_int(part) if kind is int else kind(part) for kind, part in zip(types, parts))
     except ValueError:
         raise BadRequest(f"“{key[:80]}” is not a place in this list; open its first page and follow its links.") from None
 
@@ -465,9 +474,10 @@ def theme_nodes(session: Session, *, theme_id: int, seek: Seek = FIRST_PAGE, siz
 
 
 def by_id_or_key(session: Session, model, value: str):
-    """A row by numeric id or by its seed key."""
-    if value.isdigit():
-        return session.get(model, int(value))
+    """A row by numeric id (plain digits) or by its seed key; None when there is none."""
+    if DIGITS.fullmatch(value):
+        number = parse_int(value)
+        return session.get(model, number) if number is not None else None
     return session.exec(select(model).where(model.key == value)).first()
 
 

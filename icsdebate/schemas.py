@@ -4,12 +4,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
 
 from .models import OUTCOMES, SIDES, SOURCE_KINDS
+from .params import Id, IdOrNew, RealDate
 
 Clean = StringConstraints(strip_whitespace=True)
 Title = Annotated[str, Clean, StringConstraints(min_length=1, max_length=280)]
 Short = Annotated[str, Clean, StringConstraints(max_length=200)]
-DATE_PATTERN = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
-PartialDate = Annotated[str, Clean, StringConstraints(pattern=DATE_PATTERN)]
+DATE_PATTERN = r"^([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
+PartialDate = Annotated[str, Clean, StringConstraints(pattern=DATE_PATTERN), RealDate]
 Address = Annotated[str, Clean, StringConstraints(max_length=600, pattern=r"^(https?://\S+)?$")]
 
 HINTS = {
@@ -39,7 +40,7 @@ class NodeFields(_Form):
     annotation: Annotated[str, StringConstraints(max_length=10_000)] = ""
     argued_on: PartialDate = ""
     happened_on: PartialDate = ""
-    themes: list[int] = []
+    themes: list[Id] = []
 
     @model_validator(mode="after")
     def _event_has_a_date(self):
@@ -51,7 +52,7 @@ class NodeFields(_Form):
 class CitationFields(_Form):
     """A quote with where it comes from: an existing source, or a new one described here."""
 
-    source: Annotated[str, Clean] = ""
+    source: IdOrNew = ""
     source_title: Annotated[str, Clean, StringConstraints(max_length=400)] = ""
     source_publisher: Short = ""
     source_author: Short = ""
@@ -69,8 +70,6 @@ class CitationFields(_Form):
                 problems.append("source_title: Give the new source a title.")
             if not self.source_kind:
                 problems.append("source_kind: Say what kind of source it is.")
-        elif self.source and not self.source.isdigit():
-            problems.append("source: Choose a source from the list, or “A new source”.")
         if self.source and not self.quote:
             problems.append("quote: Quote the source's own words.")
         if self.quote and not self.source:
@@ -81,7 +80,7 @@ class CitationFields(_Form):
 
 
 class VoiceFields(_Form):
-    voice: Annotated[str, Clean] = ""
+    voice: IdOrNew = ""
     voice_name: Short = ""
     voice_role: Short = ""
     voice_organisation: Short = ""
@@ -97,7 +96,7 @@ class VoiceFields(_Form):
                 problems.append("voice_group: Say which group the voice speaks for.")
             if problems:
                 raise ValueError("\n".join(problems))
-        elif not self.voice.isdigit():
+        elif not self.voice:
             raise ValueError("voice: Choose who argued this, or “Someone new”.")
         return self
 
@@ -118,7 +117,7 @@ class NodeCreate(NodeFields, VoiceFields, CitationFields):
 class CitationEdit(_Form):
     """A correction of a quote the point already cites: its source, words and place in the source."""
 
-    source: Annotated[str, Clean, StringConstraints(pattern=r"^\d+$")]
+    source: Id
     quote: Annotated[str, Clean, StringConstraints(min_length=1, max_length=2000)]
     locator: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
 
@@ -131,7 +130,7 @@ class NodeUpdate(NodeFields, VoiceFields, CitationFields):
 
 
 class LinkCreate(_Form):
-    child: int
+    child: Id
     relation: Literal[SIDES]  # type: ignore[valid-type]
 
 
@@ -141,7 +140,7 @@ class OutcomeSet(_Form):
     outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
     outcome_on: PartialDate
     outcome_reason: Annotated[str, Clean, StringConstraints(min_length=1, max_length=2000)]
-    source: Annotated[str, Clean, StringConstraints(pattern=r"^\d+$")]
+    source: Id
     quote: Annotated[str, Clean, StringConstraints(min_length=1, max_length=2000)]
     locator: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
 

@@ -13,10 +13,12 @@ from .models import (
     NODE_KINDS, SOURCE_KINDS, ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeAlias, NodeTheme,
     Revision, Source, Theme, Voice, utcnow,
 )
+from .params import RealDate, no_nul
 from .text import render_markdown
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+PartialDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"),
+                       RealDate]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -30,6 +32,11 @@ class SeedError(Exception):
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _text_has_no_nul(cls, value):
+        return no_nul(value)
 
 
 def _keys(value):
@@ -157,9 +164,19 @@ def _location(error: dict) -> str:
     return ".".join(str(part) for part in error["loc"])
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML in which dates stay text, so that an impossible one (2018-02-31) is reported with its field by
+    the date check rather than raised by the YAML reader."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def _parse_file(path: Path, seeds: SeedSet, problems: list[str]) -> None:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
@@ -265,26 +282,28 @@ def _check_references(seeds: SeedSet, problems: list[str]) -> None:
 
 
 def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
-    """Depth-first search over child -> parent edges; reports each cycle once."""
-    state: dict[str, int] = {}
-
-    def visit(key: str, trail: list[str]) -> None:
-        state[key] = 1
-        trail.append(key)
-        for parent, _relation in seeds.nodes[key].parents():
-            if parent not in seeds.nodes:
-                continue
-            if state.get(parent) == 1:
-                cycle = trail[trail.index(parent):] + [parent]
-                problems.append(f"{seeds.where[('nodes', key)]}: links make a cycle: {' -> '.join(cycle)}")
-            elif parent not in state:
-                visit(parent, trail)
-        trail.pop()
-        state[key] = 2
-
-    for key in seeds.nodes:
-        if key not in state:
-            visit(key, [])
+    """Depth-first search over child -> parent edges, with a stack instead of recursion (a chain may run
+    thousands of points deep); reports each cycle once."""
+    state: dict[str, int] = {}  # 1: on the current trail, 2: done
+    for start in seeds.nodes:
+        if start in state:
+            continue
+        state[start], trail, stack = 1, [start], [iter(seeds.nodes[start].parents())]
+        while stack:
+            for parent, _relation in stack[-1]:
+                if parent not in seeds.nodes:
+                    continue
+                if state.get(parent) == 1:
+                    cycle = trail[trail.index(parent):] + [parent]
+                    problems.append(f"{seeds.where[('nodes', trail[-1])]}: links make a cycle: {' -> '.join(cycle)}")
+                elif parent not in state:
+                    state[parent] = 1
+                    trail.append(parent)
+                    stack.append(iter(seeds.nodes[parent].parents()))
+                    break
+            else:
+                stack.pop()
+                state[trail.pop()] = 2
 
 
 def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
@@ -292,22 +311,36 @@ def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
     thesis_debate = {head: key for key, debate in seeds.debates.items()
                      for head in [debate.thesis] * (debate.thesis is not None) + debate.top}
 
-    def reached(key: str) -> list[str]:
-        if key in thesis_debate:
-            return [thesis_debate[key]]
-        if key not in seeds.debate_of:
-            seeds.debate_of[key] = None  # guards against revisiting while the answer is worked out
-            found = [d for parent, _ in seeds.nodes[key].parents() for d in reached(parent)]
-            home = seeds.where[("nodes", key)]
-            same_file = [d for d in found if seeds.where[("debates", d)] == home]
-            seeds.debate_of[key] = (same_file or found or [None])[0]
-        return [seeds.debate_of[key]] if seeds.debate_of[key] else []
+    def settle(start: str) -> None:
+        """Work out debate_of for `start` and every node above it, parents first, with a stack."""
+        seeds.debate_of[start] = None  # guards against revisiting while the answer is worked out
+        stack = [(start, iter(seeds.nodes[start].parents()), [])]  # (node, parents left, debates found)
+        while stack:
+            key, parents, found = stack[-1]
+            for parent, _relation in parents:
+                if parent in thesis_debate:
+                    found.append(thesis_debate[parent])
+                elif parent not in seeds.debate_of:
+                    seeds.debate_of[parent] = None
+                    stack.append((parent, iter(seeds.nodes[parent].parents()), []))
+                    break
+                elif seeds.debate_of[parent]:
+                    found.append(seeds.debate_of[parent])
+            else:
+                stack.pop()
+                home = seeds.where[("nodes", key)]
+                same_file = [d for d in found if seeds.where[("debates", d)] == home]
+                seeds.debate_of[key] = (same_file or found or [None])[0]
+                if stack and seeds.debate_of[key]:
+                    stack[-1][2].append(seeds.debate_of[key])
 
     for key in seeds.nodes:
-        debates = reached(key)
-        if debates:
-            seeds.debate_of[key] = debates[0]
-        else:
+        if key in thesis_debate:
+            seeds.debate_of[key] = thesis_debate[key]
+            continue
+        if key not in seeds.debate_of:
+            settle(key)
+        if not seeds.debate_of[key]:
             problems.append(f"{seeds.where[('nodes', key)]}: node {key} is not reached from any debate's thesis")
 
 

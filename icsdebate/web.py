@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import db, fragments, pagecache
 from .extensions import htmx
+from .params import int_arg
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
 from .text import acronym_pattern, expand_acronyms, lead, partial_date
@@ -22,9 +23,8 @@ CSP = (
 
 
 def page_number() -> int:
-    """The page the reader asked for with ?page=N; the first for anything else."""
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    """The page the reader asked for with ?page=N (1 to 99,999; the first when absent); a 400 for anything else."""
+    return int_arg("page", 1, hi=99_999)
 
 
 def seek():

@@ -11,6 +11,7 @@ from pathlib import Path
 from . import FormatError, imported
 from .tree import tree
 
+MAX_INDENT = 24  # levels of indentation before a deeper branch is set out on its own
 SPECIAL = re.compile(r"([\\\[\]<>{}#*_`~])")
 
 

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from sqlalchemy import literal, select as sa_select
 from sqlmodel import Session, select
 
 from .. import seeds
+from ..params import no_nul
 from ..models import (
     OUTCOMES, STATUSES, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice,
 )
@@ -35,6 +36,11 @@ class NodeState(BaseModel):
     outcome_on: seeds.PartialDate | None = None
     outcome_reason: str = ""
     outcome_citation: seeds.CitationSeed | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _text_has_no_nul(cls, value):
+        return no_nul(value)
 
     @model_validator(mode="after")
     def _outcome_complete(self):

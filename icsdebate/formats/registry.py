@@ -84,6 +84,9 @@ def parse(text: str, name: str, fmt: str | None = None) -> dict:
     """The map document in an uploaded file, whatever its format; FormatError says where and what is wrong."""
     if not text.strip():
         raise FormatError(f"{name}: the file is empty.")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FormatError(f"{name}: line {line}: the file contains a NUL character, so it is not a text map.")
     fmt = fmt or detect(text, name)
     if fmt not in IMPORTERS:
         raise FormatError(f"There is no import format called {fmt!r}.")

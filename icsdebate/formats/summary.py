@@ -47,6 +47,9 @@ class Summary:
     positions: list[Point] = field(default_factory=list)  # answers to the question at the top, or top-level points
     positions_heading: str = "Positions"
 
+    def reading_order(self, points: list[Point]):
+        """`steps(points)`, for templates."""
+        return steps(points)
     def at_source(self, number: int, citation: dict) -> str | None:
         """The address of source `number` opened at `citation`'s quote (a text fragment), or None."""
         return link(self.sources[number - 1].get("address"), citation.get("quote"))
@@ -59,27 +62,31 @@ def build(document: dict) -> Summary:
     attacks = [(key, parent) for key, node in shape.nodes.items() for parent in node.get("opposes", [])]
     standing = grounded(list(shape.nodes), attacks)
     below = support_weights(shape.children, list(shape.nodes))
-
-    def supported(key: str) -> int:
-        """How many points support this one, directly or through other supporting points."""
-        return below[key]
-
     shown: set[str] = set()
 
-    def point(key: str, relation: str, depth: int) -> Point:
-        node = shape.nodes[key]
-        result = Point(node, relation, standing[key], voices.get(node.get("voice")),
-                       [(numbers[c["source"]], c) for c in node.get("citations", [])], supported(key),
-                       linked=key in shown)
-        shown.add(key)
-        if depth < MAX_DEPTH and not result.linked:
-            result.replies = ranked(key, None, depth + 1)
-        return result
-
-    def ranked(parent: str, relation: str | None, depth: int) -> list[Point]:
+    def ranked(parent: str, relation: str | None) -> list[tuple[str, str]]:
         kids = [(c, rel) for c, rel in shape.children.get(parent, []) if relation in (None, rel)]
-        kids.sort(key=lambda kid: order_key(standing[kid[0]], supported(kid[0])))
-        return [point(c, rel, depth) for c, rel in kids]
+        kids.sort(key=lambda kid: order_key(standing[kid[0]], below[kid[0]]))
+        return kids
+
+    def case(relation: str) -> list[Point]:
+        """The points under the thesis with `relation` (or, for "top", the debate's top-level points), strongest
+        first, each with its replies to MAX_DEPTH levels; depth first with a stack, so a point set out in full
+        once is 'linked' wherever it shows again."""
+        top: list[Point] = []
+        heads = [(key, "top") for key in shape.roots] if relation == "top" else ranked(shape.root, relation)
+        stack = [(key, rel, 1, top) for key, rel in reversed(heads)]
+        while stack:
+            key, rel, depth, into = stack.pop()
+            node = shape.nodes[key]
+            result = Point(node, rel, standing[key], voices.get(node.get("voice")),
+                           [(numbers[c["source"]], c) for c in node.get("citations", [])], below[key],
+                           linked=key in shown and rel != "top")
+            shown.add(key)
+            into.append(result)
+            if depth < MAX_DEPTH and not result.linked:
+                stack.extend((c, r, depth + 1, result.replies) for c, r in reversed(ranked(key, None)))
+        return top
 
     root = shape.nodes[shape.root] if shape.root else None
     shown.update(shape.roots)
@@ -94,9 +101,9 @@ def build(document: dict) -> Summary:
                 "evidence": kinds["evidence"], "events": kinds["event"], "questions asked": kinds["question"],
                 "sources": len(document["sources"]),
                 "still standing": sum(1 for key in shape.nodes if standing[key] == STANDS)},
-        case_for=ranked(shape.root, "supports", 1) if root else [],
-        case_against=ranked(shape.root, "opposes", 1) if root else [],
-        positions=ranked(shape.root, "answers", 1) if root else [point(key, "top", 1) for key in shape.roots],
+        case_for=case("supports") if root else [],
+        case_against=case("opposes") if root else [],
+        positions=case("answers") if root else case("top"),
         positions_heading="Positions" if root else "Top-level points",
         events=events, sources=document["sources"], exported_at=document["exported_at"],
         exported_from=document["exported_from"],
@@ -120,6 +127,19 @@ def _address(address: str) -> str:
     return "<" + re.sub(r"[<>\s\"'`]", lambda m: "%{:02X}".format(ord(m[0])), address) + ">"
 
 
+def steps(points: list[Point]):
+    """The points and their replies in reading order, without recursion: ("point", point, depth) for each, with
+    ("replies", point, depth) before a point's replies and ("end", point, depth) after them."""
+    stack: list[tuple[str, Point, int]] = [("point", p, 0) for p in reversed(points)]
+    while stack:
+        kind, point, depth = stack.pop()
+        yield kind, point, depth
+        if kind == "point" and point.replies:
+            stack.append(("end", point, depth))
+            stack.extend(("point", reply, depth + 1) for reply in reversed(point.replies))
+            stack.append(("replies", point, depth))
+
+
 def _voice(voice: dict | None) -> str:
     if not voice:
         return "unattributed"
@@ -141,6 +161,7 @@ def _cite_md(summary: Summary, number: int, citation: dict) -> str:
 
 
 def _point_md(summary: Summary, point: Point, depth: int) -> list[str]:
+    """The lines of one point (not its replies) at `depth` levels of indentation."""
     indent = "  " * depth
     node = point.node
     label = LABELS[point.relation]
@@ -150,8 +171,6 @@ def _point_md(summary: Summary, point: Point, depth: int) -> list[str]:
     lines = [f"{indent}- **{label}** ({point.standing}): {md(node['title'])} — {_voice(point.voice)}{date}"]
     for number, citation in point.citations:
         lines.append(f"{indent}  > “{md(citation['quote'])}” {_cite_md(summary, number, citation)}")
-    for reply in point.replies:
-        lines.extend(_point_md(summary, reply, depth + 1))
     return lines
 
 
@@ -170,8 +189,9 @@ def markdown(summary: Summary) -> str:
         sections += [("The case for", summary.case_for), ("The case against", summary.case_against)]
     for heading, points in sections:
         lines += [f"## {heading}", ""]
-        for point in points:
-            lines.extend(_point_md(summary, point, 0))
+        for kind, point, depth in steps(points):
+            if kind == "point":
+                lines.extend(_point_md(summary, point, depth))
         lines.append("" if points else "Nothing yet.\n")
     if summary.events:
         lines += ["## Dated events", ""]

@@ -105,7 +105,7 @@ def users():
     return render_page("auth/_users.html", "Users", users=rows, roles=ROLES)
 
 
-@bp.post("/admin/users/<int:user_id>/role")
+@bp.post("/admin/users/<id:user_id>/role")
 @auth.require("administer")
 def set_role(user_id: int):
     role = request.form.get("role", "")

@@ -65,14 +65,14 @@ def _redirect_if_merged(node_id: int) -> None:
         abort(redirect(url_for(request.endpoint, **args), 301))
 
 
-@bp.get("/nodes/<int:node_id>")
+@bp.get("/nodes/<id:node_id>")
 def node(node_id: int):
     detail = _detail_or_404(node_id)
     columns, still = _children(node_id, SIDES)
     return render_page("browse/_node.html", detail.node.title, detail=detail, columns=columns, still=still)
 
 
-@bp.get("/nodes/<int:node_id>/children/<relation>")
+@bp.get("/nodes/<id:node_id>/children/<relation>")
 def children(node_id: int, relation: str):
     """One page of a node's supporting or opposing children: cards for htmx, a full page otherwise."""
     if relation not in SIDES:
@@ -96,7 +96,7 @@ def outline(slug: str):
     return node_outline(debate_.thesis_id)
 
 
-@bp.get("/nodes/<int:node_id>/outline")
+@bp.get("/nodes/<id:node_id>/outline")
 def node_outline(node_id: int):
     """The tree below a node as an outline, both sides on every page (page N holds the Nth page of the points for
     and of the points against); htmx asks for one level at a time."""

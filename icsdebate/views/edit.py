@@ -11,6 +11,7 @@ from ..forms import FormError, validate
 from ..models import OUTCOMES, SIDES, Debate, Node, Source, Theme, Voice
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
+from ..params import parse_int
 from ..web import form_page, render_page, seek
 from .browse import _redirect_if_merged
 
@@ -51,7 +52,7 @@ def _form_data() -> dict:
     list in their order."""
     data = {key: value for key, value in request.form.items()
             if key not in ("csrf_token", "themes") and not key.startswith("citations-")}
-    data["themes"] = [int(t) for t in request.form.getlist("themes") if t.isdigit()]
+    data["themes"] = request.form.getlist("themes")  # each checked by the schema's Id type
     if "citations-0-quote" in request.form:
         data["citations"] = []
         while f"citations-{len(data['citations'])}-quote" in request.form and len(data["citations"]) < 100:
@@ -96,7 +97,7 @@ def _render_add(parent: Node, values: dict, errors: dict, status: int = 200, war
     return render_page("edit/_add_page.html", context["label"], **context), status
 
 
-@bp.get("/nodes/<int:node_id>/add")
+@bp.get("/nodes/<id:node_id>/add")
 @auth.signed_in
 def add_form(node_id: int):
     parent = _node_or_404(node_id)
@@ -107,7 +108,7 @@ def add_form(node_id: int):
     return _render_add(parent, {"kind": kind, "relation": relation}, {})
 
 
-@bp.post("/nodes/<int:node_id>/add")
+@bp.post("/nodes/<id:node_id>/add")
 @auth.signed_in
 @write_limit
 def add(node_id: int):
@@ -171,7 +172,7 @@ def _edit_values(node: Node) -> dict:
 def _base() -> int | None:
     """The version the sent edit form started from; None when the form carries none (it then overwrites)."""
     value = request.form.get("base", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return parse_int(value, lo=0)
 
 
 def _render_conflict(node: Node, data: dict, valid, conflict: edits.EditConflict):
@@ -211,7 +212,7 @@ def _may_edit_or_403(node: Node) -> None:
         abort(403, "You can edit the points you added; moderators can edit any point.")
 
 
-@bp.route("/nodes/<int:node_id>/edit", methods=["GET", "POST"])
+@bp.route("/nodes/<id:node_id>/edit", methods=["GET", "POST"])
 @auth.signed_in
 @write_limit
 def edit(node_id: int):
@@ -250,7 +251,7 @@ def _edit_again(message: str, node_id: int):
     return _render_edit(_node_or_404(node_id, archived=True), _form_data(), {"form": message}, 503)
 
 
-@bp.post("/nodes/<int:node_id>/archive")
+@bp.post("/nodes/<id:node_id>/archive")
 @auth.signed_in
 @write_limit
 def archive(node_id: int):
@@ -259,7 +260,7 @@ def archive(node_id: int):
     return _set_status(node_id, "archived", "Archived. A moderator can restore it from its history.")
 
 
-@bp.post("/nodes/<int:node_id>/unarchive")
+@bp.post("/nodes/<id:node_id>/unarchive")
 @auth.require("moderate")
 @write_limit
 def unarchive(node_id: int):
@@ -281,7 +282,7 @@ def _set_status(node_id: int, status: str, message: str):
     return redirect(url_for("browse.node", node_id=node_id))
 
 
-@bp.get("/nodes/<int:node_id>/history")
+@bp.get("/nodes/<id:node_id>/history")
 def history(node_id: int):
     node = _node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
     rows = queries.revisions(db.session(), node_id=node_id)
@@ -303,20 +304,19 @@ def _compare(old: dict, new: dict) -> list[tuple[str, object]]:
     return changes
 
 
-@bp.get("/nodes/<int:node_id>/history/compare")
+@bp.get("/nodes/<id:node_id>/history/compare")
 def compare(node_id: int):
     node = _node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
     rows = {revision.number: (revision, user) for revision, user in queries.revisions(db.session(), node_id=node_id)}
-    try:
-        a, b = int(request.args.get("from", "")), int(request.args.get("to", ""))
-        old, new = rows[a], rows[b]
-    except (ValueError, KeyError):
+    a, b = parse_int(request.args.get("from", "")), parse_int(request.args.get("to", ""))
+    if a not in rows or b not in rows:
         abort(404, "Choose two versions of this point that exist.")
+    old, new = rows[a], rows[b]
     changes = _compare(json.loads(old[0].content), json.loads(new[0].content))
     return render_page("edit/_compare.html", f"Changes: {node.title}", node=node, old=old, new=new, changes=changes)
 
 
-@bp.post("/nodes/<int:node_id>/history/<int:number>/restore")
+@bp.post("/nodes/<id:node_id>/history/<id:number>/restore")
 @auth.require("moderate")
 @write_limit
 def restore(node_id: int, number: int):
@@ -330,7 +330,7 @@ def restore(node_id: int, number: int):
     return redirect(url_for("edit.history", node_id=node_id))
 
 
-@bp.route("/nodes/<int:node_id>/link", methods=["GET", "POST"])
+@bp.route("/nodes/<id:node_id>/link", methods=["GET", "POST"])
 @auth.signed_in
 @write_limit
 def link(node_id: int):
@@ -371,10 +371,11 @@ def _link_again(message: str, node_id: int):
 
 def _chosen(child: str) -> list:
     """The point a sent link form had chosen, as the picker lists it (none when it is not a point)."""
-    if not child.isdigit() or len(child) > 18:
+    number = parse_int(child)
+    if number is None:
         return []
     session = db.session()
-    node = session.get(Node, int(child))
+    node = session.get(Node, number)
     return [(node, session.get(Debate, node.debate_id))] if node is not None else []
 
 
@@ -387,7 +388,7 @@ def _outcome_again(message: str, node_id: int):
                        sources=queries.form_choices(db.session()).sources), 503
 
 
-@bp.route("/nodes/<int:node_id>/status", methods=["GET", "POST"])
+@bp.route("/nodes/<id:node_id>/status", methods=["GET", "POST"])
 @auth.require("moderate")
 @write_limit
 def outcome(node_id: int):

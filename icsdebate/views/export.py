@@ -34,7 +34,7 @@ def debate(slug: str, fmt: str):
     return _download(row, None, slug, fmt)
 
 
-@bp.get("/nodes/<int:node_id>/export/<fmt>")
+@bp.get("/nodes/<id:node_id>/export/<fmt>")
 def node(node_id: int, fmt: str):
     row = db.session().get(Node, node_id)
     if row is None or row.status != "active":
@@ -79,7 +79,7 @@ def debate_summary(slug: str):
     return _briefing(row, None, url_for("browse.debate", slug=slug), url_for("export.debate", slug=slug, fmt="md"))
 
 
-@bp.get("/nodes/<int:node_id>/summary")
+@bp.get("/nodes/<id:node_id>/summary")
 def node_summary(node_id: int):
     row = db.session().get(Node, node_id)
     if row is None or row.status != "active":

@@ -5,6 +5,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from .. import db, diagram, queries, search
 from ..models import Debate, Node, Voice
+from ..params import int_arg
 from ..web import page_number, render_page, seek
 from .browse import _redirect_if_merged
 
@@ -47,8 +48,8 @@ def glossary():
 
 
 def _depth() -> int:
-    value = request.args.get("depth", "3")
-    return min(int(value), 12) if value.isdigit() and int(value) > 0 else 3
+    """How many levels of the map to draw: ?depth=1 to 12, 3 when absent; a 400 for anything else."""
+    return int_arg("depth", 3, hi=12)
 
 
 def _breadth() -> int:
@@ -99,7 +100,7 @@ def debate_map(slug: str):
     return _map_page(debate, db.session().get(Node, debate.thesis_id))
 
 
-@bp.get("/nodes/<int:node_id>/map")
+@bp.get("/nodes/<id:node_id>/map")
 def node_map(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
@@ -108,7 +109,7 @@ def node_map(node_id: int):
     return _map_page(db.session().get(Debate, node.debate_id), node)
 
 
-@bp.get("/nodes/<int:node_id>/map.svg")
+@bp.get("/nodes/<id:node_id>/map.svg")
 def node_svg(node_id: int):
     node = db.session().get(Node, node_id)
     if node is None or node.status != "active":
