@@ -42,7 +42,10 @@ def validate(schema: type[BaseModel], data: dict, hints: dict[str, str] | None =
 def _errors(exc: ValidationError, hints: dict[str, str] | None) -> dict[str, str]:
     errors = {}
     for error in exc.errors():
-        field = "-".join(str(part) for part in error["loc"]) if error["loc"] else "form"  # citations-0-quote
+        loc = error["loc"]
+        if len(loc) == 2 and isinstance(loc[1], int):  # one of a list of choices (themes): the list's field
+            loc = loc[:1]
+        field = "-".join(str(part) for part in loc) if loc else "form"  # citations-0-quote
         template = MESSAGES.get(error["type"])
         hint = (hints or {}).get(field) or (hints or {}).get(field.rsplit("-", 1)[-1], "This is not in the expected form.")
         context = {**(error.get("ctx") or {}), "hint": hint}

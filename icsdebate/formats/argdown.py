@@ -73,6 +73,10 @@ def dump(document: dict) -> str:
             if child in written:
                 lines.append(f"{indent}{sign} [{child}]")
                 continue
+            if depth >= MAX_INDENT and shape.children.get(child):  # set out again at the margin: lines stay short
+                lines.append(f"{indent}{sign} [{child}]")
+                blocks.append(child)
+                continue
             written.add(child)
             lines.append(f"{indent}{sign} {_statement(shape.nodes[child], voices, sources)}")
             stack.append((child, depth + 1, 0))

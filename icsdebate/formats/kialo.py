@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from . import FormatError, imported
 from .tree import tree
 
+MAX_INDENT = 24  # levels of indentation written at most
 SIDE = {"supports": "Pro", "opposes": "Con", "answers": "Thesis"}
 
 
@@ -58,7 +59,7 @@ def _lines(document: dict, *, current: bool) -> Iterator[str]:
         seen = child in numbers
         text = f"-> See {numbers[child]}" if seen else _one_line(shape.nodes[child]["title"])
         if current:
-            indent = "  " * depth
+            indent = "  " * min(depth, MAX_INDENT)  # Kialo reads any indentation; deep chains stay linear
             yield f"{indent}{number} {side}:\n{indent}{text}\n\n" if side != "Thesis" or seen else \
                 f"{indent}{number} Thesis:\n{indent}{text}\n\n"
         else:
