@@ -4,6 +4,7 @@ Usage: python bench/formats.py [--nodes 10000] [--database URL]  (default: DATAB
 Not a test: figures vary with the machine. Each step runs twice: once timed, once under tracemalloc for
 its peak memory (Python's own allocation).
 """
+
 import argparse
 import os
 import sys

@@ -7,6 +7,7 @@ database, in a process of its own: the figure is that process's peak
 resident memory (ru_maxrss) minus its peak just before the import starts (app created, migrations run).
 Not a test: figures vary with the machine.
 """
+
 import argparse
 import os
 import subprocess
@@ -34,14 +35,16 @@ with app.app_context():
     with db.write_session() as session:
         seeds.load_as_new(session, loaded)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"{{len(loaded.nodes)}} {{(peak - bare) / 1024:.1f}} {{bare / 1024:.1f}} {{time.perf_counter() - started:.1f}}")
+    print(f"{{len(loaded.nodes)}} {{(peak - bare) / 1024:.1f}} {{bare / 1024:.1f}} "
+          f"{{time.perf_counter() - started:.1f}}")
 """
 
 
 def flask(url: str, *args: str, out=None) -> None:
     env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run([sys.executable, "-m", "flask", "--app", str(ROOT / "app.py"), *args], check=True, env=env,
-                   stdout=out, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", str(ROOT / "app.py"), *args], check=True, env=env, stdout=out, cwd=ROOT
+    )
 
 
 def main() -> None:
@@ -63,7 +66,9 @@ def main() -> None:
         code = MEASURE.format(root=str(ROOT), url=f"sqlite:///{target}", path=str(path), fmt=fmt)
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
         if result.returncode:
-            print(f"{fmt:10}{path.stat().st_size / 2**20:9.1f}  refused: {result.stderr.strip().splitlines()[-1][:200]}")
+            print(
+                f"{fmt:10}{path.stat().st_size / 2**20:9.1f}  refused: {result.stderr.strip().splitlines()[-1][:200]}"
+            )
             continue
         points, above, bare, seconds = result.stdout.split()
         print(f"{fmt:10}{path.stat().st_size / 2**20:9.1f}{points:>9}{above:>20}{bare:>9}{seconds:>9}")

@@ -20,6 +20,7 @@ Exits non-zero on any 5xx or unanswered request outside those windows, any ackno
 stored twice, or when no write was acknowledged at all.
 Not a test: the figures vary with the machine.
 """
+
 import argparse
 import http.client
 import itertools
@@ -165,9 +166,18 @@ def write(client: Client, budget: Budget, target: Target, number: int, run: str,
         if not budget.take():
             return
         title = f"Load {run} writer {number} claim {claim}"
-        form = {"csrf_token": token.group(1), "relation": relation, "kind": "claim", "title": title,
-                "annotation": "Added by *bench/load.py*.", "voice": rng.choice(target.voices), "argued_on": "2024",
-                "source": rng.choice(target.sources), "quote": "Quoted words for the load test.", "locator": "page 1"}
+        form = {
+            "csrf_token": token.group(1),
+            "relation": relation,
+            "kind": "claim",
+            "title": title,
+            "annotation": "Added by *bench/load.py*.",
+            "voice": rng.choice(target.voices),
+            "argued_on": "2024",
+            "source": rng.choice(target.sources),
+            "quote": "Quoted words for the load test.",
+            "locator": "page 1",
+        }
         status, _, location = client.request("write", "add", f"/nodes/{parent}/add", form)
         if status == 302 and location.endswith(f"/nodes/{parent}"):  # saved: back to the point, post/redirect/get
             acknowledged.append((title, parent, relation))
@@ -178,12 +188,16 @@ def read(client: Client, budget: Budget, target: Target, number: int) -> None:
     rng = random.Random(-1 - number)
     while budget.take():
         page = rng.choice(READ_PAGES)
-        path = {"home": "/", "debate": f"/debates/{target.slug}", "outline": f"/debates/{target.slug}/outline",
-                "node": f"/nodes/{rng.choice(target.points)}",
-                "children": f"/nodes/{rng.choice(target.points)}/children/{rng.choice(RELATIONS)}",
-                "search": "/search?q=" + "+".join(rng.sample(WORDS, 2)),
-                "source": f"/sources/{rng.choice(target.sources)}",
-                "voice": f"/voices/{rng.choice(target.voices)}"}[page]
+        path = {
+            "home": "/",
+            "debate": f"/debates/{target.slug}",
+            "outline": f"/debates/{target.slug}/outline",
+            "node": f"/nodes/{rng.choice(target.points)}",
+            "children": f"/nodes/{rng.choice(target.points)}/children/{rng.choice(RELATIONS)}",
+            "search": "/search?q=" + "+".join(rng.sample(WORDS, 2)),
+            "source": f"/sources/{rng.choice(target.sources)}",
+            "voice": f"/voices/{rng.choice(target.voices)}",
+        }[page]
         client.request("read", page, path)
 
 
@@ -198,11 +212,32 @@ def serve(database: str, workers: int, log_path: Path, app_name: str):
     """gunicorn on a free loopback port, its output in `log_path`; yields the base address and the master's
     process once it answers. The workers' PostgreSQL connections carry `app_name` as their application_name."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "load", "WRITE_LIMIT": "1000000 per minute",
-           "PGAPPNAME": app_name}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "SECRET_KEY": "load",
+        "WRITE_LIMIT": "1000000 per minute",
+        "PGAPPNAME": app_name,
+    }
     with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                                   "--timeout", str(TIMEOUT), "app:app"], cwd=ROOT, env=env, stdout=log, stderr=log)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                str(TIMEOUT),
+                "app:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -212,7 +247,7 @@ def serve(database: str, workers: int, log_path: Path, app_name: str):
             except OSError:
                 if server.poll() is not None:
                     raise SystemExit(f"gunicorn stopped at start; see {log_path}") from None
-                time.sleep(.2)
+                time.sleep(0.2)
         else:
             raise SystemExit(f"gunicorn did not answer within 20 s; see {log_path}")
         yield base, server
@@ -242,21 +277,31 @@ def terminate_connections(database: str, app_name: str) -> str:
     engine = db.make_engine(database)
     try:
         with engine.begin() as connection:
-            ended = connection.execute(text(
-                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND application_name = :name AND pid <> pg_backend_pid()"),
-                {"name": app_name}).scalar()
+            ended = connection.execute(
+                text(
+                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND application_name = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": app_name},
+            ).scalar()
     finally:
         engine.dispose()
     return f"pg_terminate_backend of the app's {ended} connections"
 
 
-def inject(faults: list[Fault], plan: list[tuple[float, str]], master, database: str, app_name: str,
-           budget: "Budget", stop: threading.Event) -> None:
+def inject(
+    faults: list[Fault],
+    plan: list[tuple[float, str]],
+    master,
+    database: str,
+    app_name: str,
+    budget: "Budget",
+    stop: threading.Event,
+) -> None:
     """Run each planned fault at its time (seconds from now), unless the run ends first."""
     rng, start = random.Random(7), time.monotonic()
     for offset, kind in plan:
-        if stop.wait(max(0., start + offset - time.monotonic())) or time.monotonic() >= budget.deadline:
+        if stop.wait(max(0.0, start + offset - time.monotonic())) or time.monotonic() >= budget.deadline:
             return
         at = time.monotonic()
         what = kill_a_worker(master, rng) if kind == "kill" else terminate_connections(database, app_name)
@@ -283,8 +328,15 @@ def check(app, run: str, acknowledged: list) -> tuple[list[str], int, list[str]]
     """The acknowledged writes not stored exactly once, active, under their parent; how many stored writes were
     never acknowledged (their answer was lost); and the titles stored more than once."""
     with app.app_context():
-        rows = db.session().exec(select(Node.title, Node.status, Link.parent_id, Link.relation)
-                                 .join(Link, Link.child_id == Node.id).where(Node.title.like(f"Load {run} %"))).all()
+        rows = (
+            db.session()
+            .exec(
+                select(Node.title, Node.status, Link.parent_id, Link.relation)
+                .join(Link, Link.child_id == Node.id)
+                .where(Node.title.like(f"Load {run} %"))
+            )
+            .all()
+        )
     stored = defaultdict(list)
     for title, *place in rows:
         stored[title].append(tuple(place))
@@ -303,7 +355,7 @@ def ms(seconds: list[float], fraction: float) -> str:
 
 def spread(hits: list[Hit]) -> str:
     seconds = [hit.seconds for hit in hits]
-    return f"p50 {ms(seconds, .5)} ms, p95 {ms(seconds, .95)} ms"
+    return f"p50 {ms(seconds, 0.5)} ms, p95 {ms(seconds, 0.95)} ms"
 
 
 def statuses(hits: list[Hit]) -> str:
@@ -318,8 +370,9 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=16, help="anonymous clients opening pages")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--max-requests", type=int, default=100_000, help="requests in all, readers and writers")
-    parser.add_argument("--no-faults", dest="faults", action="store_false",
-                        help="no worker killed, no connection terminated")
+    parser.add_argument(
+        "--no-faults", dest="faults", action="store_false", help="no worker killed, no connection terminated"
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="icsdebate-load-"))
@@ -339,19 +392,20 @@ def main() -> None:
         for number, client in enumerate(writers):
             sign_in(client, f"load-{run}-{number}", password)
         budget = Budget(args.seconds, args.max_requests)
-        threads = ([threading.Thread(target=write, args=(c, budget, target, n, run, acknowledged), daemon=True)
-                    for n, c in enumerate(writers)]
-                   + [threading.Thread(target=read, args=(c, budget, target, n), daemon=True)
-                      for n, c in enumerate(readers)])
+        threads = [
+            threading.Thread(target=write, args=(c, budget, target, n, run, acknowledged), daemon=True)
+            for n, c in enumerate(writers)
+        ] + [threading.Thread(target=read, args=(c, budget, target, n), daemon=True) for n, c in enumerate(readers)]
         stop_faults = threading.Event()
-        injector = threading.Thread(target=inject, args=(faults, plan, master, database, app_name, budget,
-                                                         stop_faults), daemon=True)
+        injector = threading.Thread(
+            target=inject, args=(faults, plan, master, database, app_name, budget, stop_faults), daemon=True
+        )
         started = time.monotonic()
         for thread in threads:
             thread.start()
         injector.start()
         for thread in threads:
-            thread.join(timeout=max(0., budget.deadline + TIMEOUT + 5 - time.monotonic()))
+            thread.join(timeout=max(0.0, budget.deadline + TIMEOUT + 5 - time.monotonic()))
         stop_faults.set()
         injector.join(timeout=10)
         elapsed = time.monotonic() - started
@@ -373,17 +427,27 @@ def main() -> None:
         ("writes acknowledged", f"{len(acknowledged)} ({len(acknowledged) / elapsed:.1f}/s), {spread(writes)}"),
         ("writes refused", statuses(refused)),
         ("writes unanswered", str(sum(hit.status is None for hit in writes))),
-        ("add forms loaded", f"{len(forms)}, {spread(forms)}; "
-                             f"not 200: {statuses([hit for hit in forms if hit.status != 200])}"),
+        (
+            "add forms loaded",
+            f"{len(forms)}, {spread(forms)}; not 200: {statuses([hit for hit in forms if hit.status != 200])}",
+        ),
         ("reads", f"{len(reads)} ({len(reads) / elapsed:.1f}/s), {spread(reads)}"),
         ("reads not 200", statuses([hit for hit in reads if hit.status != 200])),
         ("faults", "; ".join(f"{fault.at - started:.1f} s: {fault.what}" for fault in faults) or "none"),
-        ("5xx", f"{len(errors)}: {errors_near} within {WINDOW} s after a fault, {server_errors} outside"
-                + (f" ({statuses(errors)})" if errors else "")),
-        ("no answer", f"{len(silent)} requests: {silent_near} within {WINDOW} s after a fault, {unanswered} outside"
-                      + (f"; {still_running} clients still running" if still_running else "")),
-        ("missing writes", f"{len(missing)} of {len(acknowledged)} acknowledged "
-                           f"({unacknowledged} stored whose answer was lost)"),
+        (
+            "5xx",
+            f"{len(errors)}: {errors_near} within {WINDOW} s after a fault, {server_errors} outside"
+            + (f" ({statuses(errors)})" if errors else ""),
+        ),
+        (
+            "no answer",
+            f"{len(silent)} requests: {silent_near} within {WINDOW} s after a fault, {unanswered} outside"
+            + (f"; {still_running} clients still running" if still_running else ""),
+        ),
+        (
+            "missing writes",
+            f"{len(missing)} of {len(acknowledged)} acknowledged ({unacknowledged} stored whose answer was lost)",
+        ),
         ("duplicates", f"{len(duplicates)} writes stored more than once"),
         ("server log", str(log_path)),
     ]
@@ -393,7 +457,7 @@ def main() -> None:
     print(f"\n{'page':10}{'reads':>8}{'p50 ms':>9}{'p95 ms':>9}")
     for page in READ_PAGES:
         seconds = [hit.seconds for hit in reads if hit.page == page]
-        print(f"{page:10}{len(seconds):8}{ms(seconds, .5):>9}{ms(seconds, .95):>9}")
+        print(f"{page:10}{len(seconds):8}{ms(seconds, 0.5):>9}{ms(seconds, 0.95):>9}")
     for title in missing[:20]:
         print(f"missing: {title}")
     for title in duplicates[:20]:

@@ -8,6 +8,7 @@ request by request, so that whatever slows the machine weighs on each alike. Pri
 page's size and its queries, and the ratio of p95 at the largest size to p95 at the smallest.
 Not a test: the figures vary with the machine.
 """
+
 import argparse
 import os
 import statistics
@@ -36,10 +37,17 @@ def fan(session, replies: int) -> str:
     session.add(thesis)
     session.flush()
     debate.thesis_id = thesis.id
-    session.execute(insert(Node), [{"debate_id": debate.id, "kind": "claim", "title": f"Reply {n}"} for n in range(replies)])
+    session.execute(
+        insert(Node), [{"debate_id": debate.id, "kind": "claim", "title": f"Reply {n}"} for n in range(replies)]
+    )
     ids = session.exec(select(Node.id).where(Node.debate_id == debate.id, Node.id != thesis.id)).all()
-    session.execute(insert(Link), [{"child_id": i, "parent_id": thesis.id, "relation": "supports" if i % 2 else "opposes",
-                                    "position": i} for i in ids])
+    session.execute(
+        insert(Link),
+        [
+            {"child_id": i, "parent_id": thesis.id, "relation": "supports" if i % 2 else "opposes", "position": i}
+            for i in ids
+        ],
+    )
     return debate.slug
 
 
@@ -47,8 +55,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 100_000])
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--views", nargs="+", default=["", "?depth=12&breadth=20"],
-                        help="the maps asked for: as it opens, and the most a reader can choose")
+    parser.add_argument(
+        "--views",
+        nargs="+",
+        default=["", "?depth=12&breadth=20"],
+        help="the maps asked for: as it opens, and the most a reader can choose",
+    )
     args = parser.parse_args()
     database = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/map.db"
     app = create_app({"DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_MB": 0})
@@ -64,12 +76,18 @@ def main() -> None:
         cases["fan of 5,000"] = fan(session, 5000)
     client = app.test_client()
     for view in args.views:
-        measure(app, client, {name: f"/debates/{slug}/map{view}" for name, slug in cases.items()}, args.requests,
-                len(args.sizes), view or "(as it opens)")
+        measure(
+            app,
+            client,
+            {name: f"/debates/{slug}/map{view}" for name, slug in cases.items()},
+            args.requests,
+            len(args.sizes),
+            view or "(as it opens)",
+        )
 
 
 def p95(times: list[float]) -> float:
-    return sorted(times)[max(0, int(len(times) * .95) - 1)]
+    return sorted(times)[max(0, int(len(times) * 0.95) - 1)]
 
 
 def measure(app, client, urls: dict[str, str], requests: int, sizes: int, view: str) -> None:
@@ -95,11 +113,16 @@ def measure(app, client, urls: dict[str, str], requests: int, sizes: int, view: 
     print(f"{'case':>16}{'queries':>9}{'KB':>7}{'kept p50':>10}{'kept p95':>10}{'drawn p50':>11}{'drawn p95':>11}")
     for name in urls:
         queries, size = facts[name]
-        print(f"{name:>16}{queries:9}{size / 1024:7.0f}{statistics.median(kept[name]):10.3f}{p95(kept[name]):10.3f}"
-              f"{statistics.median(drawn[name]):11.3f}{p95(drawn[name]):11.3f}")
+        print(
+            f"{name:>16}{queries:9}{size / 1024:7.0f}{statistics.median(kept[name]):10.3f}{p95(kept[name]):10.3f}"
+            f"{statistics.median(drawn[name]):11.3f}{p95(drawn[name]):11.3f}"
+        )
     first, last = list(urls)[0], list(urls)[sizes - 1]
-    print(f"ratio p95 {last} / {first}: kept {p95(kept[last]) / p95(kept[first]):.2f}, "
-          f"drawn {p95(drawn[last]) / p95(drawn[first]):.2f}", flush=True)
+    print(
+        f"ratio p95 {last} / {first}: kept {p95(kept[last]) / p95(kept[first]):.2f}, "
+        f"drawn {p95(drawn[last]) / p95(drawn[first]):.2f}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ Page times are for making each page (page cache off). Each section is one functi
 Not a test: the figures vary with the machine (run while it is quiet, and read ratios within one run). Query
 counts do not vary, and the test suite asserts them.
 """
+
 import argparse
 import os
 import re
@@ -51,6 +52,7 @@ DEEP_PAGE = 2_000
 
 
 # ---------------------------------------------------------------------------------------------- databases
+
 
 def _app(database: str):
     return create_app({"DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_PAGES": 0})
@@ -86,20 +88,39 @@ def build(app, *, sizes=SIZES, shapes=True, revisions: int = 0) -> float:
                 generate(session, nodes=ONE_VOICE, seed=1, slug="one-voice", voices=1, sources=1)
         if revisions:
             with db.write_session() as session:
-                ids = session.exec(select(Node.id, Node.debate_id).where(Node.kind != "thesis")
-                                   .order_by(Node.id).limit(revisions)).all()
-                insert_rows(session, Revision, [
-                    {"node_id": node_id, "debate_id": debate_id, "number": 1, "action": "edited", "note": "",
-                     "author_id": None, "created_at": utcnow(), "content": "{}"} for node_id, debate_id in ids])
+                ids = session.exec(
+                    select(Node.id, Node.debate_id).where(Node.kind != "thesis").order_by(Node.id).limit(revisions)
+                ).all()
+                insert_rows(
+                    session,
+                    Revision,
+                    [
+                        {
+                            "node_id": node_id,
+                            "debate_id": debate_id,
+                            "number": 1,
+                            "action": "edited",
+                            "note": "",
+                            "author_id": None,
+                            "created_at": utcnow(),
+                            "content": "{}",
+                        }
+                        for node_id, debate_id in ids
+                    ],
+                )
         db.analyze()
     return time.perf_counter() - started
 
 
 def busiest(session, slug: str) -> int:
     debate = session.exec(select(Debate).where(Debate.slug == slug)).one()
-    return session.exec(select(Link.parent_id).join(Node, Node.id == Link.parent_id)
-                        .where(Node.debate_id == debate.id, Node.kind != "thesis").group_by(Link.parent_id)
-                        .order_by(func.count().desc(), Link.parent_id)).first()
+    return session.exec(
+        select(Link.parent_id)
+        .join(Node, Node.id == Link.parent_id)
+        .where(Node.debate_id == debate.id, Node.kind != "thesis")
+        .group_by(Link.parent_id)
+        .order_by(func.count().desc(), Link.parent_id)
+    ).first()
 
 
 def deepest(session, slug: str) -> int:
@@ -115,20 +136,34 @@ def debate_pages(app, slug: str, node_id: int | None = None) -> dict[str, str]:
         source_id = session.exec(select(Citation.source_id).where(Citation.node_id == node_id)).first()
         theme_id = session.exec(select(NodeTheme.theme_id).where(NodeTheme.node_id == node_id)).first()
         voice_id = session.get(Node, node_id).voice_id
-    pages = {"home": "/", "debate": f"/debates/{slug}", "node": f"/nodes/{node_id}",
-             "outline": f"/debates/{slug}/outline", "source": f"/sources/{source_id}", "voice": f"/voices/{voice_id}",
-             "history": f"/nodes/{node_id}/history", "timeline": f"/debates/{slug}/timeline",
-             "changes": f"/debates/{slug}/changes"}
+    pages = {
+        "home": "/",
+        "debate": f"/debates/{slug}",
+        "node": f"/nodes/{node_id}",
+        "outline": f"/debates/{slug}/outline",
+        "source": f"/sources/{source_id}",
+        "voice": f"/voices/{voice_id}",
+        "history": f"/nodes/{node_id}/history",
+        "timeline": f"/debates/{slug}/timeline",
+        "changes": f"/debates/{slug}/changes",
+    }
     if theme_id:
         pages["theme"] = f"/themes/{theme_id}"
     return pages
 
 
-SITE_PAGES = {"who-argued-what": "/who-argued-what", "timeline (all)": "/timeline", "changes (all)": "/changes",
-              "search": "/search?q=integrated+care", "sources": "/sources", "voices": "/voices"}
+SITE_PAGES = {
+    "who-argued-what": "/who-argued-what",
+    "timeline (all)": "/timeline",
+    "changes (all)": "/changes",
+    "search": "/search?q=integrated+care",
+    "sources": "/sources",
+    "voices": "/voices",
+}
 
 
 # ---------------------------------------------------------------------------------------------- measuring
+
 
 def measure(apps_urls: dict, requests: int) -> dict:
     """Queries, p50 and p95 seconds, and bytes of one page at each size: {size: (app, url)}. The sizes take
@@ -146,8 +181,10 @@ def measure(apps_urls: dict, requests: int) -> dict:
             started = time.perf_counter()
             clients[size].get(url)
             times[size].append(time.perf_counter() - started)
-    return {size: (queries_[size], statistics.median(taken), sorted(taken)[max(int(len(taken) * .95) - 1, 0)],
-                   sizes[size]) for size, taken in times.items()}
+    return {
+        size: (queries_[size], statistics.median(taken), sorted(taken)[max(int(len(taken) * 0.95) - 1, 0)], sizes[size])
+        for size, taken in times.items()
+    }
 
 
 def table(title: str, columns: list[str], rows: list[list]) -> None:
@@ -165,6 +202,7 @@ def _ms(value: float) -> str:
 
 # ---------------------------------------------------------------------------------------------- sections
 
+
 def section_sizes(app, small_app, requests: int) -> None:
     """Each page of a debate at each size, in one database; the site-wide pages, small database against big."""
     pages = {size: debate_pages(app, f"bench-{size}") for size in SIZES}
@@ -173,18 +211,37 @@ def section_sizes(app, small_app, requests: int) -> None:
         if not all(page in pages[size] for size in SIZES):
             continue
         result = measure({size: (app, pages[size][page]) for size in SIZES}, requests)
-        rows.append([page, " / ".join(str(result[s][0]) for s in SIZES), " / ".join(_ms(result[s][2]) for s in SIZES),
-                     f"{result[SIZES[-1]][2] / result[SIZES[0]][2]:.2f}", f"{result[SIZES[-1]][3] / 1024:.1f}"])
-    table("Pages of one debate at " + " / ".join(f"{s:,}" for s in SIZES) + " points (page cache off)",
-          ["page", "queries", "p95 ms", f"p95 ratio {SIZES[-1]:,}/{SIZES[0]}", f"KB at {SIZES[-1]:,}"], rows)
+        rows.append(
+            [
+                page,
+                " / ".join(str(result[s][0]) for s in SIZES),
+                " / ".join(_ms(result[s][2]) for s in SIZES),
+                f"{result[SIZES[-1]][2] / result[SIZES[0]][2]:.2f}",
+                f"{result[SIZES[-1]][3] / 1024:.1f}",
+            ]
+        )
+    table(
+        "Pages of one debate at " + " / ".join(f"{s:,}" for s in SIZES) + " points (page cache off)",
+        ["page", "queries", "p95 ms", f"p95 ratio {SIZES[-1]:,}/{SIZES[0]}", f"KB at {SIZES[-1]:,}"],
+        rows,
+    )
     rows = []
     for page, url in SITE_PAGES.items():
         result = measure({"small": (small_app, url), "big": (app, url)}, requests)
-        rows.append([page, f"{result['small'][0]} / {result['big'][0]}",
-                     f"{_ms(result['small'][2])} / {_ms(result['big'][2])}",
-                     f"{result['big'][2] / result['small'][2]:.2f}", f"{result['big'][3] / 1024:.1f}"])
-    table("Pages of the whole site: a database of 100 points against the big one",
-          ["page", "queries", "p95 ms small / big", "p95 ratio big/small", "KB big"], rows)
+        rows.append(
+            [
+                page,
+                f"{result['small'][0]} / {result['big'][0]}",
+                f"{_ms(result['small'][2])} / {_ms(result['big'][2])}",
+                f"{result['big'][2] / result['small'][2]:.2f}",
+                f"{result['big'][3] / 1024:.1f}",
+            ]
+        )
+    table(
+        "Pages of the whole site: a database of 100 points against the big one",
+        ["page", "queries", "p95 ms small / big", "p95 ratio big/small", "KB big"],
+        rows,
+    )
 
 
 def section_shapes(app, requests: int) -> None:
@@ -192,19 +249,35 @@ def section_shapes(app, requests: int) -> None:
     targets = {}
     with app.app_context():
         session = db.session()
-        targets = {"chain": deepest(session, "chain"), "fan": busiest(session, "fan"),
-                   "paths": deepest(session, "paths"), "one-voice": busiest(session, "one-voice")}
+        targets = {
+            "chain": deepest(session, "chain"),
+            "fan": busiest(session, "fan"),
+            "paths": deepest(session, "paths"),
+            "one-voice": busiest(session, "one-voice"),
+        }
     small = debate_pages(app, "bench-100")
     rows = []
     for slug, node_id in targets.items():
         pages = debate_pages(app, slug, node_id)
         for page in ("node", "outline", "source", "voice", "timeline", "history"):
             result = measure({"small": (app, small[page]), "shape": (app, pages[page])}, requests)
-            rows.append([slug, page, result["shape"][0], _ms(result["small"][2]), _ms(result["shape"][2]),
-                         f"{result['shape'][2] / result['small'][2]:.2f}", f"{result['shape'][3] / 1024:.1f}"])
-    table("Shapes: the deepest point of a chain of 5,000, the hub of a fan of 5,000, a point with 2^20 paths, "
-          "one voice and one source with 50,000 points (against the 100-point debate)",
-          ["shape", "page", "queries", "p95 ms at 100", "p95 ms on the shape", "ratio", "KB"], rows)
+            rows.append(
+                [
+                    slug,
+                    page,
+                    result["shape"][0],
+                    _ms(result["small"][2]),
+                    _ms(result["shape"][2]),
+                    f"{result['shape'][2] / result['small'][2]:.2f}",
+                    f"{result['shape'][3] / 1024:.1f}",
+                ]
+            )
+    table(
+        "Shapes: the deepest point of a chain of 5,000, the hub of a fan of 5,000, a point with 2^20 paths, "
+        "one voice and one source with 50,000 points (against the 100-point debate)",
+        ["shape", "page", "queries", "p95 ms at 100", "p95 ms on the shape", "ratio", "KB"],
+        rows,
+    )
 
 
 def _page_address(app, url: str, page: int) -> str:
@@ -225,22 +298,44 @@ def section_deep(app, requests: int) -> None:
         voice_id = session.get(Node, node_id).voice_id
         source_id = session.exec(select(Citation.source_id).where(Citation.node_id == node_id)).first()
         theme_id = session.exec(select(NodeTheme.theme_id).where(NodeTheme.node_id == node_id)).first()
-        points = {name: session.exec(select(func.count()).select_from(model).where(where)).one() for name, model, where in (
-            ("voice", Node, Node.voice_id == voice_id), ("source", Citation, Citation.source_id == source_id),
-            ("theme", NodeTheme, NodeTheme.theme_id == theme_id),
-            ("timeline", Node, Node.kind != "thesis"), ("changes", Revision, Revision.action != "original"))}
-    lists = {"voice": (f"/voices/{voice_id}", list_size), "source": (f"/sources/{source_id}", list_size),
-             "theme": (f"/themes/{theme_id}", list_size), "timeline": ("/timeline", timeline_size),
-             "changes": ("/changes", changes_size)}
+        points = {
+            name: session.exec(select(func.count()).select_from(model).where(where)).one()
+            for name, model, where in (
+                ("voice", Node, Node.voice_id == voice_id),
+                ("source", Citation, Citation.source_id == source_id),
+                ("theme", NodeTheme, NodeTheme.theme_id == theme_id),
+                ("timeline", Node, Node.kind != "thesis"),
+                ("changes", Revision, Revision.action != "original"),
+            )
+        }
+    lists = {
+        "voice": (f"/voices/{voice_id}", list_size),
+        "source": (f"/sources/{source_id}", list_size),
+        "theme": (f"/themes/{theme_id}", list_size),
+        "timeline": ("/timeline", timeline_size),
+        "changes": ("/changes", changes_size),
+    }
     rows = []
     for name, (url, size) in lists.items():
         last = min(DEEP_PAGE, (points[name] - 1) // size)  # the last page may be short
         deep_url = _page_address(app, url, last)
         result = measure({"first": (app, url), "deep": (app, deep_url)}, requests)
-        rows.append([name, f"{points[name]:,}", last, f"{result['first'][0]} / {result['deep'][0]}",
-                     _ms(result["first"][2]), _ms(result["deep"][2]), f"{result['deep'][2] / result['first'][2]:.2f}"])
-    table(f"Deep pages: page 1 against page {DEEP_PAGE:,} (or the last but one of a shorter list), by its links",
-          ["list", "rows", "deep page", "queries", "p95 ms page 1", "p95 ms deep", "ratio"], rows)
+        rows.append(
+            [
+                name,
+                f"{points[name]:,}",
+                last,
+                f"{result['first'][0]} / {result['deep'][0]}",
+                _ms(result["first"][2]),
+                _ms(result["deep"][2]),
+                f"{result['deep'][2] / result['first'][2]:.2f}",
+            ]
+        )
+    table(
+        f"Deep pages: page 1 against page {DEEP_PAGE:,} (or the last but one of a shorter list), by its links",
+        ["list", "rows", "deep page", "queries", "p95 ms page 1", "p95 ms deep", "ratio"],
+        rows,
+    )
 
 
 def section_writes(app) -> None:
@@ -249,12 +344,16 @@ def section_writes(app) -> None:
     rows = []
     with app.app_context():
         session = db.session()
-        targets = {"chain of 5,000 (bottom)": deepest(session, "chain"), "fan of 5,000 (hub)": busiest(session, "fan"),
-                   "2^20 paths (deepest)": deepest(session, "paths"),
-                   f"{SIZES[-1]:,} points (busiest)": busiest(session, f"bench-{SIZES[-1]}")}
+        targets = {
+            "chain of 5,000 (bottom)": deepest(session, "chain"),
+            "fan of 5,000 (hub)": busiest(session, "fan"),
+            "2^20 paths (deepest)": deepest(session, "paths"),
+            f"{SIZES[-1]:,} points (busiest)": busiest(session, f"bench-{SIZES[-1]}"),
+        }
         with db.write_session() as session:
-            author = create_user(session, name=f"bench{secrets.token_hex(3)}", password="bench-password-1",
-                                 role="moderator")
+            author = create_user(
+                session, name=f"bench{secrets.token_hex(3)}", password="bench-password-1", role="moderator"
+            )
             author_id = author.id
     engine = app.extensions["engine"]
     for name, node_id in targets.items():
@@ -262,22 +361,48 @@ def section_writes(app) -> None:
             started = time.perf_counter()
             with count_queries(engine) as counter, db.write_session() as session:
                 opened = time.perf_counter()
-                added = edits.create_node(session, parent=session.get(Node, node_id), author=session.get(User, author_id),
-                                          data=NodeCreate(kind="claim", title="An answer", relation="opposes", voice="new",
-                                                          voice_name="A reader", voice_group="Commenters", source="new",
-                                                          source_title="A comment", source_kind="comment", quote="an answer"))
+                added = edits.create_node(
+                    session,
+                    parent=session.get(Node, node_id),
+                    author=session.get(User, author_id),
+                    data=NodeCreate(
+                        kind="claim",
+                        title="An answer",
+                        relation="opposes",
+                        voice="new",
+                        voice_name="A reader",
+                        voice_group="Commenters",
+                        source="new",
+                        source_title="A comment",
+                        source_kind="comment",
+                        quote="an answer",
+                    ),
+                )
                 added_id = added.id
             add = (counter[0], time.perf_counter() - started, time.perf_counter() - opened)
             started = time.perf_counter()
             with count_queries(engine) as counter, db.write_session() as session:
                 opened = time.perf_counter()
-                edits.set_status(session, node=session.get(Node, added_id), status="archived",
-                                 author=session.get(User, author_id))
+                edits.set_status(
+                    session, node=session.get(Node, added_id), status="archived", author=session.get(User, author_id)
+                )
             archive = (counter[0], time.perf_counter() - started, time.perf_counter() - opened)
-        rows.append([name, add[0], f"{add[1]:.3f}", f"{add[2]:.3f}", archive[0], f"{archive[1]:.3f}", f"{archive[2]:.3f}"])
-    table("Writes on each shape (lock held: from the transaction's first statement to its commit)",
-          ["under", "add: queries", "add: s", "add: lock held s", "archive: queries", "archive: s",
-           "archive: lock held s"], rows)
+        rows.append(
+            [name, add[0], f"{add[1]:.3f}", f"{add[2]:.3f}", archive[0], f"{archive[1]:.3f}", f"{archive[2]:.3f}"]
+        )
+    table(
+        "Writes on each shape (lock held: from the transaction's first statement to its commit)",
+        [
+            "under",
+            "add: queries",
+            "add: s",
+            "add: lock held s",
+            "archive: queries",
+            "archive: s",
+            "archive: lock held s",
+        ],
+        rows,
+    )
 
 
 def free_port() -> int:
@@ -290,19 +415,28 @@ def throughput(database: str, path: str, seconds: int, cache_pages: int = 2000, 
     """Requests per second that wrk gets from gunicorn (4 workers) on loopback, bounded in time."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "bench", "PAGE_CACHE_PAGES": str(cache_pages)}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}", "app:app"],
-                              cwd=Path(__file__).resolve().parent.parent, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}", "app:app"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(50):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                time.sleep(.2)
+                time.sleep(0.2)
         headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-        out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", *headers, f"http://127.0.0.1:{port}{path}"],
-                             capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+        out = subprocess.run(
+            ["wrk", "-t2", "-c16", f"-d{seconds}s", *headers, f"http://127.0.0.1:{port}{path}"],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+            check=True,
+        ).stdout
         return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     finally:
         server.terminate()
@@ -326,21 +460,26 @@ def section_throughput(app, database: str, seconds: int) -> None:
         return
     node_url = debate_pages(app, "bench-10000")["node"]
     trivial = throughput(database, "/healthz", seconds)
-    results = {"node page, page cache on": throughput(database, node_url, seconds),
-               "node page, page cache off": throughput(database, node_url, seconds, cache_pages=0),
-               "node page, signed in": throughput(database, node_url, seconds, cookie=signed_in_cookie(app))}
-    table(f"Throughput under gunicorn -w 4 (wrk -t2 -c16, {seconds} s each; {node_url} at 10,000 points)",
-          ["path", "req/s", "ratio to /healthz"],
-          [["/healthz", f"{trivial:.0f}", "1.00"]] + [[name, f"{rate:.0f}", f"{rate / trivial:.2f}"]
-                                                      for name, rate in results.items()])
+    results = {
+        "node page, page cache on": throughput(database, node_url, seconds),
+        "node page, page cache off": throughput(database, node_url, seconds, cache_pages=0),
+        "node page, signed in": throughput(database, node_url, seconds, cookie=signed_in_cookie(app)),
+    }
+    table(
+        f"Throughput under gunicorn -w 4 (wrk -t2 -c16, {seconds} s each; {node_url} at 10,000 points)",
+        ["path", "req/s", "ratio to /healthz"],
+        [["/healthz", f"{trivial:.0f}", "1.00"]]
+        + [[name, f"{rate:.0f}", f"{rate / trivial:.2f}"] for name, rate in results.items()],
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page and size")
     parser.add_argument("--seconds", type=int, default=10, help="length of each throughput run")
-    parser.add_argument("--sections", default="sizes,shapes,deep,writes,throughput",
-                        help="which tables, comma-separated")
+    parser.add_argument(
+        "--sections", default="sizes,shapes,deep,writes,throughput", help="which tables, comma-separated"
+    )
     args = parser.parse_args()
     sections = set(args.sections.split(","))
     url = os.environ.get("DATABASE_URL")
@@ -351,8 +490,10 @@ def main() -> None:
     with app.app_context():
         dialect = db.engine().dialect.name
         total = db.session().exec(select(func.count()).select_from(Node)).one()
-    print(f"# make bench on {dialect}: {total:,} points in all (made in {took:.0f} s); "
-          f"{args.requests} timed requests per page")
+    print(
+        f"# make bench on {dialect}: {total:,} points in all (made in {took:.0f} s); "
+        f"{args.requests} timed requests per page"
+    )
     if "sizes" in sections:
         section_sizes(app, small_app, args.requests)
     if "shapes" in sections:

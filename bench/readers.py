@@ -6,6 +6,7 @@ layout (the one arguebuf reads). "Parse" is the file's text to a map document (o
 Time is the best of --repeat runs, the two readers taking turns so that drift in a shared machine weighs on both
 alike; peak memory is Python's own allocation under tracemalloc. Not a test: report the ratios, not the times.
 """
+
 import argparse
 import io
 import random
@@ -29,14 +30,16 @@ def generated(points: int, seed: int = 1) -> str:
     numbers, children = ["1."], {"1.": 0}
     lines = ["Discussion Title: A generated discussion", "", "1. The generated thesis."]
     for index in range(1, points):
-        parent = numbers[rng.randrange(len(numbers))] if rng.random() < .7 else numbers[-1]
+        parent = numbers[rng.randrange(len(numbers))] if rng.random() < 0.7 else numbers[-1]
         children[parent] += 1
         number = f"{parent}{children[parent]}."
         numbers.append(number)
         children[number] = 0
-        words = " ".join(rng.choice(["care", "budget", "board", "local", "trust", "NHS", "council", "plan"])
-                         for _ in range(rng.randint(6, 30)))
-        lines.append(f"{number} {'Pro' if rng.random() < .55 else 'Con'}: Point {index}: {words}.")
+        words = " ".join(
+            rng.choice(["care", "budget", "board", "local", "trust", "NHS", "council", "plan"])
+            for _ in range(rng.randint(6, 30))
+        )
+        lines.append(f"{number} {'Pro' if rng.random() < 0.55 else 'Con'}: Point {index}: {words}.")
     return "\n".join(lines) + "\n"
 
 
@@ -64,9 +67,11 @@ def compare(label: str, text: str, repeat: int) -> None:
             read(text)
             best[read] = min(best[read], time.perf_counter() - started)
     memory = {read: peak(read, text) for read in (ours, theirs)}
-    print(f"{label:44} {len(text) / 1024:8.0f} KB  time {best[ours] * 1000:8.1f} ms / {best[theirs] * 1000:8.1f} ms "
-          f"= {best[ours] / best[theirs]:4.2f}x   memory {memory[ours]:6.1f} MB / {memory[theirs]:6.1f} MB "
-          f"= {memory[ours] / memory[theirs]:4.2f}x")
+    print(
+        f"{label:44} {len(text) / 1024:8.0f} KB  time {best[ours] * 1000:8.1f} ms / {best[theirs] * 1000:8.1f} ms "
+        f"= {best[ours] / best[theirs]:4.2f}x   memory {memory[ours]:6.1f} MB / {memory[theirs]:6.1f} MB "
+        f"= {memory[ours] / memory[theirs]:4.2f}x"
+    )
 
 
 def main() -> None:

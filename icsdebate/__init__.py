@@ -1,4 +1,5 @@
 """ICS Debate: the argument over England's integrated care systems, as navigable pro/con trees."""
+
 from pathlib import Path
 
 from flask import Flask

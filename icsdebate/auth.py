@@ -1,4 +1,5 @@
 """Accounts: password rules, server-side sign-in sessions, the current user and permission checks."""
+
 import hashlib
 import secrets
 from functools import wraps
@@ -107,10 +108,15 @@ def load_user() -> None:
     g.user = None
     token = session.get("login")
     if token:
-        g.user = db.session().exec(
-            select(User).join(Login, Login.user_id == User.id)
-            .where(Login.token_hash == _digest(token), Login.ended_at.is_(None))
-        ).first()
+        g.user = (
+            db.session()
+            .exec(
+                select(User)
+                .join(Login, Login.user_id == User.id)
+                .where(Login.token_hash == _digest(token), Login.ended_at.is_(None))
+            )
+            .first()
+        )
 
 
 def signed_in(view):

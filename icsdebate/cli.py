@@ -1,4 +1,5 @@
 """Flask commands: init-db, seed, db-revision, create-user, export, import, gen-debate, attach-text."""
+
 import re
 import sys
 from pathlib import Path
@@ -6,7 +7,6 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-
 from sqlmodel import Session, select
 
 from . import auth, db, migrate, quotecheck, seeds
@@ -74,7 +74,9 @@ def db_revision(message: str) -> None:
 @click.command("create-user")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="contributor", show_default=True)
-@click.option("--password", help="The password; asked for at a terminal, else read from the first line of standard input.")
+@click.option(
+    "--password", help="The password; asked for at a terminal, else read from the first line of standard input."
+)
 @with_appcontext
 def create_user(name: str, role: str, password: str | None) -> None:
     """Create an account, for example the first admin."""
@@ -94,18 +96,23 @@ def _password_from_terminal_or_stdin() -> str:
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        raise click.ClickException("No password given: pass --password, or pipe it on standard input "
-                                   "(echo \"$PASSWORD\" | flask --app app create-user NAME).")
+        raise click.ClickException(
+            "No password given: pass --password, or pipe it on standard input "
+            '(echo "$PASSWORD" | flask --app app create-user NAME).'
+        )
     return password
 
 
 @click.command("export")
 @click.argument("debate", required=False)
-@click.option("--all", "every", is_flag=True,
-              help="Every debate in one JSON file: a backup, for import into an empty database.")
+@click.option(
+    "--all", "every", is_flag=True, help="Every debate in one JSON file: a backup, for import into an empty database."
+)
 @click.option("--format", "format_", type=click.Choice(sorted(EXPORTERS)), default="json", show_default=True)
 @click.option("--node", type=int, help="Export only the subtree under this node.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout).")
+@click.option(
+    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout)."
+)
 @with_appcontext
 def export(debate: str | None, every: bool, format_: str, node: int | None, output) -> None:
     """Export a debate (or a node's subtree) in one of the interchange formats, or every debate as JSON (--all)."""
@@ -124,8 +131,10 @@ def export(debate: str | None, every: bool, format_: str, node: int | None, outp
             raise click.ClickException(f"There is no node numbered {node}.")
         if found != row.id:
             other = session.get(Debate, found)
-            raise click.ClickException(f"Node {node} is a point of the debate {other.slug!r}, not of {debate!r}: "
-                                       f"export it with `export {other.slug} --node {node}`.")
+            raise click.ClickException(
+                f"Node {node} is a point of the debate {other.slug!r}, not of {debate!r}: "
+                f"export it with `export {other.slug} --node {node}`."
+            )
     output.write(EXPORTERS[format_].write(mapdoc.collect(session, debate=row, root_id=node)))
 
 
@@ -149,7 +158,9 @@ def _export_every_debate(debate: str | None, format_: str, node: int | None, out
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "format_", type=click.Choice(sorted(IMPORTERS)), help="Detected from the file when not given.")
+@click.option(
+    "--format", "format_", type=click.Choice(sorted(IMPORTERS)), help="Detected from the file when not given."
+)
 @with_appcontext
 def import_(path: Path, format_: str | None) -> None:
     """Import a map file as new debates, or restore a backup (export --all) into an empty database; one transaction."""
@@ -195,8 +206,11 @@ def gen_debate(nodes: int, seed_: int, slug: str | None) -> None:
     migrate.upgrade(db.engine())
     slug = slug or f"generated-{nodes}-{seed_}"
     if not SLUG.fullmatch(slug):
-        raise click.BadParameter(f"{slug!r} is not a usable address: use lower-case letters, digits and hyphens, "
-                                 "starting with a letter or digit, at most 80 characters.", param_hint="--slug")
+        raise click.BadParameter(
+            f"{slug!r} is not a usable address: use lower-case letters, digits and hyphens, "
+            "starting with a letter or digit, at most 80 characters.",
+            param_hint="--slug",
+        )
     if db.session().exec(select(Debate.id).where(Debate.slug == slug)).first() is not None:
         raise click.ClickException(f"A debate called {slug!r} exists already; choose another --slug or --seed.")
     with db.write_session() as session:
@@ -216,7 +230,11 @@ def attach_text(source_key: str, path: Path) -> None:
     source = db.session().exec(select(Source).where(Source.key == source_key)).first()
     if source is None:
         known = db.session().exec(select(Source.key).where(Source.key.is_not(None)).order_by(Source.key)).all()
-        hint = f" Known keys: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}." if known else " There are no sources yet."
+        hint = (
+            f" Known keys: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}."
+            if known
+            else " There are no sources yet."
+        )
         raise click.ClickException(f"There is no source with the key {source_key!r}.{hint}")
     try:
         data = path.read_bytes()
@@ -232,8 +250,10 @@ def attach_text(source_key: str, path: Path) -> None:
     total = done.found + len(done.not_found)
     same = " (the same text as the copy it replaces)" if done.same_text else ""
     click.echo(f"{verb} {source_key!r} ({source.title}): {len(text):,} characters from {path.name}{same}.")
-    click.echo(f"{done.found} of {total} {'quote' if total == 1 else 'quotes'} citing it "
-               f"{'is' if done.found == 1 else 'are'} found word for word in the copy.")
+    click.echo(
+        f"{done.found} of {total} {'quote' if total == 1 else 'quotes'} citing it "
+        f"{'is' if done.found == 1 else 'are'} found word for word in the copy."
+    )
     for citation in done.not_found:
         click.echo(f"  not found (point {citation.node_id}): {citation.quote[:160]!r}")
 

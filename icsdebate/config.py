@@ -1,4 +1,5 @@
 """Configuration defaults, overridden from the environment."""
+
 import os
 import secrets
 from pathlib import Path

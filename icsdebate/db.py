@@ -1,4 +1,5 @@
 """One engine per app, one session per request, SQLite set up properly."""
+
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -132,8 +133,11 @@ def insert_rows(db_session: Session, model, rows: list[dict], chunk: int = 1000)
     a way that grows with the square of their number."""
     table = model.__table__  # a Core insert: the ORM's would split the rows wherever a value is None
     statement = insert(table).returning(*table.primary_key.columns, sort_by_parameter_order=True)
-    return [key for start in range(0, len(rows), chunk)
-            for key in db_session.execute(statement, rows[start:start + chunk]).all()]
+    return [
+        key
+        for start in range(0, len(rows), chunk)
+        for key in db_session.execute(statement, rows[start : start + chunk]).all()
+    ]
 
 
 def analyze() -> None:

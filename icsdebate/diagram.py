@@ -5,6 +5,7 @@ What a map costs is bounded by what it shows, not by the debate: at most MAX_POI
 strongest replies of each point first (by strength.py's rule), and the replies left out are
 drawn as one "+N more" box per point that opens that point's own map. The layout (Graphviz's output) is kept
 per content version, so a map is laid out once per change to the site, whoever asks for it."""
+
 import re
 import shutil
 import subprocess
@@ -26,10 +27,18 @@ BREADTHS = (3, 5, 8, 12, 20)  # replies drawn under each point, the reader's cho
 DEFAULT_BREADTH = 5
 SHAPES = {"thesis": "box", "claim": "box", "evidence": "note", "question": "ellipse", "event": "cds"}
 # fill and border of a point by the side it takes on the thesis: the same greens and reds as the site's columns
-SIDES = {"thesis": ("#ffffff", "#1b2a33"), "for": ("#e3f2e8", "#1f7a4d"), "against": ("#fbe5e2", "#b03a2e"),
-         "both": ("#eef0f2", "#5f6b73")}
-SIDE_WORDS = {"thesis": "Thesis", "for": "For the thesis", "against": "Against the thesis",
-              "both": "For and against (reached both ways)"}
+SIDES = {
+    "thesis": ("#ffffff", "#1b2a33"),
+    "for": ("#e3f2e8", "#1f7a4d"),
+    "against": ("#fbe5e2", "#b03a2e"),
+    "both": ("#eef0f2", "#5f6b73"),
+}
+SIDE_WORDS = {
+    "thesis": "Thesis",
+    "for": "For the thesis",
+    "against": "Against the thesis",
+    "both": "For and against (reached both ways)",
+}
 EDGE_COLOUR = "#5f6b73"
 
 DOT_TIMEOUT = 20  # seconds `dot` may take before the map is given up for now
@@ -45,6 +54,7 @@ class DiagramUnavailable(RuntimeError):
 class Picture:
     """A drawn map: `svg` (markup from Graphviz), the points and links drawn, the replies left out, and the
     points in drawing order as (node id, title, side) for the reader's "centre on" list."""
+
     svg: str
     nodes: int
     edges: int
@@ -79,8 +89,9 @@ _LEVEL = text("""
     ) AS ranked WHERE rank <= :breadth
 """).bindparams(bindparam("ids", expanding=True))
 
-_REPLIES = text("SELECT node_id, sum(n) FROM childtally WHERE node_id IN :ids GROUP BY node_id"
-                ).bindparams(bindparam("ids", expanding=True))
+_REPLIES = text("SELECT node_id, sum(n) FROM childtally WHERE node_id IN :ids GROUP BY node_id").bindparams(
+    bindparam("ids", expanding=True)
+)
 
 
 def plain(text: str) -> graphviz.quoting.NoHtml:
@@ -102,8 +113,9 @@ def _label(title: str, heading: str = "") -> graphviz.quoting.NoHtml:
 def _svg(source: str) -> str:
     """The SVG `dot` lays out from DOT `source`; DiagramUnavailable when dot is missing, fails or times out."""
     try:
-        result = subprocess.run(["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True,
-                                timeout=DOT_TIMEOUT, check=False)
+        result = subprocess.run(
+            ["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=DOT_TIMEOUT, check=False
+        )
     except FileNotFoundError:
         raise DiagramUnavailable("Drawing the map needs Graphviz (apt-get install graphviz).") from None
     except subprocess.TimeoutExpired:
@@ -111,7 +123,7 @@ def _svg(source: str) -> str:
     svg = result.stdout.decode("utf-8", "replace")
     if result.returncode != 0 or "<svg" not in svg:
         raise DiagramUnavailable("Graphviz could not lay out this map.")
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def root_side(session: Session, root_id: int) -> str:
@@ -155,8 +167,16 @@ def _weight(value) -> int:
     return sum(len(v.svg) for v in values if isinstance(v, Picture)) + 1024
 
 
-def draw(session: Session, *, root_id: int, depth: int, breadth: int = DEFAULT_BREADTH, link_to, map_to,
-         version: int | None = None) -> Picture:
+def draw(
+    session: Session,
+    *,
+    root_id: int,
+    depth: int,
+    breadth: int = DEFAULT_BREADTH,
+    link_to,
+    map_to,
+    version: int | None = None,
+) -> Picture:
     """An SVG of the points within `depth` levels below `root_id`, the strongest `breadth` replies of each,
     at most MAX_POINTS in all; the rest as "+N more" boxes linking to `map_to(node_id)`.
 
@@ -164,6 +184,7 @@ def draw(session: Session, *, root_id: int, depth: int, breadth: int = DEFAULT_B
     (the site's content version) is given, the picture is kept under it and served again until the next
     write. Queries: one for the root's side, one per level drawn, two for the points and their reply counts.
     Raises DiagramUnavailable when Graphviz is missing, fails or takes longer than DOT_TIMEOUT seconds."""
+
     def make():
         return _draw(session, root_id=root_id, depth=depth, breadth=breadth, link_to=link_to, map_to=map_to)
 
@@ -185,8 +206,9 @@ def _draw(session: Session, *, root_id: int, depth: int, breadth: int, link_to, 
         if not frontier or len(order) >= MAX_POINTS:
             break
         place = {node_id: index for index, node_id in enumerate(frontier)}
-        rows = sorted(session.exec(_LEVEL, params={"ids": frontier, "breadth": breadth}).all(),
-                      key=lambda row: place[row[2]])
+        rows = sorted(
+            session.exec(_LEVEL, params={"ids": frontier, "breadth": breadth}).all(), key=lambda row: place[row[2]]
+        )
         following = []
         for link_id, child_id, parent_id, relation in rows:
             side = _flip(sides[parent_id], relation)
@@ -207,38 +229,82 @@ def _draw(session: Session, *, root_id: int, depth: int, breadth: int, link_to, 
     nodes = {node.id: (node, voice) for node, voice in rows}
     replies = dict(session.exec(_REPLIES, params={"ids": order}).all())
 
-    graph = graphviz.Digraph(graph_attr={"rankdir": "TB", "bgcolor": "transparent", "nodesep": "0.25",
-                                         "ranksep": "0.45", "fontname": "Helvetica"},
-                             node_attr={"fontname": "Helvetica", "fontsize": "14", "style": "filled,rounded",
-                                        "margin": "0.14,0.08", "penwidth": "1.6"},
-                             edge_attr={"arrowsize": "0.8", "penwidth": "1.4", "color": EDGE_COLOUR})
+    graph = graphviz.Digraph(
+        graph_attr={
+            "rankdir": "TB",
+            "bgcolor": "transparent",
+            "nodesep": "0.25",
+            "ranksep": "0.45",
+            "fontname": "Helvetica",
+        },
+        node_attr={
+            "fontname": "Helvetica",
+            "fontsize": "14",
+            "style": "filled,rounded",
+            "margin": "0.14,0.08",
+            "penwidth": "1.6",
+        },
+        edge_attr={"arrowsize": "0.8", "penwidth": "1.4", "color": EDGE_COLOUR},
+    )
     points, hidden, tooltips = [], 0, []
     for node_id in order:
         node, voice = nodes[node_id]
         side = sides[node_id]
         fill, border = SIDES[side]
-        style = "filled,bold" if node.kind == "thesis" else "filled" if node.kind in ("evidence", "event") else "filled,rounded"
+        style = (
+            "filled,bold"
+            if node.kind == "thesis"
+            else "filled"
+            if node.kind in ("evidence", "event")
+            else "filled,rounded"
+        )
         heading = {"thesis": "THESIS", "for": "FOR", "against": "AGAINST", "both": "FOR AND AGAINST"}[side]
         tooltips.append(f"{SIDE_WORDS[side]}. {node.kind}: {node.title} — {voice.name if voice else 'unattributed'}")
-        graph.node(str(node.id), _label(node.title, heading), shape=SHAPES[node.kind], fillcolor=fill,
-                   color=border, style=style, fontcolor="#1b2a33", tooltip=f"@tooltip{len(tooltips) - 1}@",
-                   URL=link_to(node.id), target="_top", id=f"node_{node.id}",
-                   **{"class": f"kind_{node.kind} side_{side}"})
+        graph.node(
+            str(node.id),
+            _label(node.title, heading),
+            shape=SHAPES[node.kind],
+            fillcolor=fill,
+            color=border,
+            style=style,
+            fontcolor="#1b2a33",
+            tooltip=f"@tooltip{len(tooltips) - 1}@",
+            URL=link_to(node.id),
+            target="_top",
+            id=f"node_{node.id}",
+            **{"class": f"kind_{node.kind} side_{side}"},
+        )
         points.append((node.id, node.title, side))
         left_out = int(replies.get(node_id) or 0) - drawn_under.get(node_id, 0)
         if left_out > 0:
             hidden += left_out
             where = "list them on its page" if node_id == root_id else "open its own map"
             tooltips.append(f"{left_out} more repl{'y' if left_out == 1 else 'ies'} to “{node.title}”: {where}")
-            graph.node(f"more_{node.id}", f"+{left_out} more\nrepl{'y' if left_out == 1 else 'ies'}", shape="box",
-                       style="dashed,rounded", color=EDGE_COLOUR, fontcolor="#1b2a33", fontsize="12",
-                       tooltip=f"@tooltip{len(tooltips) - 1}@",
-                       URL=link_to(node.id) if node_id == root_id else map_to(node.id), target="_top",
-                       id=f"more_{node.id}", **{"class": "more"})
+            graph.node(
+                f"more_{node.id}",
+                f"+{left_out} more\nrepl{'y' if left_out == 1 else 'ies'}",
+                shape="box",
+                style="dashed,rounded",
+                color=EDGE_COLOUR,
+                fontcolor="#1b2a33",
+                fontsize="12",
+                tooltip=f"@tooltip{len(tooltips) - 1}@",
+                URL=link_to(node.id) if node_id == root_id else map_to(node.id),
+                target="_top",
+                id=f"more_{node.id}",
+                **{"class": "more"},
+            )
             graph.edge(str(node.id), f"more_{node.id}", style="dashed", dir="none", **{"class": "more"})
     for link_id, child_id, parent_id, relation, second in edges:
-        graph.edge(str(parent_id), str(child_id), dir="back", arrowtail="normal" if relation == "supports" else "tee",
-                   style="dotted" if second else "solid", id=f"edge_{link_id}", **{"class": relation})
+        graph.edge(
+            str(parent_id),
+            str(child_id),
+            dir="back",
+            arrowtail="normal" if relation == "supports" else "tee",
+            style="dotted" if second else "solid",
+            id=f"edge_{link_id}",
+            **{"class": relation},
+        )
     svg = TOOLTIP.sub(lambda m: f'{m[1]}title="{escape(CONTROL.sub("", tooltips[int(m[2])]))}"', _svg(graph.source))
     return Picture(_compact(svg), len(order), len(edges), hidden, points)
 
@@ -249,9 +315,8 @@ _TEXT = ' font-family="Helvetica,sans-Serif" font-size="14.00" fill="#1b2a33"'
 def _compact(svg: str) -> str:
     """Graphviz's SVG without what it repeats on every line: comments, the ids it writes as <title>s (the
     tooltips say what a box is), and the label font, set once on the whole graph and inherited."""
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
     svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
-    svg = svg.replace(f' text-anchor="middle"', "").replace(_TEXT, "")
-    return svg.replace('<g id="graph0" class="graph"',
-                       f'<g id="graph0" class="graph" text-anchor="middle"{_TEXT}', 1)
+    svg = svg.replace(' text-anchor="middle"', "").replace(_TEXT, "")
+    return svg.replace('<g id="graph0" class="graph"', f'<g id="graph0" class="graph" text-anchor="middle"{_TEXT}', 1)

@@ -1,4 +1,5 @@
 """Every change to the argument map: each one keeps a revision, so nothing a user wrote is lost."""
+
 import json
 from datetime import datetime
 
@@ -49,14 +50,16 @@ def check_base(session: Session, node: Node, base: int) -> None:
     Version 0 is the published map, kept as the "original" version at the first change. A later version that
     changed none of EDITED_FIELDS (a link, an archive, a status) is no conflict. Call it with the node's row
     locked (Session.get(..., with_for_update=True)), so that two saves from the same base cannot both pass."""
-    latest = session.exec(select(Revision).where(Revision.node_id == node.id)
-                          .order_by(Revision.number.desc()).limit(1)).first()
+    latest = session.exec(
+        select(Revision).where(Revision.node_id == node.id).order_by(Revision.number.desc()).limit(1)
+    ).first()
     number = latest.number if latest else 0
     if number == base:
         return
     if base == 0:
-        then = session.exec(select(Revision).where(Revision.node_id == node.id, Revision.number == 1,
-                                                   Revision.action == "original")).first()
+        then = session.exec(
+            select(Revision).where(Revision.node_id == node.id, Revision.number == 1, Revision.action == "original")
+        ).first()
     else:
         then = session.exec(select(Revision).where(Revision.node_id == node.id, Revision.number == base)).first()
     now = snapshot(session, node)
@@ -71,30 +74,54 @@ def check_base(session: Session, node: Node, base: int) -> None:
 def snapshot(session: Session, node: Node) -> dict:
     """The node's content as a plain dict: what a revision keeps."""
     citations = session.exec(
-        select(Citation, Source).join(Source, Source.id == Citation.source_id)
-        .where(Citation.node_id == node.id).order_by(Citation.position)
+        select(Citation, Source)
+        .join(Source, Source.id == Citation.source_id)
+        .where(Citation.node_id == node.id)
+        .order_by(Citation.position)
     ).all()
-    themes = session.exec(select(Theme).join(NodeTheme, NodeTheme.theme_id == Theme.id)
-                          .where(NodeTheme.node_id == node.id).order_by(Theme.name)).all()
+    themes = session.exec(
+        select(Theme)
+        .join(NodeTheme, NodeTheme.theme_id == Theme.id)
+        .where(NodeTheme.node_id == node.id)
+        .order_by(Theme.name)
+    ).all()
     voice = session.get(Voice, node.voice_id) if node.voice_id else None
     return {
-        "kind": node.kind, "title": node.title, "annotation": node.annotation,
-        "argued_on": node.argued_on or "", "happened_on": node.happened_on or "", "status": node.status,
-        "voice_id": node.voice_id, "voice": voice.name if voice else "",
-        "citations": [{"source_id": s.id, "source": s.title, "quote": c.quote, "locator": c.locator} for c, s in citations],
+        "kind": node.kind,
+        "title": node.title,
+        "annotation": node.annotation,
+        "argued_on": node.argued_on or "",
+        "happened_on": node.happened_on or "",
+        "status": node.status,
+        "voice_id": node.voice_id,
+        "voice": voice.name if voice else "",
+        "citations": [
+            {"source_id": s.id, "source": s.title, "quote": c.quote, "locator": c.locator} for c, s in citations
+        ],
         "themes": [{"id": t.id, "name": t.name} for t in themes],
         **{field: getattr(node, field) for field in OUTCOME_FIELDS},
     }
 
 
-def _record(session: Session, node: Node, action: str, author: User | None, note: str = "",
-            first: bool = False) -> Revision:
+def _record(
+    session: Session, node: Node, action: str, author: User | None, note: str = "", first: bool = False
+) -> Revision:
     """Keep the node's current content as its next version (`first` for a node made just now: version 1)."""
     session.flush()
-    number = 0 if first else session.exec(select(func.coalesce(func.max(Revision.number), 0))
-                                          .where(Revision.node_id == node.id)).one()
-    revision = Revision(node_id=node.id, debate_id=node.debate_id, number=number + 1, action=action, note=note,
-                        author_id=author.id if author else None, content=json.dumps(snapshot(session, node)))
+    number = (
+        0
+        if first
+        else session.exec(select(func.coalesce(func.max(Revision.number), 0)).where(Revision.node_id == node.id)).one()
+    )
+    revision = Revision(
+        node_id=node.id,
+        debate_id=node.debate_id,
+        number=number + 1,
+        action=action,
+        note=note,
+        author_id=author.id if author else None,
+        content=json.dumps(snapshot(session, node)),
+    )
     session.add(revision)
     return revision
 
@@ -107,8 +134,12 @@ def _keep_original(session: Session, node: Node) -> None:
 
 def _voice(session: Session, data, author: User) -> int:
     if data.voice == "new":
-        voice = Voice(name=data.voice_name, role=data.voice_role, organisation=data.voice_organisation,
-                      group_name=data.voice_group)
+        voice = Voice(
+            name=data.voice_name,
+            role=data.voice_role,
+            organisation=data.voice_organisation,
+            group_name=data.voice_group,
+        )
         session.add(voice)
         session.flush()
         return voice.id
@@ -122,8 +153,14 @@ def _add_citation(session: Session, node: Node, data, first: bool = False) -> No
     if not data.quote:
         return
     if data.source == "new":
-        source = Source(title=data.source_title, publisher=data.source_publisher, author=data.source_author,
-                        date=data.source_date or None, address=data.source_address or None, kind=data.source_kind)
+        source = Source(
+            title=data.source_title,
+            publisher=data.source_publisher,
+            author=data.source_author,
+            date=data.source_date or None,
+            address=data.source_address or None,
+            kind=data.source_kind,
+        )
         session.add(source)
         session.flush()
     else:
@@ -131,7 +168,9 @@ def _add_citation(session: Session, node: Node, data, first: bool = False) -> No
         if source is None:
             raise EditError("That source no longer exists; choose another.", "source")
     position = 0 if first else session.exec(select(func.count()).where(Citation.node_id == node.id)).one()
-    session.add(Citation(node_id=node.id, source_id=source.id, quote=data.quote, locator=data.locator, position=position))
+    session.add(
+        Citation(node_id=node.id, source_id=source.id, quote=data.quote, locator=data.locator, position=position)
+    )
 
 
 def _correct_citations(session: Session, node: Node, corrected: list | None) -> None:
@@ -152,8 +191,9 @@ def _set_themes(session: Session, node: Node, theme_ids: list[int], fresh: bool 
     known = set(session.exec(select(Theme.id).where(Theme.id.in_(theme_ids))).all()) if theme_ids else set()
     if known != set(theme_ids):
         raise EditError("One of the themes no longer exists.", "themes")
-    current = set() if fresh else set(session.exec(select(NodeTheme.theme_id)
-                                                   .where(NodeTheme.node_id == node.id)).all())
+    current = (
+        set() if fresh else set(session.exec(select(NodeTheme.theme_id).where(NodeTheme.node_id == node.id)).all())
+    )
     for theme_id in known - current:
         session.add(NodeTheme(node_id=node.id, theme_id=theme_id))
     for theme_id in current - known:
@@ -171,8 +211,14 @@ def create_node(session: Session, *, parent: Node, data: NodeCreate, author: Use
     """A new node under `parent`, with its voice, first citation and themes, and its first revision."""
     if parent.status != "active":
         raise EditError("That point is archived; nothing can be added under it.")
-    node = Node(debate_id=parent.debate_id, kind=data.kind, title=data.title, created_by_id=author.id,
-                voice_id=_voice(session, data, author), side=graph.side_below(parent.side, data.relation))
+    node = Node(
+        debate_id=parent.debate_id,
+        kind=data.kind,
+        title=data.title,
+        created_by_id=author.id,
+        voice_id=_voice(session, data, author),
+        side=graph.side_below(parent.side, data.relation),
+    )
     _apply(node, data)
     session.add(node)
     session.flush()
@@ -230,12 +276,23 @@ def restore_revision(session: Session, *, node: Node, number: int, author: User)
     node.argued_on, node.happened_on = content["argued_on"] or None, content["happened_on"] or None
     node.voice_id, node.updated_at = content["voice_id"], utcnow()
     for field in OUTCOME_FIELDS:  # versions kept before outcomes existed have none
-        setattr(node, field, content.get(field, "" if field in ("outcome_reason", "outcome_quote", "outcome_locator") else None))
+        setattr(
+            node,
+            field,
+            content.get(field, "" if field in ("outcome_reason", "outcome_quote", "outcome_locator") else None),
+        )
     for citation in session.exec(select(Citation).where(Citation.node_id == node.id)):
         session.delete(citation)
     for position, cited in enumerate(content["citations"]):
-        session.add(Citation(node_id=node.id, source_id=cited["source_id"], quote=cited["quote"],
-                             locator=cited["locator"], position=position))
+        session.add(
+            Citation(
+                node_id=node.id,
+                source_id=cited["source_id"],
+                quote=cited["quote"],
+                locator=cited["locator"],
+                position=position,
+            )
+        )
     session.flush()
     _set_themes(session, node, [theme["id"] for theme in content["themes"]])
     standing.refresh(session, [node.id])  # the version may have another status

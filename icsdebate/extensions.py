@@ -1,4 +1,5 @@
 """Extensions created unbound and initialised in create_app."""
+
 from flask import g, request
 from flask_htmx import HTMX
 from flask_limiter import Limiter

@@ -1,4 +1,5 @@
 """Form input: read fields, validate with a schema, and turn errors into words next to each field."""
+
 from pydantic import BaseModel, ValidationError
 
 MESSAGES = {
@@ -29,8 +30,13 @@ def validate(schema: type[BaseModel], data: dict, hints: dict[str, str] | None =
     except ValidationError as exc:
         errors = _errors(exc, hints)
     for part in schema.__mro__[1:]:
-        if (isinstance(part, type) and issubclass(part, BaseModel) and part is not BaseModel
-                and "__pydantic_decorators__" in vars(part) and part.__pydantic_decorators__.model_validators):
+        if (
+            isinstance(part, type)
+            and issubclass(part, BaseModel)
+            and part is not BaseModel
+            and "__pydantic_decorators__" in vars(part)
+            and part.__pydantic_decorators__.model_validators
+        ):
             try:
                 part.model_validate(data)
             except ValidationError as exc:
@@ -47,7 +53,9 @@ def _errors(exc: ValidationError, hints: dict[str, str] | None) -> dict[str, str
             loc = loc[:1]
         field = "-".join(str(part) for part in loc) if loc else "form"  # citations-0-quote
         template = MESSAGES.get(error["type"])
-        hint = (hints or {}).get(field) or (hints or {}).get(field.rsplit("-", 1)[-1], "This is not in the expected form.")
+        hint = (hints or {}).get(field) or (hints or {}).get(
+            field.rsplit("-", 1)[-1], "This is not in the expected form."
+        )
         context = {**(error.get("ctx") or {}), "hint": hint}
         message = template.format(**context) if template else str(error["msg"]).removeprefix("Value error, ")
         for line in message.split("\n"):

@@ -6,6 +6,7 @@ scroll to the first match and highlight it. Matching is case-insensitive and on 
 straight and curly quotes and apostrophes alike, but not a hyphen and a dash, which is why words with a dash in
 them are kept out of textStart and textEnd (a quote typed with "-" for the page's "—" would not match).
 """
+
 import re
 from urllib.parse import quote as _percent
 
@@ -85,7 +86,7 @@ def directive(quote: str) -> str | None:
     if a == b or c == d:  # one usable run only
         return _parameter(first[a:b] if a < b else last[c:d])
     if len(pieces) == 1 and c < b:  # the two overlap, within one run of sure words: match the run whole
-        return _parameter(first[min(a, c):max(b, d)])
+        return _parameter(first[min(a, c) : max(b, d)])
     start, end = _trim(first[a:b]), _trim(last[c:d])
     if not start or not end:
         return _parameter(start or end)

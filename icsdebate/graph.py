@@ -1,4 +1,5 @@
 """Queries over the link graph: cycles, ancestors, sides. Recursive CTEs that run on SQLite and PostgreSQL."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, text, update
@@ -28,16 +29,18 @@ def would_cycle(session: Session, *, child_id: int, parent_id: int) -> bool:
     return session.exec(_REACHES, params={"child": child_id, "parent": parent_id}).first() is not None
 
 
-def add_link(session: Session, *, child: Node, parent: Node, relation: str, created_by_id: int | None = None,
-             fresh: bool = False) -> Link:
+def add_link(
+    session: Session, *, child: Node, parent: Node, relation: str, created_by_id: int | None = None, fresh: bool = False
+) -> Link:
     """Link `child` under `parent`, refusing theses, self-links, duplicates and cycles with a clear message, and
     give `child` and every point below it the sides the new paths bring. `fresh` says the child was made just
     now with its side set (graph.side_below) and nothing linked to it, so there is nothing to check or walk."""
     if relation not in RELATIONS:
         raise GraphError(f"A link must support, oppose or answer, not '{relation}'.")
     if child.kind == "thesis":
-        raise GraphError(f"“{child.title}” is a debate's thesis: it heads its own debate and cannot go under "
-                         "another point.")
+        raise GraphError(
+            f"“{child.title}” is a debate's thesis: it heads its own debate and cannot go under another point."
+        )
     if child.id == parent.id:
         raise GraphError("A claim cannot support or oppose itself.")
     if not fresh and _linked(session, child.id, parent.id):
@@ -174,7 +177,9 @@ def refresh_sides(session: Session, debate_ids: list[int] | None = None) -> None
     elif not debate_ids:
         return
     else:
-        statement = text(_SIDES_FROM_THESES.format(debates="AND debate.id IN :ids")).bindparams(bindparam("ids", expanding=True))
+        statement = text(_SIDES_FROM_THESES.format(debates="AND debate.id IN :ids")).bindparams(
+            bindparam("ids", expanding=True)
+        )
     session.execute(statement, {"ids": list(debate_ids)} if debate_ids is not None else {})
     for loaded in list(session.identity_map.values()):
         if isinstance(loaded, Node):
@@ -205,5 +210,9 @@ def extend_sides(session: Session, *, link: Link, parent: Node) -> None:
     for side in (FOR, AGAINST, BOTH):
         ids = [node_id for node_id, new in changed.items() if new == side]
         for start in range(0, len(ids), 30_000):
-            session.execute(update(Node).where(Node.id.in_(ids[start:start + 30_000])).values(side=side)
-                            .execution_options(synchronize_session="fetch"))
+            session.execute(
+                update(Node)
+                .where(Node.id.in_(ids[start : start + 30_000]))
+                .values(side=side)
+                .execution_options(synchronize_session="fetch")
+            )

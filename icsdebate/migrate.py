@@ -1,4 +1,5 @@
 """Alembic, driven from the app's own engine."""
+
 from pathlib import Path
 
 from alembic import command

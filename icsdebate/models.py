@@ -1,5 +1,6 @@
 """The tables of the argument graph, and the vocabularies they use."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -22,7 +23,7 @@ SQLModel.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _in(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -72,8 +73,12 @@ class Debate(SQLModel, table=True):
 
 
 class Node(SQLModel, table=True):
-    __table_args__ = (_in("kind", NODE_KINDS), _in("status", STATUSES), _in("outcome", OUTCOMES),
-                      Index("ix_node_voice_debate", "voice_id", "debate_id", "id"))  # a voice's page, in order
+    __table_args__ = (
+        _in("kind", NODE_KINDS),
+        _in("status", STATUSES),
+        _in("outcome", OUTCOMES),
+        Index("ix_node_voice_debate", "voice_id", "debate_id", "id"),
+    )  # a voice's page, in order
     id: int | None = Field(default=None, primary_key=True)
     key: str | None = Field(default=None, max_length=80, unique=True)
     debate_id: int = Field(foreign_key="debate.id", index=True)
@@ -121,8 +126,12 @@ class Citation(SQLModel, table=True):
     __table_args__ = (
         Index("ix_citation_source_node", "source_id", "node_id"),  # a source's page, in order
         # the citations still to be checked against their source's copy (quotecheck.check_pending)
-        Index("ix_citation_unchecked", "source_id", sqlite_where=text("found_in_copy IS NULL"),
-              postgresql_where=text("found_in_copy IS NULL")),
+        Index(
+            "ix_citation_unchecked",
+            "source_id",
+            sqlite_where=text("found_in_copy IS NULL"),
+            postgresql_where=text("found_in_copy IS NULL"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     node_id: int = Field(foreign_key="node.id", index=True)
@@ -197,9 +206,11 @@ class NodeAlias(SQLModel, table=True):
 class Revision(SQLModel, table=True):
     """One version of a node: every creation, edit, archive, restore and re-link adds one."""
 
-    __table_args__ = (UniqueConstraint("node_id", "number", name="uq_revision_node_number"),
-                      Index("ix_revision_created_id", "created_at", "id"),  # recent changes, newest first
-                      Index("ix_revision_debate_created_id", "debate_id", "created_at", "id"))
+    __table_args__ = (
+        UniqueConstraint("node_id", "number", name="uq_revision_node_number"),
+        Index("ix_revision_created_id", "created_at", "id"),  # recent changes, newest first
+        Index("ix_revision_debate_created_id", "debate_id", "created_at", "id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     node_id: int = Field(foreign_key="node.id", index=True)
     debate_id: int = Field(foreign_key="debate.id", index=True)

@@ -11,8 +11,9 @@ with a 304 instead of a fresh page.
 
 The store is Flask-Caching: Redis when CACHE_REDIS_URL is set (shared by every worker and machine), otherwise
 each process's memory (PAGE_CACHE_PAGES pages; 0 turns the cache off)."""
+
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_caching import Cache
@@ -48,15 +49,22 @@ def personal(response: Response) -> bool:
 
     Such a response must never be kept for, or served to, anyone else: one visitor's token served to the next
     makes every form they send "expired"."""
-    return (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or "_flashes" in session
-            or current_app.session_interface.should_set_cookie(current_app, session)
-            or "Set-Cookie" in response.headers)
+    return (
+        current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+        or "_flashes" in session
+        or current_app.session_interface.should_set_cookie(current_app, session)
+        or "Set-Cookie" in response.headers
+    )
 
 
 def _key() -> tuple[str, datetime | None] | None:
     """The page's key in the store and the time of the last change it shows; None when it must be made fresh."""
-    if (request.method not in ("GET", "HEAD") or "login" in session or "_flashes" in session
-            or request.endpoint in (None, "static", "browse.health")):
+    if (
+        request.method not in ("GET", "HEAD")
+        or "login" in session
+        or "_flashes" in session
+        or request.endpoint in (None, "static", "browse.health")
+    ):
         return None
     # a page of one debate (its address names the debate or one of its points) is kept under that debate's
     # version; any other page under the site's
@@ -71,7 +79,7 @@ def _not_modified(etag: str, changed_at: datetime | None) -> Response | None:
     if request.if_none_match:
         return Response(status=304) if etag in request.if_none_match else None
     since = request.if_modified_since
-    if since and changed_at and since >= changed_at.replace(tzinfo=timezone.utc, microsecond=0):
+    if since and changed_at and since >= changed_at.replace(tzinfo=UTC, microsecond=0):
         return Response(status=304)
     return None
 
@@ -98,7 +106,7 @@ def _serve() -> Response | None:
 def _validators(response: Response, key: str, changed_at: datetime | None) -> None:
     response.set_etag(key)
     if changed_at is not None:
-        response.last_modified = changed_at.replace(tzinfo=timezone.utc)
+        response.last_modified = changed_at.replace(tzinfo=UTC)
     response.headers["Cache-Control"] = VALIDATED
     response.vary.add("Cookie")
 
@@ -107,8 +115,13 @@ def _keep(response: Response) -> Response:
     """After the view: keep a complete 200 page that carries nothing personal (web._headers marks those
     `private, no-store`), with its validators."""
     found = g.pop("page_key", None)
-    if (found is None or response.status_code != 200 or response.direct_passthrough or personal(response)
-            or g.get("user") is not None):
+    if (
+        found is None
+        or response.status_code != 200
+        or response.direct_passthrough
+        or personal(response)
+        or g.get("user") is not None
+    ):
         return response
     key, changed_at = found
     _validators(response, key, changed_at)

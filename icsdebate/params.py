@@ -5,6 +5,7 @@ whole numbers in query strings (`int_arg`), ids and dates in forms, seeds and im
 A number is plain ASCII digits and nothing else ("²", "１", "-1", "9e9", " 7" are not numbers here), within
 range; an id fits a signed 64-bit integer, the widest key SQLite and PostgreSQL (bigint) store.
 """
+
 import calendar
 import re
 from typing import Annotated
@@ -56,8 +57,10 @@ def int_arg(name: str, default: int, *, lo: int = 1, hi: int) -> int:
     number = parse_int(value, lo=lo, hi=hi)
     if number is None:
         shown = value if len(value) <= 40 else value[:40] + "…"
-        abort(400, f"“{name}” must be a whole number from {lo:,} to {hi:,}, written in the digits 0 to 9; "
-                   f"“{shown}” is not.")
+        abort(
+            400,
+            f"“{name}” must be a whole number from {lo:,} to {hi:,}, written in the digits 0 to 9; “{shown}” is not.",
+        )
     return number
 
 
@@ -81,8 +84,20 @@ def _id_or_new(value):
 Id = Annotated[int, BeforeValidator(_id)]
 IdOrNew = Annotated[str, BeforeValidator(_id_or_new)]
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def check_partial_date(value: str | None) -> str | None:
@@ -111,7 +126,7 @@ def refuse_nul() -> None:
     if NUL in request.path:
         abort(400, "The address contains a NUL character (%00); nothing was done.")
     for where, values in (("address", request.args), ("form", request.form if request.method == "POST" else {})):
-        for key, value in (values.items(multi=True) if values else ()):
+        for key, value in values.items(multi=True) if values else ():
             if NUL in key or NUL in value:
                 field = key.replace(NUL, "\\0")[:40]
                 abort(400, f"The {where} field “{field}” contains a NUL character; nothing was saved.")

@@ -1,4 +1,5 @@
 """What each page reads, in a fixed number of queries whatever the size of the debate."""
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,18 +10,15 @@ from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
 
 from . import graph, quotecheck, search, strength
-from .params import DIGITS, parse_int
 from .models import (
     ChildTally,
     Citation,
     Debate,
     DebateTheme,
     GlossaryTerm,
-    KindTally,
     Link,
     Node,
     NodeTheme,
-    RelationTally,
     Revision,
     SideKindTally,
     SideTally,
@@ -32,6 +30,7 @@ from .models import (
     Voice,
     VoiceTally,
 )
+from .params import DIGITS, parse_int
 from .standing import STANDS
 
 ACTIVE = Node.status == "active"
@@ -62,8 +61,7 @@ class Page:
 def _tally(relation: str):
     """A point's count of active children that `relation` it (ChildTally), as a column of the query that reads
     the point, so that a list of cards needs no query of its own for their counts."""
-    return (select(ChildTally.n).where(ChildTally.node_id == Node.id, ChildTally.relation == relation)
-            .scalar_subquery())
+    return select(ChildTally.n).where(ChildTally.node_id == Node.id, ChildTally.relation == relation).scalar_subquery()
 
 
 COUNTS = (_tally("supports"), _tally("opposes"))
@@ -77,16 +75,19 @@ def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[
         return cards
     by_id = {card.node.id: card for card in cards}
     rows = session.exec(
-        select(Citation.node_id, Source).join(Source, Source.id == Citation.source_id)
-        .where(Citation.node_id.in_(ids)).order_by(Citation.position)
+        select(Citation.node_id, Source)
+        .join(Source, Source.id == Citation.source_id)
+        .where(Citation.node_id.in_(ids))
+        .order_by(Citation.position)
     )
     for node_id, source in rows:
         if source not in by_id[node_id].sources:
             by_id[node_id].sources.append(source)
     if not counts:
         return cards
-    counts = session.exec(select(ChildTally.node_id, ChildTally.relation, ChildTally.n)
-                          .where(ChildTally.node_id.in_(ids)))
+    counts = session.exec(
+        select(ChildTally.node_id, ChildTally.relation, ChildTally.n).where(ChildTally.node_id.in_(ids))
+    )
     for parent_id, relation, count in counts:
         if relation in TALLIED:
             setattr(by_id[parent_id], TALLIED[relation], count)
@@ -97,16 +98,19 @@ def card(session: Session, node: Node, voice: Voice | None) -> Card:
     return _decorate(session, [Card(node, voice)])[0]
 
 
-def children(session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40,
-             still: bool = False) -> Page:
+def children(
+    session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40, still: bool = False
+) -> Page:
     """A page of a node's active children, supporting or opposing (or both when relation is None, supporting
     first), strongest first (strength.py), only those that still stand when `still`."""
     query = (
-        select(Node, Voice, Link.relation, *COUNTS).join(Link, Link.child_id == Node.id)
+        select(Node, Voice, Link.relation, *COUNTS)
+        .join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
         .where(Link.parent_id == parent_id, ACTIVE)
         .order_by(Link.relation.desc(), *strength.order_by(), Link.position, Node.id)
-        .offset((page - 1) * size).limit(size + 1)
+        .offset((page - 1) * size)
+        .limit(size + 1)
     )
     if relation:
         query = query.where(Link.relation == relation)
@@ -115,7 +119,6 @@ def children(session: Session, *, parent_id: int, relation: str | None, page: in
     rows = list(session.exec(query))
     cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows[:size]]
     return Page(_decorate(session, cards, counts=False), page, len(rows) > size)
-
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,9 @@ def _parse(key: str, types: tuple) -> tuple:
             raise ValueError(key)
         return tuple(_strict_int(part) if kind is int else kind(part) for kind, part in zip(types, parts))
     except ValueError:
-        raise BadRequest(f"“{key[:80]}” is not a place in this list; open its first page and follow its links.") from None
+        raise BadRequest(
+            f"“{key[:80]}” is not a place in this list; open its first page and follow its links."
+        ) from None
 
 
 def _seek(session: Session, query, keys: tuple, types: tuple, seek: Seek, size: int, descending: bool = False):
@@ -190,8 +195,8 @@ def _seek(session: Session, query, keys: tuple, types: tuple, seek: Seek, size: 
     else:
         window = Window(seek.page, None, None, seek.page > 1, more)
     if rows:
-        window.first, window.last = _key(rows[0][-len(keys):]), _key(rows[-1][-len(keys):])
-    return [tuple(row[:-len(keys)]) for row in rows], window
+        window.first, window.last = _key(rows[0][-len(keys) :]), _key(rows[-1][-len(keys) :])
+    return [tuple(row[: -len(keys)]) for row in rows], window
 
 
 @dataclass
@@ -221,32 +226,57 @@ def positions(session: Session, *, debate: Debate, size: int = 10, limit: int = 
     first `limit` of them, each with the first `size` points for and against it. Four queries, whatever the number
     of positions and points: the columns of every position come from one query that numbers each column's rows."""
     if debate.thesis_id is None:
-        heads = (select(Node, Voice, literal(None).label("relation")).outerjoin(Voice, Voice.id == Node.voice_id)
-                 .where(Node.debate_id == debate.id, ACTIVE, ~select(Link.id).where(Link.child_id == Node.id).exists())
-                 .order_by(Node.id).limit(limit))
+        heads = (
+            select(Node, Voice, literal(None).label("relation"))
+            .outerjoin(Voice, Voice.id == Node.voice_id)
+            .where(Node.debate_id == debate.id, ACTIVE, ~select(Link.id).where(Link.child_id == Node.id).exists())
+            .order_by(Node.id)
+            .limit(limit)
+        )
     else:
-        heads = (select(Node, Voice, Link.relation).join(Link, Link.child_id == Node.id)
-                 .outerjoin(Voice, Voice.id == Node.voice_id)
-                 .where(Link.parent_id == debate.thesis_id, Link.relation == "answers", ACTIVE)
-                 .order_by(Link.position, Node.id).limit(limit))
+        heads = (
+            select(Node, Voice, Link.relation)
+            .join(Link, Link.child_id == Node.id)
+            .outerjoin(Voice, Voice.id == Node.voice_id)
+            .where(Link.parent_id == debate.thesis_id, Link.relation == "answers", ACTIVE)
+            .order_by(Link.position, Node.id)
+            .limit(limit)
+        )
     cards = _decorate(session, [Card(node, voice, relation) for node, voice, relation in session.exec(heads)])
     if not cards:
         return []
-    rank = func.row_number().over(partition_by=(Link.parent_id, Link.relation),
-                                  order_by=(Link.position, Node.id)).label("rank")
-    numbered = (select(Node.id.label("node_id"), Link.parent_id, Link.relation, rank).join(Link, Link.child_id == Node.id)
-                .where(Link.parent_id.in_([card.node.id for card in cards]), Link.relation.in_(TALLIED), ACTIVE)
-                .subquery())
-    rows = session.exec(select(Node, Voice, numbered.c.parent_id, numbered.c.relation, numbered.c.rank)
-                        .join(numbered, numbered.c.node_id == Node.id).outerjoin(Voice, Voice.id == Node.voice_id)
-                        .where(numbered.c.rank <= size + 1).order_by(numbered.c.parent_id, numbered.c.rank)).all()
+    rank = (
+        func.row_number()
+        .over(partition_by=(Link.parent_id, Link.relation), order_by=(Link.position, Node.id))
+        .label("rank")
+    )
+    numbered = (
+        select(Node.id.label("node_id"), Link.parent_id, Link.relation, rank)
+        .join(Link, Link.child_id == Node.id)
+        .where(Link.parent_id.in_([card.node.id for card in cards]), Link.relation.in_(TALLIED), ACTIVE)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Node, Voice, numbered.c.parent_id, numbered.c.relation, numbered.c.rank)
+        .join(numbered, numbered.c.node_id == Node.id)
+        .outerjoin(Voice, Voice.id == Node.voice_id)
+        .where(numbered.c.rank <= size + 1)
+        .order_by(numbered.c.parent_id, numbered.c.rank)
+    ).all()
     kids: dict[tuple[int, str], list[Card]] = defaultdict(list)
     for node, voice, parent_id, relation, _rank in rows:
         kids[(parent_id, relation)].append(Card(node, voice, relation))
     _decorate(session, [card_ for column in kids.values() for card_ in column[:size]])
-    return [Position(card_, {relation: Page(kids[(card_.node.id, relation)][:size], 1,
-                                            len(kids[(card_.node.id, relation)]) > size) for relation in TALLIED})
-            for card_ in cards]
+    return [
+        Position(
+            card_,
+            {
+                relation: Page(kids[(card_.node.id, relation)][:size], 1, len(kids[(card_.node.id, relation)]) > size)
+                for relation in TALLIED
+            },
+        )
+        for card_ in cards
+    ]
 
 
 @dataclass
@@ -290,8 +320,9 @@ def debate_summaries(session: Session, *, slug: str | None = None, top_voices: i
         return []
     ids = list(summaries)
     for debate_id, side, kind, count in session.exec(
-        select(SideKindTally.debate_id, SideKindTally.side, SideKindTally.kind, SideKindTally.n)
-        .where(SideKindTally.debate_id.in_(ids), SideKindTally.side != "thesis", SideKindTally.n > 0)
+        select(SideKindTally.debate_id, SideKindTally.side, SideKindTally.kind, SideKindTally.n).where(
+            SideKindTally.debate_id.in_(ids), SideKindTally.side != "thesis", SideKindTally.n > 0
+        )
     ):
         summary = summaries[debate_id]
         summary.nodes += count
@@ -301,8 +332,10 @@ def debate_summaries(session: Session, *, slug: str | None = None, top_voices: i
     for summary in summaries.values():
         summary.kinds = {kind: summary.kinds[kind] for kind in KIND_ORDER if summary.kinds.get(kind)}
     for debate_id, theme in session.exec(
-        select(DebateTheme.debate_id, Theme).join(Theme, Theme.id == DebateTheme.theme_id)
-        .where(DebateTheme.debate_id.in_(ids)).order_by(Theme.name)
+        select(DebateTheme.debate_id, Theme)
+        .join(Theme, Theme.id == DebateTheme.theme_id)
+        .where(DebateTheme.debate_id.in_(ids))
+        .order_by(Theme.name)
     ):
         summaries[debate_id].themes.append(theme)
     everyone: dict[int, dict[int, tuple[Voice, int]]] = {debate_id: {} for debate_id in ids}
@@ -345,24 +378,48 @@ def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
 
 def _detail_query(*conditions):
     outcome_source = aliased(Source)
-    return (select(Node, Voice, Debate, outcome_source, *COUNTS).outerjoin(Voice, Voice.id == Node.voice_id)
-            .join(Debate, Debate.id == Node.debate_id)
-            .outerjoin(outcome_source, outcome_source.id == Node.outcome_source_id).where(*conditions))
+    return (
+        select(Node, Voice, Debate, outcome_source, *COUNTS)
+        .outerjoin(Voice, Voice.id == Node.voice_id)
+        .join(Debate, Debate.id == Node.debate_id)
+        .outerjoin(outcome_source, outcome_source.id == Node.outcome_source_id)
+        .where(*conditions)
+    )
 
 
-def _detail(session: Session, node: Node, voice: Voice | None, debate: Debate, outcome_source: Source | None,
-            pros: int | None, cons: int | None) -> NodeDetail:
-    citations = list(session.exec(
-        select(Citation, Source).join(Source, Source.id == Citation.source_id)
-        .where(Citation.node_id == node.id).order_by(Citation.position)
-    ))
-    themes = list(session.exec(
-        select(Theme).join(NodeTheme, NodeTheme.theme_id == Theme.id).where(NodeTheme.node_id == node.id)
-        .order_by(Theme.name)
-    ))
+def _detail(
+    session: Session,
+    node: Node,
+    voice: Voice | None,
+    debate: Debate,
+    outcome_source: Source | None,
+    pros: int | None,
+    cons: int | None,
+) -> NodeDetail:
+    citations = list(
+        session.exec(
+            select(Citation, Source)
+            .join(Source, Source.id == Citation.source_id)
+            .where(Citation.node_id == node.id)
+            .order_by(Citation.position)
+        )
+    )
+    themes = list(
+        session.exec(
+            select(Theme)
+            .join(NodeTheme, NodeTheme.theme_id == Theme.id)
+            .where(NodeTheme.node_id == node.id)
+            .order_by(Theme.name)
+        )
+    )
     paths = graph.ancestor_paths(session, node=node)
-    own = Card(node, voice, pros=pros or 0, cons=cons or 0,  # the card of the point itself, from what is read
-               sources=list({source.id: source for _citation, source in citations}.values()))
+    own = Card(
+        node,
+        voice,
+        pros=pros or 0,
+        cons=cons or 0,  # the card of the point itself, from what is read
+        sources=list({source.id: source for _citation, source in citations}.values()),
+    )
     return NodeDetail(node, voice, debate, paths, citations, themes, own, outcome_source)
 
 
@@ -406,25 +463,38 @@ def _grouped_page(session: Session, query, keys: tuple, types: tuple, seek: Seek
     """One page of the points `query` selects (Node, Voice, Debate rows), in the order of `keys`, grouped:
     three queries, each reading from an index where the previous page ended."""
     rows, window = _seek(session, query, keys, types, seek, size)
-    cards = _decorate(session, [Card(node, voice, pros=pros or 0, cons=cons or 0) for node, voice, _, pros, cons in rows],
-                      counts=False)
+    cards = _decorate(
+        session,
+        [Card(node, voice, pros=pros or 0, cons=cons or 0) for node, voice, _, pros, cons in rows],
+        counts=False,
+    )
     return GroupedPage(grouped(rows, cards), window, (seek.page - 1) * size + 1, len(rows))
 
 
 def _points():
-    return (select(Node, Voice, Debate, *COUNTS).outerjoin(Voice, Voice.id == Node.voice_id)
-            .join(Debate, Debate.id == Node.debate_id).where(ACTIVE))
+    return (
+        select(Node, Voice, Debate, *COUNTS)
+        .outerjoin(Voice, Voice.id == Node.voice_id)
+        .join(Debate, Debate.id == Node.debate_id)
+        .where(ACTIVE)
+    )
 
 
 def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """The points citing a source, in the order they were made (by number), driven by the index of citations
     on (source, point), so that any page costs the same. A point citing the source twice is listed once."""
     earlier = aliased(Citation)
-    query = _points().join(Citation, Citation.node_id == Node.id).where(
-        Citation.source_id == source_id,
-        # the point's first citation of the source only: no GROUP BY, which would sort every citing point
-        ~select(earlier.id).where(earlier.node_id == Citation.node_id, earlier.source_id == source_id,
-                                  earlier.id < Citation.id).exists())
+    query = (
+        _points()
+        .join(Citation, Citation.node_id == Node.id)
+        .where(
+            Citation.source_id == source_id,
+            # the point's first citation of the source only: no GROUP BY, which would sort every citing point
+            ~select(earlier.id)
+            .where(earlier.node_id == Citation.node_id, earlier.source_id == source_id, earlier.id < Citation.id)
+            .exists(),
+        )
+    )
     return _grouped_page(session, query, (Citation.node_id,), (int,), seek, size)
 
 
@@ -443,19 +513,26 @@ def source_quotes(session: Session, *, source_id: int, node_ids: list[int]) -> S
     """The quotes of `node_ids` citing the source, each with its sentence from the attached copy (None without
     one, or when the quote is not in it): three queries."""
     result = SourceQuotes()
-    copy = session.exec(select(SourceText.normalised, SourceText.attached_at)
-                        .where(SourceText.source_id == source_id)).first()
+    copy = session.exec(
+        select(SourceText.normalised, SourceText.attached_at).where(SourceText.source_id == source_id)
+    ).first()
     if copy is not None:
         result.attached_at = copy[1]
-        for found, n in session.exec(select(Citation.found_in_copy, func.count()).where(Citation.source_id == source_id)
-                                     .group_by(Citation.found_in_copy)):
+        for found, n in session.exec(
+            select(Citation.found_in_copy, func.count())
+            .where(Citation.source_id == source_id)
+            .group_by(Citation.found_in_copy)
+        ):
             if found is not None:
                 setattr(result, "found" if found else "not_found", n)
     if not node_ids:
         return result
     comparable = quotecheck.comparable(copy[0]) if copy is not None else None
-    for citation in session.exec(select(Citation).where(Citation.source_id == source_id, Citation.node_id.in_(node_ids))
-                                 .order_by(Citation.node_id, Citation.position)):
+    for citation in session.exec(
+        select(Citation)
+        .where(Citation.source_id == source_id, Citation.node_id.in_(node_ids))
+        .order_by(Citation.node_id, Citation.position)
+    ):
         sentence = quotecheck.in_sentence(citation.quote, copy[0], comparable) if copy is not None else None
         result.by_node.setdefault(citation.node_id, []).append((citation, sentence))
     return result
@@ -463,8 +540,9 @@ def source_quotes(session: Session, *, source_id: int, node_ids: list[int]) -> S
 
 def voice_nodes(session: Session, *, voice_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """A voice's points by debate, then number, read along the index ix_node_voice_debate."""
-    return _grouped_page(session, _points().where(Node.voice_id == voice_id), (Node.debate_id, Node.id),
-                         (int, int), seek, size)
+    return _grouped_page(
+        session, _points().where(Node.voice_id == voice_id), (Node.debate_id, Node.id), (int, int), seek, size
+    )
 
 
 def theme_nodes(session: Session, *, theme_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
@@ -484,28 +562,40 @@ def by_id_or_key(session: Session, model, value: str):
 def sources_index(session: Session) -> list[tuple[Source, int]]:
     """Every source with how many active nodes cite it."""
     cited = aliased(Node)
-    return list(session.exec(
-        select(Source, func.count(func.distinct(cited.id)))
-        .outerjoin(Citation, Citation.source_id == Source.id)
-        .outerjoin(cited, (cited.id == Citation.node_id) & (cited.status == "active"))
-        .group_by(Source.id).order_by(Source.date, Source.title)
-    ))
+    return list(
+        session.exec(
+            select(Source, func.count(func.distinct(cited.id)))
+            .outerjoin(Citation, Citation.source_id == Source.id)
+            .outerjoin(cited, (cited.id == Citation.node_id) & (cited.status == "active"))
+            .group_by(Source.id)
+            .order_by(Source.date, Source.title)
+        )
+    )
 
 
 def voices_index(session: Session) -> list[tuple[Voice, int]]:
     """Every voice with how many active nodes it argued (summed from VoiceTally's row per debate, so the cost
     follows the voices and debates, not the points), grouped by voice group."""
-    return [(voice, int(count)) for voice, count in session.exec(
-        select(Voice, func.coalesce(func.sum(VoiceTally.n), 0)).outerjoin(VoiceTally, VoiceTally.voice_id == Voice.id)
-        .group_by(Voice.id).order_by(Voice.group_name, Voice.name)
-    )]
+    return [
+        (voice, int(count))
+        for voice, count in session.exec(
+            select(Voice, func.coalesce(func.sum(VoiceTally.n), 0))
+            .outerjoin(VoiceTally, VoiceTally.voice_id == Voice.id)
+            .group_by(Voice.id)
+            .order_by(Voice.group_name, Voice.name)
+        )
+    ]
 
 
 def themes_index(session: Session) -> list[tuple[Theme, int]]:
-    return list(session.exec(
-        select(Theme, func.count(NodeTheme.node_id)).outerjoin(NodeTheme, NodeTheme.theme_id == Theme.id)
-        .group_by(Theme.id).order_by(Theme.name)
-    ))
+    return list(
+        session.exec(
+            select(Theme, func.count(NodeTheme.node_id))
+            .outerjoin(NodeTheme, NodeTheme.theme_id == Theme.id)
+            .group_by(Theme.id)
+            .order_by(Theme.name)
+        )
+    )
 
 
 @dataclass
@@ -524,15 +614,20 @@ def form_choices(session: Session) -> FormChoices:
     )
 
 
-def find_nodes(session: Session, *, words: str, exclude: int | None = None, limit: int = 10) -> list[tuple[Node, Debate]]:
+def find_nodes(
+    session: Session, *, words: str, exclude: int | None = None, limit: int = 10
+) -> list[tuple[Node, Debate]]:
     """Active points (not theses) that match `words` as the search page does (stop words dropped, every word
     first, then any word, best first), for the link picker: at most `limit`, three queries."""
     ids = [i for i in search.ranked_ids(session, words=words, limit=limit * 3) if i != exclude]
     if not ids:
         return []
     order = {node_id: index for index, node_id in enumerate(ids)}
-    rows = session.exec(select(Node, Debate).join(Debate, Debate.id == Node.debate_id)
-                        .where(Node.id.in_(ids), ACTIVE, Node.kind != "thesis")).all()
+    rows = session.exec(
+        select(Node, Debate)
+        .join(Debate, Debate.id == Node.debate_id)
+        .where(Node.id.in_(ids), ACTIVE, Node.kind != "thesis")
+    ).all()
     return sorted(rows, key=lambda row: order[row[0].id])[:limit]
 
 
@@ -545,24 +640,31 @@ def node_any_status(session: Session, *, node_id: int) -> NodeDetail | None:
 
 
 def revisions(session: Session, *, node_id: int) -> list[tuple[Revision, User | None]]:
-    return list(session.exec(
-        select(Revision, User).outerjoin(User, User.id == Revision.author_id)
-        .where(Revision.node_id == node_id).order_by(Revision.number.desc())
-    ))
+    return list(
+        session.exec(
+            select(Revision, User)
+            .outerjoin(User, User.id == Revision.author_id)
+            .where(Revision.node_id == node_id)
+            .order_by(Revision.number.desc())
+        )
+    )
 
 
 def recent_changes(session: Session, *, debate_id: int | None = None, seek: Seek = FIRST_PAGE, size: int = 50):
     """Newest changes first: (revision, node, debate, author) rows and their Window; one query, read along
     ix_revision_created_id (or ix_revision_debate_created_id) from where the last page ended."""
     query = (
-        select(Revision, Node, Debate, User).join(Node, Node.id == Revision.node_id)
-        .join(Debate, Debate.id == Revision.debate_id).outerjoin(User, User.id == Revision.author_id)
+        select(Revision, Node, Debate, User)
+        .join(Node, Node.id == Revision.node_id)
+        .join(Debate, Debate.id == Revision.debate_id)
+        .outerjoin(User, User.id == Revision.author_id)
         .where(Revision.action != "original")
     )
     if debate_id is not None:
         query = query.where(Revision.debate_id == debate_id)
-    return _seek(session, query, (Revision.created_at, Revision.id), (datetime.fromisoformat, int), seek, size,
-                 descending=True)
+    return _seek(
+        session, query, (Revision.created_at, Revision.id), (datetime.fromisoformat, int), seek, size, descending=True
+    )
 
 
 @dataclass
@@ -580,14 +682,17 @@ def _flag(value: str) -> bool:
     return value == "1"
 
 
-def timeline(session: Session, *, debate_id: int | None = None, seek: Seek = FIRST_PAGE, size: int = 100
-             ) -> tuple[list[Dated], Window]:
+def timeline(
+    session: Session, *, debate_id: int | None = None, seek: Seek = FIRST_PAGE, size: int = 100
+) -> tuple[list[Dated], Window]:
     """Dated points oldest first (events by when they happened, claims by when they were argued), and the
     page's Window: two queries, the first read along ix_node_timeline / ix_node_debate_timeline (0016)."""
     when = func.coalesce(Node.happened_on, Node.argued_on)
     query = (
-        select(Node, Voice, Debate, when).outerjoin(Voice, Voice.id == Node.voice_id)
-        .join(Debate, Debate.id == Node.debate_id).where(ACTIVE, when.is_not(None), Node.kind != "thesis")
+        select(Node, Voice, Debate, when)
+        .outerjoin(Voice, Voice.id == Node.voice_id)
+        .join(Debate, Debate.id == Node.debate_id)
+        .where(ACTIVE, when.is_not(None), Node.kind != "thesis")
     )
     if debate_id is not None:
         query = query.where(Node.debate_id == debate_id)
@@ -597,8 +702,10 @@ def timeline(session: Session, *, debate_id: int | None = None, seek: Seek = FIR
     parent = aliased(Node)
     if by_id:
         for child_id, relation, parent_id, title in session.exec(
-            select(Link.child_id, Link.relation, parent.id, parent.title).join(parent, parent.id == Link.parent_id)
-            .where(Link.child_id.in_(list(by_id)), parent.status == "active").order_by(Link.position)
+            select(Link.child_id, Link.relation, parent.id, parent.title)
+            .join(parent, parent.id == Link.parent_id)
+            .where(Link.child_id.in_(list(by_id)), parent.status == "active")
+            .order_by(Link.position)
         ):
             by_id[child_id].bears_on.append((relation, parent_id, title))
     return rows, window
@@ -626,8 +733,10 @@ def voice_matrix(session: Session) -> tuple[list[Debate], list[MatrixRow]]:
     read from the tallies of migration 0013 (a row per debate, voice and side), whatever the size of the debates."""
     debates = list(session.exec(select(Debate).order_by(Debate.id)))
     rows = session.exec(
-        select(SideTally.debate_id, SideTally.side, SideTally.n, Voice).join(Voice, Voice.id == SideTally.voice_id)
-        .where(SideTally.n > 0).order_by(Voice.group_name, Voice.name, Voice.id)
+        select(SideTally.debate_id, SideTally.side, SideTally.n, Voice)
+        .join(Voice, Voice.id == SideTally.voice_id)
+        .where(SideTally.n > 0)
+        .order_by(Voice.group_name, Voice.name, Voice.id)
     )
     groups: dict[str, MatrixRow] = {}
     voices: dict[int, MatrixRow] = {}
@@ -643,13 +752,17 @@ def voice_matrix(session: Session) -> tuple[list[Debate], list[MatrixRow]]:
 
 def group_nodes(session: Session, *, group_name: str, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
     """The points of a group's voices by debate, then number."""
-    return _grouped_page(session, _points().where(Voice.group_name == group_name), (Node.debate_id, Node.id),
-                         (int, int), seek, size)
+    return _grouped_page(
+        session, _points().where(Voice.group_name == group_name), (Node.debate_id, Node.id), (int, int), seek, size
+    )
 
 
 def glossary(session: Session) -> list[tuple[GlossaryTerm, Source]]:
-    return list(session.exec(select(GlossaryTerm, Source).join(Source, Source.id == GlossaryTerm.source_id)
-                             .order_by(GlossaryTerm.term)))
+    return list(
+        session.exec(
+            select(GlossaryTerm, Source).join(Source, Source.id == GlossaryTerm.source_id).order_by(GlossaryTerm.term)
+        )
+    )
 
 
 @dataclass
@@ -691,13 +804,21 @@ def branch_shape(session: Session, *, root_id: int, root_side: str, limit: int =
     cons = aliased(ChildTally)
     weight = func.coalesce(pros.n, 0) + func.coalesce(cons.n, 0)
     rows = session.exec(
-        select(Link.child_id, Link.relation, Node.title, func.coalesce(pros.n, 0), func.coalesce(cons.n, 0),
-               func.count().over(), func.sum(weight + 1).over())
+        select(
+            Link.child_id,
+            Link.relation,
+            Node.title,
+            func.coalesce(pros.n, 0),
+            func.coalesce(cons.n, 0),
+            func.count().over(),
+            func.sum(weight + 1).over(),
+        )
         .join(Node, Node.id == Link.child_id)
         .outerjoin(pros, (pros.node_id == Link.child_id) & (pros.relation == "supports"))
         .outerjoin(cons, (cons.node_id == Link.child_id) & (cons.relation == "opposes"))
         .where(Link.parent_id == root_id, Node.status == "active")
-        .order_by(weight.desc(), Link.position, Link.id).limit(limit)
+        .order_by(weight.desc(), Link.position, Link.id)
+        .limit(limit)
     ).all()
     if not rows:
         return Shape([], 0, 0, 0)
@@ -713,5 +834,10 @@ def branch_shape(session: Session, *, root_id: int, root_side: str, limit: int =
     rest_weight = everything - sum(b.replies + 1 for b in shown)
     for branch in shown:
         branch.width = max(1, round(20 * (branch.replies + 1) / everything))
-    return Shape(shown, total, total - len(shown), rest_weight,
-                 max(1, round(20 * rest_weight / everything)) if total > len(shown) else 0)
+    return Shape(
+        shown,
+        total,
+        total - len(shown),
+        rest_weight,
+        max(1, round(20 * rest_weight / everything)) if total > len(shown) else 0,
+    )

@@ -13,6 +13,7 @@ Each citation stores the outcome (Citation.found_in_copy: True, False, or None w
 `attach` checks every quote of a source when its copy arrives, and `check_pending`, run by every write
 transaction, checks the citations written since.
 """
+
 import hashlib
 import re
 from dataclasses import dataclass
@@ -23,8 +24,18 @@ from sqlmodel import Session, select
 from .models import Citation, Source, SourceText, utcnow
 
 MAX_TEXT_BYTES = 5_000_000
-FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                      "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u2026": "..."})
+FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+    }
+)
 _ELLIPSIS = re.compile(r"\[?\.\.\.\]?")
 _LINE_BREAK = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]*[\r\n\u2028\u2029\x1c-\x1e\x85][\s]*")
 _SPACE = re.compile(r"[^\S\n]+")
@@ -123,8 +134,9 @@ def read_text(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise TextError(f"{name} is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8 and "
-                        "attach it again.") from exc
+        raise TextError(
+            f"{name} is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8 and attach it again."
+        ) from exc
     if not text.strip():
         raise TextError(f"{name} holds no text.")
     return text
@@ -154,8 +166,11 @@ def attach(session: Session, *, source: Source, text: str, name: str) -> Attache
     copy.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     copy.filename, copy.attached_at = name[-300:], utcnow()
     session.flush()
-    citations = list(session.exec(select(Citation).where(Citation.source_id == source.id)
-                                  .order_by(Citation.node_id, Citation.position)))
+    citations = list(
+        session.exec(
+            select(Citation).where(Citation.source_id == source.id).order_by(Citation.node_id, Citation.position)
+        )
+    )
     outcome = _check(session, citations, {source.id: copy.normalised})
     return Attached(source, replaced, same, sum(outcome.values()), [c for c in citations if not outcome[c.id]])
 
@@ -168,8 +183,12 @@ def _check(session: Session, citations: list[Citation], texts: dict[int, str]) -
     for value in (True, False):
         ids = [citation_id for citation_id, ok in outcome.items() if ok is value]
         for start in range(0, len(ids), 1000):
-            session.execute(update(Citation).where(Citation.id.in_(ids[start:start + 1000]))
-                            .values(found_in_copy=value).execution_options(synchronize_session=False))
+            session.execute(
+                update(Citation)
+                .where(Citation.id.in_(ids[start : start + 1000]))
+                .values(found_in_copy=value)
+                .execution_options(synchronize_session=False)
+            )
     for citation in citations:
         citation.found_in_copy = outcome[citation.id]
     return outcome
@@ -179,15 +198,19 @@ def check_pending(session: Session) -> int:
     """Check the citations not yet checked whose source has a copy (those written in this transaction, as a
     rule); returns how many. One query when there are none."""
     session.flush()
-    rows = list(session.exec(
-        select(Citation).join(SourceText, SourceText.source_id == Citation.source_id)
-        .where(Citation.found_in_copy.is_(None))
-    ))
+    rows = list(
+        session.exec(
+            select(Citation)
+            .join(SourceText, SourceText.source_id == Citation.source_id)
+            .where(Citation.found_in_copy.is_(None))
+        )
+    )
     if not rows:
         return 0
     ids = sorted({c.source_id for c in rows})
-    texts = dict(session.exec(select(SourceText.source_id, SourceText.normalised)
-                              .where(SourceText.source_id.in_(ids))).all())
+    texts = dict(
+        session.exec(select(SourceText.source_id, SourceText.normalised).where(SourceText.source_id.in_(ids))).all()
+    )
     _check(session, rows, texts)
     return len(rows)
 

@@ -1,4 +1,5 @@
 """What a form may submit: validated here before any table row is built from it."""
+
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
@@ -23,9 +24,31 @@ HINTS = {
 }
 EDIT_KINDS = ("claim", "evidence", "question", "event")
 # The order of a node form's fields, which its list of errors follows.
-FIELD_ORDER = ("form", "relation", "kind", "title", "annotation", "voice", "voice_name", "voice_role", "voice_organisation",
-               "voice_group", "argued_on", "happened_on", "source", "source_title", "source_publisher",
-               "source_author", "source_date", "source_address", "source_kind", "quote", "locator", "themes", "note")
+FIELD_ORDER = (
+    "form",
+    "relation",
+    "kind",
+    "title",
+    "annotation",
+    "voice",
+    "voice_name",
+    "voice_role",
+    "voice_organisation",
+    "voice_group",
+    "argued_on",
+    "happened_on",
+    "source",
+    "source_title",
+    "source_publisher",
+    "source_author",
+    "source_date",
+    "source_address",
+    "source_kind",
+    "quote",
+    "locator",
+    "themes",
+    "note",
+)
 
 
 class _Form(BaseModel):

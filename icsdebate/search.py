@@ -3,6 +3,7 @@
 A query is read as a person means it: the words that carry meaning (stop words such as "do", "the", "of"
 dropped), each matched as a stem and as a prefix; points with every word come first, then points with any of
 them, each group in rank order (FTS5's bm25, PostgreSQL's ts_rank)."""
+
 import re
 from dataclasses import dataclass
 
@@ -37,7 +38,8 @@ _POSTGRES_IDS = text("""
 
 # The English stop words of the Snowball project, which PostgreSQL's 'english' configuration drops too
 # (share/tsearch_data/english.stop): words that say how a question is put, not what it is about.
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself
 it its itself they them their theirs themselves what which who whom this that these those am is are was were be
 been being have has had having do does did doing a an the and but if or because as until while of at by for with
@@ -45,7 +47,8 @@ about against between into through during before after above below to from up do
 further then once here there when where why how all any both each few more most other some such no nor not only
 own same so than too very s t can will just don should now d ll m o re ve y ain aren couldn didn doesn hadn hasn
 haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn
-""".split())
+""".split()
+)
 
 
 @dataclass
@@ -83,8 +86,11 @@ def ranked_ids(session: Session, *, words: str, limit: int) -> list[int]:
     ids = [row[0] for row in session.exec(statement, params={"query": every, "limit": limit}).all()]
     if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
         seen = set(ids)
-        ids += [row[0] for row in session.exec(statement, params={"query": any_word, "limit": limit * 2}).all()
-                if row[0] not in seen][:limit - len(ids)]
+        ids += [
+            row[0]
+            for row in session.exec(statement, params={"query": any_word, "limit": limit * 2}).all()
+            if row[0] not in seen
+        ][: limit - len(ids)]
     return ids
 
 
@@ -104,14 +110,23 @@ def search(session: Session, *, words: str, limit: int = 60) -> list[tuple[Debat
     rows = list(session.exec(statement, params={"query": every, "limit": limit * 2}).all())
     if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
         seen = {row[0] for row in rows}
-        rows += [row for row in session.exec(statement, params={"query": any_word, "limit": limit * 2}).all()
-                 if row[0] not in seen]
+        rows += [
+            row
+            for row in session.exec(statement, params={"query": any_word, "limit": limit * 2}).all()
+            if row[0] not in seen
+        ]
     marks = {row[0]: (row[1], row[2]) for row in rows}
     order = {row[0]: index for index, row in enumerate(rows)}
-    nodes = session.exec(
-        select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id).join(Debate, Debate.id == Node.debate_id)
-        .where(Node.id.in_(list(marks)), Node.status == "active")
-    ).all() if marks else []
+    nodes = (
+        session.exec(
+            select(Node, Voice, Debate)
+            .outerjoin(Voice, Voice.id == Node.voice_id)
+            .join(Debate, Debate.id == Node.debate_id)
+            .where(Node.id.in_(list(marks)), Node.status == "active")
+        ).all()
+        if marks
+        else []
+    )
     groups: dict[int, tuple[Debate, list[Hit]]] = {}
     for node, voice, debate in sorted(nodes, key=lambda row: order[row[0].id])[:limit]:
         title, snippet = marks[node.id]

@@ -1,4 +1,5 @@
 """Load the argument maps in seeds/*.yaml: validate everything, then write it in one transaction."""
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -10,15 +11,30 @@ from sqlmodel import Session, select
 from . import graph, sides, standing, strength
 from .db import insert_rows
 from .models import (
-    NODE_KINDS, SOURCE_KINDS, ChildTally, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeAlias, NodeTheme,
-    Revision, Source, Theme, Voice, utcnow,
+    NODE_KINDS,
+    SOURCE_KINDS,
+    ChildTally,
+    Citation,
+    Debate,
+    DebateTheme,
+    GlossaryTerm,
+    Link,
+    Node,
+    NodeAlias,
+    NodeTheme,
+    Revision,
+    Source,
+    Theme,
+    Voice,
+    utcnow,
 )
 from .params import RealDate, no_nul
 from .text import render_markdown
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-PartialDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"),
-                       RealDate]
+PartialDate = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"), RealDate
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -130,8 +146,11 @@ class NodeSeed(_Entry):
         return value
 
     def parents(self) -> list[tuple[str, str]]:
-        return ([(key, "supports") for key in self.supports] + [(key, "opposes") for key in self.opposes]
-                + [(key, "answers") for key in self.answers])
+        return (
+            [(key, "supports") for key in self.supports]
+            + [(key, "opposes") for key in self.opposes]
+            + [(key, "answers") for key in self.answers]
+        )
 
 
 class GlossarySeed(_Entry):
@@ -142,8 +161,14 @@ class GlossarySeed(_Entry):
     citation: CitationSeed
 
 
-SECTIONS = {"themes": ThemeSeed, "sources": SourceSeed, "voices": VoiceSeed, "debates": DebateSeed, "nodes": NodeSeed,
-            "glossary": GlossarySeed}
+SECTIONS = {
+    "themes": ThemeSeed,
+    "sources": SourceSeed,
+    "voices": VoiceSeed,
+    "debates": DebateSeed,
+    "nodes": NodeSeed,
+    "glossary": GlossarySeed,
+}
 
 
 @dataclass
@@ -171,7 +196,8 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _parse_file(path: Path, seeds: SeedSet, problems: list[str]) -> None:
@@ -294,7 +320,7 @@ def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
                 if parent not in seeds.nodes:
                     continue
                 if state.get(parent) == 1:
-                    cycle = trail[trail.index(parent):] + [parent]
+                    cycle = trail[trail.index(parent) :] + [parent]
                     problems.append(f"{seeds.where[('nodes', trail[-1])]}: links make a cycle: {' -> '.join(cycle)}")
                 elif parent not in state:
                     state[parent] = 1
@@ -308,8 +334,11 @@ def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
 
 def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
     """Each node belongs to a debate its parents lead to: the one defined in its own file when there is one."""
-    thesis_debate = {head: key for key, debate in seeds.debates.items()
-                     for head in [debate.thesis] * (debate.thesis is not None) + debate.top}
+    thesis_debate = {
+        head: key
+        for key, debate in seeds.debates.items()
+        for head in [debate.thesis] * (debate.thesis is not None) + debate.top
+    }
 
     def settle(start: str) -> None:
         """Work out debate_of for `start` and every node above it, parents first, with a stack."""
@@ -421,9 +450,14 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     merges = _take_over_replaced(seeds, nodes)
     for key, n in seeds.nodes.items():
         values = {
-            "debate_id": debates[seeds.debate_of[key]].id, "kind": n.kind, "title": n.title,
-            "annotation": n.annotation, "annotation_html": render_markdown(n.annotation),
-            "voice_id": voices[n.voice].id, "argued_on": n.argued_on, "happened_on": n.happened_on,
+            "debate_id": debates[seeds.debate_of[key]].id,
+            "kind": n.kind,
+            "title": n.title,
+            "annotation": n.annotation,
+            "annotation_html": render_markdown(n.annotation),
+            "voice_id": voices[n.voice].id,
+            "argued_on": n.argued_on,
+            "happened_on": n.happened_on,
         }
         row = nodes.get(key)
         if row is None:
@@ -439,8 +473,14 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
 
     terms = _existing(session, GlossaryTerm)
     for key, g in seeds.glossary.items():
-        values = {"term": g.term, "expansion": g.expansion, "definition": g.definition,
-                  "source_id": sources[g.citation.source].id, "quote": g.citation.quote, "locator": g.citation.locator}
+        values = {
+            "term": g.term,
+            "expansion": g.expansion,
+            "definition": g.definition,
+            "source_id": sources[g.citation.source].id,
+            "quote": g.citation.quote,
+            "locator": g.citation.locator,
+        }
         _upsert(session, GlossaryTerm, terms, key, values)
     by_id = {row.id: key for key, row in nodes.items()}
     _sync_links(session, seeds, nodes, by_id)
@@ -451,8 +491,11 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     strength.refresh_all(session)
     sides.refresh_all(session)
     return {
-        "debates": len(seeds.debates), "nodes": len(seeds.nodes), "sources": len(seeds.sources),
-        "voices": len(seeds.voices), "citations": sum(len(n.citations) for n in seeds.nodes.values()),
+        "debates": len(seeds.debates),
+        "nodes": len(seeds.nodes),
+        "sources": len(seeds.sources),
+        "voices": len(seeds.voices),
+        "citations": sum(len(n.citations) for n in seeds.nodes.values()),
     }
 
 
@@ -505,7 +548,14 @@ def merge_node(session: Session, old: Node, kept: Node) -> None:
         revision.node_id, revision.number = kept.id, number
         revision.note = (f"[from merged point {old.key or old.id}] " + revision.note)[:300]
     if kept.outcome is None and old.outcome is not None:
-        for name in ("outcome", "outcome_on", "outcome_reason", "outcome_source_id", "outcome_quote", "outcome_locator"):
+        for name in (
+            "outcome",
+            "outcome_on",
+            "outcome_reason",
+            "outcome_source_id",
+            "outcome_quote",
+            "outcome_locator",
+        ):
             setattr(kept, name, getattr(old, name))
     for debate in session.exec(select(Debate).where(Debate.thesis_id == old.id)).all():
         debate.thesis_id = kept.id
@@ -570,13 +620,15 @@ def _sync_themes(session: Session, seeds: SeedSet, nodes: dict, debates: dict, t
     for node_id, theme_id in have - want:
         session.delete(session.get(NodeTheme, (node_id, theme_id)))
     debate_ids = [debates[k].id for k in seeds.debates]
-    have = {(r.debate_id, r.theme_id) for r in session.exec(select(DebateTheme).where(DebateTheme.debate_id.in_(debate_ids)))}
+    have = {
+        (r.debate_id, r.theme_id)
+        for r in session.exec(select(DebateTheme).where(DebateTheme.debate_id.in_(debate_ids)))
+    }
     want = {(debates[k].id, themes[t].id) for k, d in seeds.debates.items() for t in d.themes}
     for debate_id, theme_id in want - have:
         session.add(DebateTheme(debate_id=debate_id, theme_id=theme_id))
     for debate_id, theme_id in have - want:
         session.delete(session.get(DebateTheme, (debate_id, theme_id)))
-
 
 
 def _free_slug(session: Session, wanted: str) -> str:
@@ -600,28 +652,62 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
     voices = _existing(session, Voice)
     for key, v in seeds.voices.items():
         if key not in voices:
-            _upsert(session, Voice, voices, key, {"name": v.name, "role": v.role, "organisation": v.organisation,
-                                                  "group_name": v.group})
+            _upsert(
+                session,
+                Voice,
+                voices,
+                key,
+                {"name": v.name, "role": v.role, "organisation": v.organisation, "group_name": v.group},
+            )
     debates = {}
     for key, d in seeds.debates.items():
-        debates[key] = Debate(slug=_free_slug(session, key), title=d.title, summary=d.summary,
-                              summary_html=render_markdown(d.summary))
+        debates[key] = Debate(
+            slug=_free_slug(session, key), title=d.title, summary=d.summary, summary_html=render_markdown(d.summary)
+        )
         session.add(debates[key])
     session.flush()
-    rows = [{"debate_id": debates[seeds.debate_of[key]].id, "kind": n.kind, "title": n.title,
-             "annotation": n.annotation, "annotation_html": render_markdown(n.annotation),
-             "voice_id": voices[n.voice].id, "argued_on": n.argued_on, "happened_on": n.happened_on,
-             "status": "active", "created_at": utcnow(), "updated_at": utcnow()} for key, n in seeds.nodes.items()]
+    rows = [
+        {
+            "debate_id": debates[seeds.debate_of[key]].id,
+            "kind": n.kind,
+            "title": n.title,
+            "annotation": n.annotation,
+            "annotation_html": render_markdown(n.annotation),
+            "voice_id": voices[n.voice].id,
+            "argued_on": n.argued_on,
+            "happened_on": n.happened_on,
+            "status": "active",
+            "created_at": utcnow(),
+            "updated_at": utcnow(),
+        }
+        for key, n in seeds.nodes.items()
+    ]
     ids = dict(zip(seeds.nodes, (row.id for row in insert_rows(session, Node, rows))))
     for key, d in seeds.debates.items():
         debates[key].thesis_id = ids[d.thesis] if d.thesis else None
         session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in d.themes)
     links, citations, node_themes = [], [], []
     for key, n in seeds.nodes.items():
-        links += [{"child_id": ids[key], "parent_id": ids[parent], "relation": relation, "position": position,
-                   "created_at": utcnow()} for position, (parent, relation) in enumerate(n.parents())]
-        citations += [{"node_id": ids[key], "source_id": sources[c.source].id, "quote": c.quote, "locator": c.locator,
-                       "position": position} for position, c in enumerate(n.citations)]
+        links += [
+            {
+                "child_id": ids[key],
+                "parent_id": ids[parent],
+                "relation": relation,
+                "position": position,
+                "created_at": utcnow(),
+            }
+            for position, (parent, relation) in enumerate(n.parents())
+        ]
+        citations += [
+            {
+                "node_id": ids[key],
+                "source_id": sources[c.source].id,
+                "quote": c.quote,
+                "locator": c.locator,
+                "position": position,
+            }
+            for position, c in enumerate(n.citations)
+        ]
         node_themes += [{"node_id": ids[key], "theme_id": themes[t].id} for t in dict.fromkeys(n.themes)]
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)

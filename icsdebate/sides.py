@@ -12,6 +12,7 @@ the size of the debate; triggers on NodeSide keep the tallies (migration 0018). 
 status, kind or voice calls `refresh` for the points it touched (their descendants are worked out again too); bulk
 loads call `refresh_all`. Both walk the graph with loops over rows read in one query, never by recursion.
 """
+
 from collections import defaultdict, deque
 
 from sqlalchemy import bindparam, delete, insert, text
@@ -106,24 +107,34 @@ def refresh(session: Session, node_ids: list[int]) -> None:
 def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:
     """Work out the sides of every point of `debate_ids` (of every debate when None) after a bulk load."""
     query = text("SELECT thesis_id FROM debate WHERE thesis_id IS NOT NULL")
-    theses = [thesis for (thesis,) in session.exec(query)] if debate_ids is None else [
-        debate.thesis_id for debate_id in debate_ids if (debate := session.get(Debate, debate_id)) and debate.thesis_id]
+    theses = (
+        [thesis for (thesis,) in session.exec(query)]
+        if debate_ids is None
+        else [
+            debate.thesis_id
+            for debate_id in debate_ids
+            if (debate := session.get(Debate, debate_id)) and debate.thesis_id
+        ]
+    )
     refresh(session, theses)
 
 
 def _store(session: Session, stored: dict, fresh: dict, chunk: int = 1000) -> None:
     """Replace the rows of each point whose rows changed: per `chunk` points, a DELETE (when it had rows) and one
     multi-row INSERT, so that the statement triggers of PostgreSQL run once a chunk."""
-    changed = sorted({node_id for node_id, _ in stored.keys() ^ fresh.keys()}
-                     | {key[0] for key in stored.keys() & fresh.keys() if stored[key] != fresh[key]})
+    changed = sorted(
+        {node_id for node_id, _ in stored.keys() ^ fresh.keys()}
+        | {key[0] for key in stored.keys() & fresh.keys() if stored[key] != fresh[key]}
+    )
     had = {node_id for node_id, _ in stored}
     by_node: dict[int, list[dict]] = defaultdict(list)
     for (node_id, debate_id), (side, kind, voice_id) in fresh.items():
-        by_node[node_id].append({"node_id": node_id, "debate_id": debate_id, "side": side, "kind": kind,
-                                 "voice_id": voice_id})
+        by_node[node_id].append(
+            {"node_id": node_id, "debate_id": debate_id, "side": side, "kind": kind, "voice_id": voice_id}
+        )
     table = NodeSide.__table__
     for start in range(0, len(changed), chunk):
-        ids = changed[start:start + chunk]
+        ids = changed[start : start + chunk]
         if had.intersection(ids):
             session.execute(delete(table).where(table.c.node_id.in_([n for n in ids if n in had])))
         values = [row for node_id in ids for row in by_node[node_id]]

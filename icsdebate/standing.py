@@ -8,6 +8,7 @@ Each node stores its standing, so that a page reads it with the node however dee
 below it run. Every write that changes what opposes a point calls `refresh`; bulk loads call `refresh_all`.
 The map has no circles (graph.py refuses them), so a stored standing is never undecided.
 """
+
 from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, select
 
@@ -104,8 +105,11 @@ def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:
         pairs += [opponent.c.debate_id.in_(debate_ids), target.c.debate_id.in_(debate_ids)]
     stored = dict(session.exec(select(Node.id, Node.standing).where(*counted)).all())
     attacks = session.exec(
-        select(Link.child_id, Link.parent_id).join(opponent, opponent.c.id == Link.child_id)
-        .join(target, target.c.id == Link.parent_id).where(*pairs)).all()
+        select(Link.child_id, Link.parent_id)
+        .join(opponent, opponent.c.id == Link.child_id)
+        .join(target, target.c.id == Link.parent_id)
+        .where(*pairs)
+    ).all()
     labels = grounded(list(stored), attacks)
     _store(session, {node_id: label for node_id, label in labels.items() if stored[node_id] != label})
 
@@ -116,5 +120,9 @@ def _store(session: Session, labels: dict[int, str], chunk: int = 30_000) -> Non
     for label in (STANDS, ANSWERED, UNDECIDED):
         ids = [node_id for node_id, new in labels.items() if new == label]
         for start in range(0, len(ids), chunk):
-            session.execute(update(Node).where(Node.id.in_(ids[start:start + chunk])).values(standing=label)
-                         .execution_options(synchronize_session="fetch"))
+            session.execute(
+                update(Node)
+                .where(Node.id.in_(ids[start : start + chunk]))
+                .values(standing=label)
+                .execution_options(synchronize_session="fetch")
+            )

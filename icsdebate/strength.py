@@ -8,6 +8,7 @@ supports two points beneath the same parent adds to each of them).
 Each node stores its support, so that a page orders its cards with one indexed query however deep the chains run:
 every write that changes links or whether a point counts calls `refresh`; bulk loads call `refresh_all`.
 """
+
 from collections.abc import Hashable, Iterable
 
 from sqlalchemy import bindparam, case, text, update
@@ -110,8 +111,11 @@ def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:
     session.flush()
     child = Node.__table__.alias()
     nodes = select(Node.id, Node.support)
-    links = (select(Link.parent_id, Link.child_id).join(child, child.c.id == Link.child_id)
-             .where(Link.relation == "supports", child.c.status == "active"))
+    links = (
+        select(Link.parent_id, Link.child_id)
+        .join(child, child.c.id == Link.child_id)
+        .where(Link.relation == "supports", child.c.status == "active")
+    )
     if debate_ids is not None:
         nodes = nodes.where(Node.debate_id.in_(debate_ids))
         links = links.where(child.c.debate_id.in_(debate_ids))
@@ -126,8 +130,10 @@ def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:
 def _store(session: Session, weights: dict[int, int]) -> None:
     if weights:
         table = Node.__table__
-        session.execute(update(table).where(table.c.id == bindparam("node_id")).values(support=bindparam("weight")),
-                        [{"node_id": node_id, "weight": weight} for node_id, weight in weights.items()])
+        session.execute(
+            update(table).where(table.c.id == bindparam("node_id")).values(support=bindparam("weight")),
+            [{"node_id": node_id, "weight": weight} for node_id, weight in weights.items()],
+        )
         for held in list(session.identity_map.values()):  # rows this session holds see their new support
             if isinstance(held, Node) and held.id in weights:
                 set_committed_value(held, "support", weights[held.id])

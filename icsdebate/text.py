@@ -1,4 +1,5 @@
 """Markdown to sanitised HTML, and small display helpers."""
+
 import calendar
 import difflib
 import re
@@ -8,8 +9,23 @@ import nh3
 from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "em", "strong", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "abbr",
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "abbr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
@@ -88,7 +104,9 @@ def expand_acronyms(html: str, terms: dict[str, str], pattern: re.Pattern | None
         elif skipping:
             out.append(piece)
         else:
-            out.append(pattern.sub(lambda m: f'<abbr title="{escape(by_escaped[m.group(1)])}">{m.group(0)}</abbr>', piece))
+            out.append(
+                pattern.sub(lambda m: f'<abbr title="{escape(by_escaped[m.group(1)])}">{m.group(0)}</abbr>', piece)
+            )
     return Markup("".join(out))
 
 

@@ -1,4 +1,5 @@
 """What every response shares: page rendering for htmx and full loads, headers, error pages, filters."""
+
 from collections.abc import Callable
 
 from flask import Flask, abort, current_app, g, render_template, request
@@ -11,9 +12,9 @@ from werkzeug.exceptions import HTTPException
 
 from . import db, fragments, pagecache
 from .extensions import htmx
-from .params import int_arg
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
+from .params import int_arg
 from .text import acronym_pattern, expand_acronyms, lead, partial_date
 
 CSP = (
@@ -31,6 +32,7 @@ def seek():
     """Where the reader is in a list: ?after=KEY or ?before=KEY (as the list's own links carry them) and the
     page number shown, ?page=N. An address with ?page=N alone still opens that page (by counting rows)."""
     from .queries import Seek
+
     after, before = request.args.get("after") or None, request.args.get("before") or None
     return Seek(page_number(), after[:200] if after else None, None if after or not before else before[:200])
 
@@ -85,9 +87,12 @@ def _error(error: HTTPException):
 
 
 def _csrf_error(_error_):
-    error = {"code": 400, "name": "This form has expired",
-             "description": "The form was missing its security token, or it came from another site. "
-                            "Reload the page and send it again; nothing was saved."}
+    error = {
+        "code": 400,
+        "name": "This form has expired",
+        "description": "The form was missing its security token, or it came from another site. "
+        "Reload the page and send it again; nothing was saved.",
+    }
     if request.accept_mimetypes.best == "application/json":
         return {"error": error["name"], "message": error["description"]}, 400
     return render_page("errors/_error.html", error["name"], error=error), 400
@@ -108,8 +113,12 @@ def _server_error(_error_):
     message = "Something went wrong on our side. Nothing you sent was half-saved; please try again."
     if request.accept_mimetypes.best == "application/json":
         return {"error": "Internal Server Error", "message": message}, 500
-    return render_template("page.html", partial="errors/_error.html", title="Server error",
-                           error={"code": 500, "name": "Server error", "description": message}), 500
+    return render_template(
+        "page.html",
+        partial="errors/_error.html",
+        title="Server error",
+        error={"code": 500, "name": "Server error", "description": message},
+    ), 500
 
 
 def form_order(errors: dict[str, str]) -> list[tuple[str, str]]:
@@ -122,6 +131,8 @@ def form_order(errors: dict[str, str]) -> list[tuple[str, str]]:
         return (FIELD_ORDER.index(field) if field in FIELD_ORDER else len(FIELD_ORDER)), field
 
     return sorted(errors.items(), key=lambda item: place(item[0]))
+
+
 READ_ONLY = "The site is read-only for a moment; nothing was saved. Your text is below; copy it or send it again."
 UNREADABLE = "The site cannot read its database for a moment; nothing was changed. Please try again shortly."
 PRIVATE_FIELDS = ("csrf_token", "password", "current", "new", "confirm")
@@ -153,8 +164,11 @@ def _database_error(error: SQLAlchemyError):
     headers = {"Retry-After": "30"}
     if request.accept_mimetypes.best == "application/json":
         return {"error": "Service Unavailable", "message": message}, 503, headers
-    error_page = {"code": 503, "name": "Read-only for a moment" if request.method == "POST" else "Unavailable",
-                  "description": message}
+    error_page = {
+        "code": 503,
+        "name": "Read-only for a moment" if request.method == "POST" else "Unavailable",
+        "description": message,
+    }
     if request.method != "POST":
         return render_page("errors/_error.html", error_page["name"], error=error_page), 503, headers
     render = _form_pages.get(request.endpoint or "")
@@ -167,8 +181,13 @@ def _database_error(error: SQLAlchemyError):
         except HTTPException:  # the point is gone, say: the text is still worth keeping
             pass
     fields = [(name, value) for name, value in request.form.items(multi=True) if name not in PRIVATE_FIELDS]
-    context = {"error": error_page, "fields": fields, "files": list(request.files), "action": request.full_path,
-               "target": request.headers.get("HX-Target", "")}
+    context = {
+        "error": error_page,
+        "fields": fields,
+        "files": list(request.files),
+        "action": request.full_path,
+        "target": request.headers.get("HX-Target", ""),
+    }
     if request.headers.get("HX-Request") == "true" and context["target"] != "main":
         return render_template("errors/_unavailable.html", **context), 503, headers
     return render_page("errors/_unavailable.html", error_page["name"], **context), 503, headers
@@ -186,11 +205,19 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lead, "lead")
     app.add_template_filter(form_order, "form_order")
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
-    app.jinja_env.globals["OUTCOME_LABELS"] = {"open": "still open", "answered": "answered by later events",
-                                               "confirmed": "confirmed by later events", "contested": "contested"}
+    app.jinja_env.globals["OUTCOME_LABELS"] = {
+        "open": "still open",
+        "answered": "answered by later events",
+        "confirmed": "confirmed by later events",
+        "contested": "contested",
+    }
     app.jinja_env.globals["STANDING_HELP"] = {
         "stands": "Nothing that opposes this point stands.",
         "answered": "At least one point opposing this one stands.",
     }
-    app.jinja_env.globals["SIDE_LABELS"] = {"for": "For the thesis", "against": "Against the thesis",
-                                            "both": "On both sides", "thesis": "Thesis"}
+    app.jinja_env.globals["SIDE_LABELS"] = {
+        "for": "For the thesis",
+        "against": "Against the thesis",
+        "both": "On both sides",
+        "thesis": "Thesis",
+    }

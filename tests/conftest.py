@@ -1,4 +1,5 @@
 """Fixtures: an app on a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set)."""
+
 import os
 import re
 from pathlib import Path

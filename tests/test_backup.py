@@ -1,4 +1,5 @@
 """A backup of every debate (export --all) restores into an empty database as it was, and never over maps."""
+
 import io
 import json
 import re
@@ -37,8 +38,11 @@ def renumbered(document: dict) -> dict:
     numbered by first appearance: restored rows may get other ids."""
     seen: dict[str, str] = {}
     body = json.dumps({name: value for name, value in document.items() if name != "exported_at"})
-    return json.loads(re.sub(r'"((node|source|voice)-\d+)"',
-                             lambda m: '"' + seen.setdefault(m[1], f"{m[2]}-#{len(seen)}") + '"', body))
+    return json.loads(
+        re.sub(
+            r'"((node|source|voice)-\d+)"', lambda m: '"' + seen.setdefault(m[1], f"{m[2]}-#{len(seen)}") + '"', body
+        )
+    )
 
 
 def the_maps(app) -> dict:
@@ -46,11 +50,11 @@ def the_maps(app) -> dict:
     and outcome, and the links between points of different debates."""
     rows = {
         "counts": "SELECT (SELECT count(*) FROM debate), (SELECT count(*) FROM node), (SELECT count(*) FROM link), "
-                  "(SELECT count(*) FROM citation), (SELECT count(*) FROM glossaryterm)",
+        "(SELECT count(*) FROM citation), (SELECT count(*) FROM glossaryterm)",
         "points": "SELECT d.slug, COALESCE(n.key, n.title), n.status, COALESCE(n.outcome, '') FROM node n "
-                  "JOIN debate d ON d.id = n.debate_id",
+        "JOIN debate d ON d.id = n.debate_id",
         "cross links": "SELECT c.key, p.key, l.relation FROM link l JOIN node c ON c.id = l.child_id "
-                       "JOIN node p ON p.id = l.parent_id WHERE c.debate_id <> p.debate_id",
+        "JOIN node p ON p.id = l.parent_id WHERE c.debate_id <> p.debate_id",
     }
     with app.app_context():
         return {what: sorted(map(tuple, db.session().exec(text(sql)).all())) for what, sql in rows.items()}
@@ -65,8 +69,11 @@ def test_the_shipped_maps_come_back_as_they_were(app, runner, tmp_path):
     content = load_seeds(app, ROOT / "seeds")
     nodes, citations = len(content.nodes), sum(len(n.citations) for n in content.nodes.values())
     links = sum(len(n.parents()) for n in content.nodes.values())
-    crossing = sum(content.debate_of[parent] != content.debate_of[key]
-                   for key, n in content.nodes.items() for parent, _ in n.parents())
+    crossing = sum(
+        content.debate_of[parent] != content.debate_of[key]
+        for key, n in content.nodes.items()
+        for parent, _ in n.parents()
+    )
     before = the_maps(app)
     first = export_all(runner, tmp_path / "backup.json")
     empty_database(app)
@@ -87,15 +94,37 @@ def user_changes(app, users) -> None:
         author = session.get(User, users["moderator"])
         nodes = {node.key: node for node in session.exec(select(Node))}
         campaign = session.exec(select(Source).where(Source.key == "campaign")).one()
-        claim = edits.create_node(session, parent=nodes["con-nhs-bodies"], author=author, data=NodeCreate(
-            kind="claim", title=USER_CLAIM, relation="supports", voice="new", voice_name="A reader",
-            voice_group="Commenters", source="new", source_title="A comment", source_kind="comment",
-            quote="the trusts hold the contracts now"))
+        claim = edits.create_node(
+            session,
+            parent=nodes["con-nhs-bodies"],
+            author=author,
+            data=NodeCreate(
+                kind="claim",
+                title=USER_CLAIM,
+                relation="supports",
+                voice="new",
+                voice_name="A reader",
+                voice_group="Commenters",
+                source="new",
+                source_title="A comment",
+                source_kind="comment",
+                quote="the trusts hold the contracts now",
+            ),
+        )
         edits.link_existing(session, child=claim, parent=nodes["t"], relation="opposes", author=author)
         edits.set_status(session, node=nodes["question"], status="archived", author=author)
-        edits.set_outcome(session, node=nodes["pro-boards"], author=author, data=OutcomeSet(
-            outcome="answered", outcome_on="2021-09", outcome_reason="The amendment kept them off the boards.",
-            source=str(campaign.id), quote="no private company will be allowed"))
+        edits.set_outcome(
+            session,
+            node=nodes["pro-boards"],
+            author=author,
+            data=OutcomeSet(
+                outcome="answered",
+                outcome_on="2021-09",
+                outcome_reason="The amendment kept them off the boards.",
+                source=str(campaign.id),
+                quote="no private company will be allowed",
+            ),
+        )
 
 
 def test_archived_points_outcomes_and_moderators_points_come_back(app, client, runner, mini, users, tmp_path):
@@ -115,12 +144,15 @@ def test_archived_points_outcomes_and_moderators_points_come_back(app, client, r
     assert USER_CLAIM in client.get("/debates/mini").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("args,message", [
-    (["mini", "--all"], "--all exports every debate: leave out DEBATE and --node."),
-    (["--all", "--node", "1"], "--all exports every debate: leave out DEBATE and --node."),
-    (["--all", "--format", "csv"], "--all writes JSON only, not csv"),
-    ([], "Name the DEBATE to export, or give --all"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["mini", "--all"], "--all exports every debate: leave out DEBATE and --node."),
+        (["--all", "--node", "1"], "--all exports every debate: leave out DEBATE and --node."),
+        (["--all", "--format", "csv"], "--all writes JSON only, not csv"),
+        ([], "Name the DEBATE to export, or give --all"),
+    ],
+)
 def test_export_all_refuses_what_does_not_go_with_it(runner, mini, tmp_path, args, message):
     result = runner.invoke(args=["export", *args, "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and message in result.output
@@ -150,8 +182,11 @@ def test_a_backup_does_not_overwrite_even_a_lone_theme(app, runner, mini, tmp_pa
 
 def test_a_broken_backup_is_refused_whole(app, runner, mini, tmp_path):
     document = export_all(runner, tmp_path / "backup.json")
-    document["node_state"] += [{"key": "no-such-node", "status": "archived"}, {"key": "t", "status": "deleted"},
-                               {"key": "amendment", "outcome": "answered"}]
+    document["node_state"] += [
+        {"key": "no-such-node", "status": "archived"},
+        {"key": "t", "status": "deleted"},
+        {"key": "amendment", "outcome": "answered"},
+    ]
     (tmp_path / "broken.json").write_text(json.dumps(document))
     empty_database(app)
     result = restore(runner, tmp_path / "broken.json")
@@ -175,8 +210,11 @@ def test_a_backup_is_restored_whatever_its_size(app, runner, mini, tmp_path, mon
 def test_the_import_page_refuses_a_backup(app, client, runner, mini, users, tmp_path):
     export_all(runner, tmp_path / "backup.json")
     token = sign_in(client, "moderator-user")
-    response = client.post("/import", content_type="multipart/form-data", data={
-        "csrf_token": token, "file": (io.BytesIO((tmp_path / "backup.json").read_bytes()), "backup.json")})
+    response = client.post(
+        "/import",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (io.BytesIO((tmp_path / "backup.json").read_bytes()), "backup.json")},
+    )
     assert response.status_code == 422
     assert "backup.json is a backup of every debate" in response.get_data(as_text=True)
     assert the_maps(app)["counts"][0][0] == 1

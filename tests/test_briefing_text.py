@@ -1,5 +1,6 @@
 """The Markdown briefing carries what users wrote as text: rendered by Python-Markdown or by markdown-it
 (CommonMark, raw HTML allowed), a hostile title, quote, name or address is shown as its words, never as markup."""
+
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -12,7 +13,10 @@ from sqlalchemy import text
 from icsdebate import db
 
 ROOT = Path(__file__).resolve().parent.parent
-TITLE = '<img src=x onerror=alert(1)> *bold* [link](javascript:alert(1)) <<table href="javascript:x">y</table>> \\ `code` & &lt;'
+TITLE = (
+    '<img src=x onerror=alert(1)> *bold* [link](javascript:alert(1)) <<table href="javascript:x">y</table>> '
+    "\\ `code` & &lt;"
+)
 QUOTE = "line one\n# a heading?\n<script>alert(1)</script>\n- a list?"
 NAME = "Name <b>bold</b> _it_"
 ADDRESS = "https://example.org/a><script>alert(1)</script>"
@@ -33,16 +37,21 @@ class _Tags(HTMLParser):
 
 
 def _markdown_it(source: str) -> str:
-    script = ("const md = require('markdown-it')({html: true, linkify: false});"
-              "let s = ''; process.stdin.on('data', d => s += d).on('end', () => process.stdout.write(md.render(s)));")
-    return subprocess.run(["node", "-e", script], input=source, capture_output=True, text=True, cwd=ROOT,
-                          check=True).stdout
+    script = (
+        "const md = require('markdown-it')({html: true, linkify: false});"
+        "let s = ''; process.stdin.on('data', d => s += d).on('end', () => process.stdout.write(md.render(s)));"
+    )
+    return subprocess.run(
+        ["node", "-e", script], input=source, capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
 
 
 def _poison(app, mini):
     with app.app_context(), db.write_session() as session:
         session.execute(text("UPDATE node SET title = :t WHERE id = :id"), {"t": TITLE, "id": mini["pro-boards"]})
-        session.execute(text("UPDATE citation SET quote = :q WHERE node_id = :id"), {"q": QUOTE, "id": mini["pro-boards"]})
+        session.execute(
+            text("UPDATE citation SET quote = :q WHERE node_id = :id"), {"q": QUOTE, "id": mini["pro-boards"]}
+        )
         session.execute(text("UPDATE voice SET name = :n"), {"n": NAME})
         session.execute(text("UPDATE source SET address = :a"), {"a": ADDRESS})
 

@@ -1,13 +1,24 @@
 """Every page through the test client: full page, htmx fragment, 404s, headers."""
+
 import re
 
 import pytest
 from sqlalchemy import text
 
 PAGES = [
-    "/", "/debates/mini", "/debates/mini/outline", "/nodes/{pro-boards}", "/nodes/{amendment}",
-    "/nodes/{t}/outline", "/nodes/{t}/children/supports", "/sources", "/sources/kf", "/voices",
-    "/voices/ham", "/themes", "/themes/privatisation",
+    "/",
+    "/debates/mini",
+    "/debates/mini/outline",
+    "/nodes/{pro-boards}",
+    "/nodes/{amendment}",
+    "/nodes/{t}/outline",
+    "/nodes/{t}/children/supports",
+    "/sources",
+    "/sources/kf",
+    "/voices",
+    "/voices/ham",
+    "/themes",
+    "/themes/privatisation",
 ]
 
 
@@ -62,7 +73,7 @@ def test_node_page_shows_every_path_citation_and_children(client, mini):
 
 def test_card_counts_its_own_pros_and_cons(client, mini):
     html = client.get("/debates/mini").get_data(as_text=True)
-    card = html[html.index("NHS bodies can hold the contracts"):]
+    card = html[html.index("NHS bodies can hold the contracts") :]
     assert '<span class="count-pro">1 point for it</span>' in card[:900]
 
 
@@ -80,8 +91,10 @@ def test_question_columns_read_as_answers(client, mini):
 def test_outline_loads_children_on_demand(client, mini):
     html = client.get("/debates/mini/outline").get_data(as_text=True)
     assert f'hx-get="/nodes/{mini["pro-boards"]}/outline"' in html
-    fragment = client.get(f"/nodes/{mini['pro-boards']}/outline",
-                          headers={"HX-Request": "true", "HX-Target": f"outline-{mini['pro-boards']}"})
+    fragment = client.get(
+        f"/nodes/{mini['pro-boards']}/outline",
+        headers={"HX-Request": "true", "HX-Target": f"outline-{mini['pro-boards']}"},
+    )
     text = fragment.get_data(as_text=True)
     assert "Government keeps private companies off ICB boards" in text
     assert "<title>" not in text and "<html" not in text
@@ -107,8 +120,18 @@ def test_long_columns_are_paged(app, client, mini):
     assert "Extra point 6" in more.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("page", ["/debates/nope", "/nodes/99999", "/sources/nope", "/voices/nope",
-                                  "/themes/nope", "/nodes/{t}/children/sideways", "/debates/nope/outline"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/debates/nope",
+        "/nodes/99999",
+        "/sources/nope",
+        "/voices/nope",
+        "/themes/nope",
+        "/nodes/{t}/children/sideways",
+        "/debates/nope/outline",
+    ],
+)
 def test_unknown_things_get_a_404_page(client, mini, page):
     response = client.get(url(page, mini))
     assert response.status_code == 404
@@ -133,9 +156,9 @@ def test_security_headers(client, mini):
 
 def test_cards_say_whether_they_stand_and_the_filter_keeps_only_those(client, mini):
     html = client.get("/debates/mini").get_data(as_text=True)
-    boards = html[html.index("Private companies could sit on ICS boards"):]
+    boards = html[html.index("Private companies could sit on ICS boards") :]
     # the amendment, which stands, opposes it
-    assert '<strong>Answered</strong>: the reply against it stands' in boards[:900]
+    assert "<strong>Answered</strong>: the reply against it stands" in boards[:900]
     assert "How is this worked out?" in html
     still = client.get("/debates/mini?still=1").get_data(as_text=True)
     assert "Private companies could sit on ICS boards" not in still
@@ -158,12 +181,17 @@ def test_long_voice_pages_are_paged_and_lose_nothing(app, client, mini):
         session = db.session()
         thesis = session.get(Node, mini["t"])
         for index in range(9):
-            child = Node(debate_id=thesis.debate_id, kind="claim", title=f"Campaign point {index}",
-                         voice_id=session.exec(text("SELECT id FROM voice WHERE key = 'campaigners'")).one()[0])
+            child = Node(
+                debate_id=thesis.debate_id,
+                kind="claim",
+                title=f"Campaign point {index}",
+                voice_id=session.exec(text("SELECT id FROM voice WHERE key = 'campaigners'")).one()[0],
+            )
             session.add(child)
             session.flush()
             graph.add_link(session, child=child, parent=thesis, relation="opposes")
         session.commit()
+
     def cards(html):
         return re.findall(r'<h3 class="card-title"><a href="/nodes/(\d+)"', html)
 
@@ -203,18 +231,20 @@ def test_outline_shows_both_sides_on_every_page_and_pages_both_ways(app, client,
     assert "Expand all" in first and "Collapse all" in first
 
 
-@pytest.mark.parametrize("path,label", [("/", "Debates"), ("/sources", "Sources"), ("/who-argued-what", "Who argued"),
-                                        ("/changes", "Changes")])
+@pytest.mark.parametrize(
+    "path,label",
+    [("/", "Debates"), ("/sources", "Sources"), ("/who-argued-what", "Who argued"), ("/changes", "Changes")],
+)
 def test_the_site_nav_marks_the_current_page(client, mini, path, label):
     html = client.get(path).get_data(as_text=True)
-    nav = html[html.index('<nav aria-label="Site">'):html.index("</nav>")]
+    nav = html[html.index('<nav aria-label="Site">') : html.index("</nav>")]
     assert re.findall(r'aria-current="page">([^<]+)</a>', nav) == [label]
 
 
 def test_a_source_page_lists_each_point_once_however_often_it_quotes_the_source(app, client, mini):
-    from icsdebate import db
     from sqlmodel import select
 
+    from icsdebate import db
     from icsdebate.models import Citation, Source
 
     app.config["LIST_SIZE"] = 2

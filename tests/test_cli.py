@@ -1,4 +1,5 @@
 """Command-line messages say what happened."""
+
 from icsdebate import create_app
 
 from .conftest import PASSWORD

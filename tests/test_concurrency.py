@@ -1,4 +1,5 @@
 """Several processes add points to the same debate at once: every acknowledged write is stored."""
+
 import multiprocessing
 
 from sqlmodel import select
@@ -17,13 +18,23 @@ def _writer(url: str, parent_id: int, user_id: int, number: int, results) -> Non
     stored = []
     with app.app_context():
         for index in range(EACH):
-            data = NodeCreate(relation="supports" if index % 2 else "opposes", kind="claim",
-                              title=f"Writer {number} point {index}", voice="new", voice_name=f"W{number}",
-                              voice_group="Commenters", source="new", source_title="S", source_kind="news",
-                              quote="words", locator="")
+            data = NodeCreate(
+                relation="supports" if index % 2 else "opposes",
+                kind="claim",
+                title=f"Writer {number} point {index}",
+                voice="new",
+                voice_name=f"W{number}",
+                voice_group="Commenters",
+                source="new",
+                source_title="S",
+                source_kind="news",
+                quote="words",
+                locator="",
+            )
             with db.write_session() as session:
-                node = edits.create_node(session, parent=session.get(Node, parent_id), data=data,
-                                         author=session.get(User, user_id))
+                node = edits.create_node(
+                    session, parent=session.get(Node, parent_id), data=data, author=session.get(User, user_id)
+                )
             stored.append(node.id)
     results.put(stored)
 
@@ -31,8 +42,10 @@ def _writer(url: str, parent_id: int, user_id: int, number: int, results) -> Non
 def test_concurrent_writers_lose_nothing(app, mini, users, database_url):
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    workers = [context.Process(target=_writer, args=(database_url, mini["t"], users["contributor"], n, results))
-               for n in range(WRITERS)]
+    workers = [
+        context.Process(target=_writer, args=(database_url, mini["t"], users["contributor"], n, results))
+        for n in range(WRITERS)
+    ]
     for worker in workers:
         worker.start()
     acknowledged = [node_id for _ in workers for node_id in results.get(timeout=120)]

@@ -1,4 +1,5 @@
 """The shipped argument maps: loadable, whole, fairly spread, every quote found in its source."""
+
 import re
 import subprocess
 import sys
@@ -70,8 +71,14 @@ def test_each_debate_is_three_levels_deep_and_argues_both_sides(content):
 
 def test_every_source_is_cited_and_every_theme_used(content):
     cited = {c.source for node in content.nodes.values() for c in node.citations}
-    documents = {"kf-making-sense", "wikipedia-ics", "kf-future-ics", "kf-gp-investment",
-                 "hsc-integrated-care", "nhsforsale-integrated-care"}
+    documents = {
+        "kf-making-sense",
+        "wikipedia-ics",
+        "kf-future-ics",
+        "kf-gp-investment",
+        "hsc-integrated-care",
+        "nhsforsale-integrated-care",
+    }
     assert documents <= cited
 
 

@@ -5,6 +5,7 @@ One point is one node (no two nodes cite the same quote from a source); a questi
 that reports it was published, and a voice argues a point on the date its own source bears; a commenter's
 unsourced assertion is a claim, not evidence; the counts in seeds/README.md are the seeds' own.
 """
+
 import re
 from collections import Counter, defaultdict
 
@@ -36,7 +37,7 @@ def _runs(parts: list[str]) -> set[tuple[str, ...]]:
     runs = set()
     for part in parts:
         words = part.split()
-        runs.update(tuple(words[i:i + SHARED_RUN]) for i in range(len(words) - SHARED_RUN + 1))
+        runs.update(tuple(words[i : i + SHARED_RUN]) for i in range(len(words) - SHARED_RUN + 1))
     return runs
 
 
@@ -57,7 +58,7 @@ def shared_quotes(content: seeds.SeedSet) -> list[str]:
     found = set()
     for source, quotes in by_source.items():
         for i, (key_a, quote_a) in enumerate(quotes):
-            for key_b, quote_b in quotes[i + 1:]:
+            for key_b, quote_b in quotes[i + 1 :]:
                 if key_a != key_b and same_quote(quote_a, quote_b):
                     found.add(f"{min(key_a, key_b)} and {max(key_a, key_b)} both quote {source}: {quote_a[:60]!r}")
     return sorted(found)
@@ -91,8 +92,10 @@ def voices_without_their_words(content: seeds.SeedSet) -> list[str]:
     problems = [f"source {key} does not say which voice wrote it" for key, s in content.sources.items() if not s.voice]
     for key, node in content.nodes.items():
         if node.voice not in speakers(content, node):
-            problems.append(f"{key}: voiced as {node.voice}, but its quotes are the words of "
-                            f"{', '.join(sorted(filter(None, speakers(content, node))))}")
+            problems.append(
+                f"{key}: voiced as {node.voice}, but its quotes are the words of "
+                f"{', '.join(sorted(filter(None, speakers(content, node))))}"
+            )
         elif node.kind != "event" and speakers(content, node) != {node.voice}:
             others = sorted(filter(None, speakers(content, node) - {node.voice}))
             problems.append(f"{key}: voiced as {node.voice}, but it also quotes {', '.join(others)}")
@@ -117,8 +120,11 @@ def dates_against_their_sources(content: seeds.SeedSet) -> list[str]:
             n = min(len(node.happened_on), *(len(d) for d in dated))
             if all(node.happened_on[:n] > d[:n] for d in dated):
                 problems.append(f"{key}: happened on {node.happened_on}, after its sources ({', '.join(dated)})")
-        own = [content.sources[c.source].date for c in node.citations
-               if not c.speaker and content.sources[c.source].voice == node.voice and content.sources[c.source].date]
+        own = [
+            content.sources[c.source].date
+            for c in node.citations
+            if not c.speaker and content.sources[c.source].voice == node.voice and content.sources[c.source].date
+        ]
         # a voice that wrote sources but is quoted here only as another source reports it argued on one of its
         # own sources' dates, or the point must say whose report it is (a speaker) and when
         written = [s.date for s in content.sources.values() if s.voice == node.voice and s.date]
@@ -131,8 +137,11 @@ def dates_against_their_sources(content: seeds.SeedSet) -> list[str]:
 
 def comments_as_evidence(content: seeds.SeedSet) -> list[str]:
     """Evidence that rests on nothing but readers' comments: a commenter's assertion is a claim."""
-    return [f"{key}: evidence citing only readers' comments" for key, node in content.nodes.items()
-            if node.kind == "evidence" and all(content.sources[c.source].kind == "comment" for c in node.citations)]
+    return [
+        f"{key}: evidence citing only readers' comments"
+        for key, node in content.nodes.items()
+        if node.kind == "evidence" and all(content.sources[c.source].kind == "comment" for c in node.citations)
+    ]
 
 
 def depth(content, key) -> int:
@@ -148,28 +157,47 @@ def true_table(content: seeds.SeedSet) -> dict[str, tuple[int, ...]]:
     table = {}
     for debate, keys in members.items():
         kinds = Counter(content.nodes[k].kind for k in keys)
-        table[debate] = (len(keys), max(depth(content, k) for k in keys), kinds["claim"], kinds["evidence"],
-                         kinds["event"], kinds["question"])
+        table[debate] = (
+            len(keys),
+            max(depth(content, k) for k in keys),
+            kinds["claim"],
+            kinds["evidence"],
+            kinds["event"],
+            kinds["question"],
+        )
     return table
 
 
 def readme_problems(content: seeds.SeedSet, text: str) -> list[str]:
     """Where seeds/README.md's table and totals differ from the seeds."""
-    stated = {key: tuple(int(n) for n in numbers.split("|"))
-              for key, numbers in re.findall(r"^\| `([a-z-]+)` \| [^|]+ \| ([\d |]+?) \|\s*$", text, re.M)}
+    stated = {
+        key: tuple(int(n) for n in numbers.split("|"))
+        for key, numbers in re.findall(r"^\| `([a-z-]+)` \| [^|]+ \| ([\d |]+?) \|\s*$", text, re.M)
+    }
     stated = {key: tuple(int(n) for n in re.findall(r"\d+", "|".join(map(str, v)))) for key, v in stated.items()}
-    problems = [f"{key}: README says {stated.get(key)}, the seeds hold {row}"
-                for key, row in true_table(content).items() if stated.get(key) != row]
+    problems = [
+        f"{key}: README says {stated.get(key)}, the seeds hold {row}"
+        for key, row in true_table(content).items()
+        if stated.get(key) != row
+    ]
     totals = re.search(r"(\d+) nodes in all, with (\d+) quotes; (\d+) nodes stand under more than one parent", text)
-    true = (len(content.nodes), sum(len(n.citations) for n in content.nodes.values()),
-            sum(len(n.parents()) > 1 for n in content.nodes.values()))
+    true = (
+        len(content.nodes),
+        sum(len(n.citations) for n in content.nodes.values()),
+        sum(len(n.parents()) > 1 for n in content.nodes.values()),
+    )
     if not totals or tuple(map(int, totals.groups())) != true:
         problems.append(f"README totals {totals.groups() if totals else 'missing'}, the seeds hold {true}")
     return problems
 
 
-RULES = [shared_quotes, questions_against_their_yes, voices_without_their_words, dates_against_their_sources,
-         comments_as_evidence]
+RULES = [
+    shared_quotes,
+    questions_against_their_yes,
+    voices_without_their_words,
+    dates_against_their_sources,
+    comments_as_evidence,
+]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.__name__)
@@ -183,21 +211,46 @@ def test_the_readme_counts_are_the_seeds_own(content):
 
 # Each rule catches its kind: a small map that breaks it once.
 
+
 def _map(**node_changes) -> seeds.SeedSet:
     document = {
-        "sources": [{"key": "report", "title": "A report", "date": "2018-06-11", "kind": "parliament", "voice": "body"},
-                    {"key": "remark", "title": "A comment", "date": "2018-02-22", "kind": "comment", "voice": "reader"}],
-        "voices": [{"key": "body", "name": "A Committee", "group": "Parliament"},
-                   {"key": "reader", "name": "A reader", "group": "Commenters"}],
+        "sources": [
+            {"key": "report", "title": "A report", "date": "2018-06-11", "kind": "parliament", "voice": "body"},
+            {"key": "remark", "title": "A comment", "date": "2018-02-22", "kind": "comment", "voice": "reader"},
+        ],
+        "voices": [
+            {"key": "body", "name": "A Committee", "group": "Parliament"},
+            {"key": "reader", "name": "A reader", "group": "Commenters"},
+        ],
         "debates": [{"key": "d", "title": "A debate", "thesis": "t"}],
         "nodes": [
-            {"key": "t", "kind": "thesis", "title": "Thesis", "voice": "body", "argued_on": "2018-06-11",
-             "citations": [{"source": "report", "quote": "The law will need to change."}]},
-            {"key": "q", "kind": "question", "title": "Will it fail?", "voice": "reader", "supports": "t",
-             "yes_means": "supports", "citations": [{"source": "remark", "quote": "Will it fail without money?"}]},
-            {"key": "e", "kind": "event", "title": "Something happened", "voice": "body", "opposes": "t",
-             "happened_on": "2018-05", "argued_on": "2018-06-11",
-             "citations": [{"source": "report", "quote": "We support ICSs."}]},
+            {
+                "key": "t",
+                "kind": "thesis",
+                "title": "Thesis",
+                "voice": "body",
+                "argued_on": "2018-06-11",
+                "citations": [{"source": "report", "quote": "The law will need to change."}],
+            },
+            {
+                "key": "q",
+                "kind": "question",
+                "title": "Will it fail?",
+                "voice": "reader",
+                "supports": "t",
+                "yes_means": "supports",
+                "citations": [{"source": "remark", "quote": "Will it fail without money?"}],
+            },
+            {
+                "key": "e",
+                "kind": "event",
+                "title": "Something happened",
+                "voice": "body",
+                "opposes": "t",
+                "happened_on": "2018-05",
+                "argued_on": "2018-06-11",
+                "citations": [{"source": "report", "quote": "We support ICSs."}],
+            },
         ],
     }
     for key, changes in node_changes.items():
@@ -214,8 +267,14 @@ def test_a_valid_small_map_keeps_every_rule():
 
 
 def test_two_nodes_quoting_the_same_words_fail():
-    copy = {"key": "c", "kind": "claim", "title": "Copy", "voice": "body", "supports": "t",
-            "citations": [{"source": "report", "quote": "We support ICSs."}]}
+    copy = {
+        "key": "c",
+        "kind": "claim",
+        "title": "Copy",
+        "voice": "body",
+        "supports": "t",
+        "citations": [{"source": "report", "quote": "We support ICSs."}],
+    }
     assert shared_quotes(_map(c=copy))
     cut = {**copy, "citations": [{"source": "report", "quote": "the law ... need to change"}]}
     assert shared_quotes(_map(c=cut))
@@ -223,8 +282,14 @@ def test_two_nodes_quoting_the_same_words_fail():
     assert not shared_quotes(_map(c=other))
     long = "one two three four five six seven eight nine ten eleven twelve"
     first = {**copy, "citations": [{"source": "report", "quote": f"Before. {long} thirteen."}]}
-    second = {"key": "d", "kind": "claim", "title": "Overlap", "voice": "body", "supports": "t",
-              "citations": [{"source": "report", "quote": f"{long} After."}]}
+    second = {
+        "key": "d",
+        "kind": "claim",
+        "title": "Overlap",
+        "voice": "body",
+        "supports": "t",
+        "citations": [{"source": "report", "quote": f"{long} After."}],
+    }
     assert shared_quotes(_map(c=first, d=second))
     eleven = long.rsplit(" ", 1)[0]
     near = {**second, "citations": [{"source": "report", "quote": f"Else. {eleven} differs."}]}
@@ -239,8 +304,10 @@ def test_a_question_linked_against_its_yes_fails():
 
 def test_a_voice_that_said_none_of_its_quotes_fails_unless_a_citation_names_it():
     assert voices_without_their_words(_map(e={"voice": "reader"}))
-    two_voices = [{"source": "report", "quote": "The law will need to change."},
-                  {"source": "remark", "quote": "Will it fail without money?"}]
+    two_voices = [
+        {"source": "report", "quote": "The law will need to change."},
+        {"source": "remark", "quote": "Will it fail without money?"},
+    ]
     assert voices_without_their_words(_map(t={"citations": two_voices}))
     reported = [{"source": "report", "quote": "We support ICSs.", "speaker": "reader"}]
     assert voices_without_their_words(_map(e={"voice": "reader", "citations": reported}))
@@ -254,8 +321,9 @@ def test_an_event_after_its_source_or_a_point_off_its_sources_date_fails():
     assert not dates_against_their_sources(_map(e={"happened_on": "2018"}))
     # voiced as the body that wrote the report, cited only from a comment, on a date the report does not bear
     elsewhere = [{"source": "remark", "quote": "Will it fail without money?"}]
-    assert dates_against_their_sources(_map(e={"kind": "claim", "happened_on": None, "argued_on": "2018-05",
-                                               "citations": elsewhere}))
+    assert dates_against_their_sources(
+        _map(e={"kind": "claim", "happened_on": None, "argued_on": "2018-05", "citations": elsewhere})
+    )
 
 
 def test_evidence_resting_on_a_comment_alone_fails():
@@ -265,5 +333,5 @@ def test_evidence_resting_on_a_comment_alone_fails():
 def test_a_readme_count_that_is_no_longer_true_fails(content):
     text = (SEEDS / "README.md").read_text()
     row = re.search(r"^\| `privatisation` \| [^|]+ \| (\d+) \|", text, re.M)
-    wrong = text[:row.start(1)] + str(int(row.group(1)) + 1) + text[row.end(1):]
+    wrong = text[: row.start(1)] + str(int(row.group(1)) + 1) + text[row.end(1) :]
     assert readme_problems(content, wrong)

@@ -1,5 +1,6 @@
 """A database that dies, refuses or turns read-only mid-request gets a page of ours, never a crash, and a form
 that could not be saved comes back with everything the user typed (SQLite and PostgreSQL)."""
+
 import sqlite3
 from contextlib import contextmanager
 
@@ -28,8 +29,10 @@ def _refuse(app):
         def connect(*_args):
             return psycopg.connect("host=127.0.0.1 port=1 connect_timeout=2")
     else:
+
         def connect(*_args):
             return sqlite3.connect("/nonexistent-directory/icsdebate.db")
+
     event.listen(app.extensions["engine"], "do_connect", connect)
     return connect
 
@@ -114,11 +117,18 @@ def _read_only(app, how: str):
     if _postgres(app):
         if how == "full":  # the server's own error for a full disk, raised where a write would extend a file
             with engine.begin() as connection:
-                connection.execute(text(
-                    "CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
-                    "'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$"))
-                connection.execute(text("CREATE TRIGGER test_disk_full BEFORE INSERT ON revision "
-                                        "FOR EACH STATEMENT EXECUTE FUNCTION test_disk_full()"))
+                connection.execute(
+                    text(
+                        "CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+                        "'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$"
+                    )
+                )
+                connection.execute(
+                    text(
+                        "CREATE TRIGGER test_disk_full BEFORE INSERT ON revision "
+                        "FOR EACH STATEMENT EXECUTE FUNCTION test_disk_full()"
+                    )
+                )
             statement = None
         else:
             statement = "SET default_transaction_read_only = on"
@@ -162,8 +172,10 @@ def _read_only(app, how: str):
 def _counts(app) -> tuple:
     with app.app_context():
         session = db.session()
-        return tuple(len(session.exec(select(model.id if model is not Link else model.child_id)).all())
-                     for model in (Node, Revision, Link))
+        return tuple(
+            len(session.exec(select(model.id if model is not Link else model.child_id)).all())
+            for model in (Node, Revision, Link)
+        )
 
 
 LONG = "Written with care. " * 400  # long enough to need new pages in the file
@@ -176,8 +188,9 @@ def test_a_read_only_or_full_database_keeps_the_add_form(app, client, mini, user
     sent = {**form, "title": "Nothing I typed is lost", "annotation": LONG}
     with _read_only(app, how):
         response = post_add(client, mini["pro-boards"], sent, token)
-        inline = post_add(client, mini["pro-boards"], sent, token,
-                          **{"HX-Request": "true", "HX-Target": "add-slot-opposes"})
+        inline = post_add(
+            client, mini["pro-boards"], sent, token, **{"HX-Request": "true", "HX-Target": "add-slot-opposes"}
+        )
     html = response.get_data(as_text=True)
     assert response.status_code == 503 and READ_ONLY in html
     assert 'value="Nothing I typed is lost"' in html and LONG.strip() in html
@@ -194,12 +207,20 @@ def test_a_read_only_database_keeps_the_edit_and_link_forms(app, client, mini, u
     before = _counts(app)
     with app.app_context():
         voice = db.session().get(Node, mini["pro-boards"]).voice_id
-    edit = {"kind": "claim", "title": "An edit that must not vanish", "annotation": LONG, "voice": str(voice),
-            "note": "my reasons", "csrf_token": token}
+    edit = {
+        "kind": "claim",
+        "title": "An edit that must not vanish",
+        "annotation": LONG,
+        "voice": str(voice),
+        "note": "my reasons",
+        "csrf_token": token,
+    }
     with _read_only(app, how):
         edited = client.post(f"/nodes/{mini['pro-boards']}/edit", data=edit)
-        linked = client.post(f"/nodes/{mini['pro-boards']}/link",
-                             data={"child": mini["question"], "relation": "opposes", "csrf_token": token})
+        linked = client.post(
+            f"/nodes/{mini['pro-boards']}/link",
+            data={"child": mini["question"], "relation": "opposes", "csrf_token": token},
+        )
     html = edited.get_data(as_text=True)
     assert edited.status_code == 503 and READ_ONLY in html
     assert 'value="An edit that must not vanish"' in html and LONG.strip() in html and 'value="my reasons"' in html
@@ -223,8 +244,9 @@ def test_a_database_that_refuses_connections_still_gives_back_what_was_typed(app
     assert response.status_code == 503 and READ_ONLY in html
     assert "Kept while the database is down" in html and form["quote"] in html
     assert f'action="/nodes/{mini["pro-boards"]}/add' in html and 'name="csrf_token"' in html
-    signin = client.post("/signin", data={"name": "contributor-user", "password": "secret words here",
-                                          "csrf_token": token})
+    signin = client.post(
+        "/signin", data={"name": "contributor-user", "password": "secret words here", "csrf_token": token}
+    )
     assert signin.status_code == 503 and "secret words here" not in signin.get_data(as_text=True)
     assert 'value="contributor-user"' not in signin.get_data(as_text=True) or "Name" in signin.get_data(as_text=True)
     outage.heal()

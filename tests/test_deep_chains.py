@@ -1,9 +1,9 @@
 """A chain of 5,000 points, each under the one before: every page, map, briefing, export and import walks it
 with loops, never with recursion, so none of them meets Python's recursion limit (about 1,000 frames)."""
+
 import json
 import sys
 
-import pytest
 from sqlmodel import select
 
 from icsdebate import db, standing
@@ -24,15 +24,50 @@ def _chain(app) -> list[int]:
         voice, source = Voice(name="Deep voice", group_name="Deep group"), Source(title="Deep source", kind="news")
         session.add_all([debate, voice, source])
         session.flush()
-        rows = [{"debate_id": debate.id, "kind": "thesis" if n == 0 else "claim", "title": f"Point {n} of the chain",
-                 "voice_id": voice.id, "status": "active", "annotation": "", "annotation_html": "",
-                 "created_at": utcnow(), "updated_at": utcnow()} for n in range(DEPTH + 1)]
+        rows = [
+            {
+                "debate_id": debate.id,
+                "kind": "thesis" if n == 0 else "claim",
+                "title": f"Point {n} of the chain",
+                "voice_id": voice.id,
+                "status": "active",
+                "annotation": "",
+                "annotation_html": "",
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+            }
+            for n in range(DEPTH + 1)
+        ]
         ids = [row.id for row in insert_rows(session, Node, rows)]
         debate.thesis_id = ids[0]
-        insert_rows(session, Link, [{"child_id": ids[n], "parent_id": ids[n - 1], "position": 0, "created_at": utcnow(),
-                                     "relation": "opposes" if n % 5 == 0 else "supports"} for n in range(1, DEPTH + 1)])
-        insert_rows(session, Citation, [{"node_id": node_id, "source_id": source.id, "quote": f"Words {n}.",
-                                         "locator": f"page {n}", "position": 0} for n, node_id in enumerate(ids)])
+        insert_rows(
+            session,
+            Link,
+            [
+                {
+                    "child_id": ids[n],
+                    "parent_id": ids[n - 1],
+                    "position": 0,
+                    "created_at": utcnow(),
+                    "relation": "opposes" if n % 5 == 0 else "supports",
+                }
+                for n in range(1, DEPTH + 1)
+            ],
+        )
+        insert_rows(
+            session,
+            Citation,
+            [
+                {
+                    "node_id": node_id,
+                    "source_id": source.id,
+                    "quote": f"Words {n}.",
+                    "locator": f"page {n}",
+                    "position": 0,
+                }
+                for n, node_id in enumerate(ids)
+            ],
+        )
         standing.refresh_all(session, [debate.id])
     return ids
 
@@ -44,13 +79,21 @@ def test_the_chain_is_deeper_than_the_recursion_limit():
 def test_the_deepest_point_its_map_and_the_briefings_answer(app, client):
     ids = _chain(app)
     deepest, middle = ids[-1], ids[DEPTH // 2]
-    for url, limit in [(f"/nodes/{deepest}", 200_000), (f"/nodes/{middle}", 200_000),
-                       (f"/nodes/{deepest}/map", 200_000), (f"/nodes/{middle}/map?depth=12", 400_000),
-                       ("/debates/deep/map?depth=12", 400_000), (f"/nodes/{deepest}/map.svg", 100_000),
-                       ("/debates/deep/summary", 200_000), (f"/nodes/{middle}/summary", 200_000),
-                       (f"/nodes/{deepest}/summary", 100_000), (f"/nodes/{deepest}/outline", 200_000),
-                       (f"/nodes/{middle}/children/supports", 200_000), (f"/nodes/{deepest}/history", 200_000),
-                       ("/debates/deep", 200_000)]:
+    for url, limit in [
+        (f"/nodes/{deepest}", 200_000),
+        (f"/nodes/{middle}", 200_000),
+        (f"/nodes/{deepest}/map", 200_000),
+        (f"/nodes/{middle}/map?depth=12", 400_000),
+        ("/debates/deep/map?depth=12", 400_000),
+        (f"/nodes/{deepest}/map.svg", 100_000),
+        ("/debates/deep/summary", 200_000),
+        (f"/nodes/{middle}/summary", 200_000),
+        (f"/nodes/{deepest}/summary", 100_000),
+        (f"/nodes/{deepest}/outline", 200_000),
+        (f"/nodes/{middle}/children/supports", 200_000),
+        (f"/nodes/{deepest}/history", 200_000),
+        ("/debates/deep", 200_000),
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert len(response.data) < limit, (url, len(response.data))
@@ -74,17 +117,36 @@ def test_every_export_of_the_chain_answers(app, client):
 
 
 def test_a_json_import_listed_child_first_loads(app, client, users):
-    nodes = [{"key": f"n{n}", "kind": "thesis" if n == 0 else "claim", "title": f"Imported point {n}", "voice": "v",
-              **({"supports": [f"n{n - 1}"]} if n else {}),
-              "citations": [{"source": "s", "quote": f"Quoted {n}."}]} for n in range(DEPTH, -1, -1)]
-    document = {"format": "icsdebate-map", "version": 1, "themes": [],
-                "sources": [{"key": "s", "title": "A source", "kind": "news"}],
-                "voices": [{"key": "v", "name": "A voice", "group": "A group"}],
-                "debates": [{"key": "imported-deep", "title": "Imported deep", "thesis": "n0"}], "nodes": nodes}
+    nodes = [
+        {
+            "key": f"n{n}",
+            "kind": "thesis" if n == 0 else "claim",
+            "title": f"Imported point {n}",
+            "voice": "v",
+            **({"supports": [f"n{n - 1}"]} if n else {}),
+            "citations": [{"source": "s", "quote": f"Quoted {n}."}],
+        }
+        for n in range(DEPTH, -1, -1)
+    ]
+    document = {
+        "format": "icsdebate-map",
+        "version": 1,
+        "themes": [],
+        "sources": [{"key": "s", "title": "A source", "kind": "news"}],
+        "voices": [{"key": "v", "name": "A voice", "group": "A group"}],
+        "debates": [{"key": "imported-deep", "title": "Imported deep", "thesis": "n0"}],
+        "nodes": nodes,
+    }
     token = sign_in(client, "moderator-user")
-    body = (f'--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+    body = (
+        (
+            f'--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
             '--b\r\nContent-Disposition: form-data; name="file"; filename="deep.json"\r\n'
-            'Content-Type: application/json\r\n\r\n').encode() + json.dumps(document).encode() + b"\r\n--b--\r\n"
+            "Content-Type: application/json\r\n\r\n"
+        ).encode()
+        + json.dumps(document).encode()
+        + b"\r\n--b--\r\n"
+    )
     # the body written out, so that the test client keeps no temporary file of its own open
     response = client.post("/import", data=body, content_type="multipart/form-data; boundary=b")
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
@@ -98,17 +160,35 @@ def test_a_deep_argdown_export_reads_back_with_every_link(tmp_path):
     from icsdebate.formats import argdown
 
     depth = 3 * argdown.MAX_INDENT + 5
-    document = {"exported_at": "2026-01-01T00:00:00+00:00", "exported_from": "test", "themes": [],
-                "sources": [{"key": "s", "title": "S"}], "voices": [{"key": "v", "name": "V"}],
-                "debates": [{"key": "d", "title": "Deep", "thesis": "n0"}],
-                "nodes": [{"key": f"n{n}", "kind": "thesis" if n == 0 else "claim", "title": f"Point {n}", "voice": "v",
-                           **({"opposes" if n % 3 == 0 else "supports": [f"n{n - 1}"]} if n else {}),
-                           "citations": [{"source": "s", "quote": "q"}]} for n in range(depth + 1)]}
+    document = {
+        "exported_at": "2026-01-01T00:00:00+00:00",
+        "exported_from": "test",
+        "themes": [],
+        "sources": [{"key": "s", "title": "S"}],
+        "voices": [{"key": "v", "name": "V"}],
+        "debates": [{"key": "d", "title": "Deep", "thesis": "n0"}],
+        "nodes": [
+            {
+                "key": f"n{n}",
+                "kind": "thesis" if n == 0 else "claim",
+                "title": f"Point {n}",
+                "voice": "v",
+                **({"opposes" if n % 3 == 0 else "supports": [f"n{n - 1}"]} if n else {}),
+                "citations": [{"source": "s", "quote": "q"}],
+            }
+            for n in range(depth + 1)
+        ],
+    }
     text = argdown.dump(document)
     assert max(len(line) - len(line.lstrip()) for line in text.splitlines()) <= 2 * argdown.MAX_INDENT
     back = argdown.parse(text, "deep.argdown")
     titles = {node["key"]: node["title"] for node in back["nodes"]}
-    links = {(titles[node["key"]], titles[parent], relation) for node in back["nodes"]
-             for relation in ("supports", "opposes") for parent in node.get(relation, [])}
-    assert links == {(f"Point {n}", f"Point {n - 1}", "opposes" if n % 3 == 0 else "supports")
-                     for n in range(1, depth + 1)}
+    links = {
+        (titles[node["key"]], titles[parent], relation)
+        for node in back["nodes"]
+        for relation in ("supports", "opposes")
+        for parent in node.get(relation, [])
+    }
+    assert links == {
+        (f"Point {n}", f"Point {n - 1}", "opposes" if n % 3 == 0 else "supports") for n in range(1, depth + 1)
+    }

@@ -1,4 +1,5 @@
 """docs/derived-state.md names every trigger a migrated database has: none is added or dropped unseen."""
+
 import re
 from pathlib import Path
 

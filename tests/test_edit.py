@@ -1,4 +1,5 @@
 """Contributors add, edit and archive; every version is kept and can be compared and restored."""
+
 import re
 
 import pytest
@@ -20,9 +21,16 @@ def form(app, mini):
     """A valid 'add an opposing claim' form for the mini map."""
     voice = ids(app, Voice, Voice.key == "ham")[0]
     source = ids(app, Source, Source.key == "kf")[0]
-    return {"relation": "opposes", "kind": "claim", "title": "Boards answer to NHS England",
-            "annotation": "See *the long read*.", "voice": str(voice), "source": str(source),
-            "quote": "NHS organisations continue to look upwards", "locator": "section: Accountability"}
+    return {
+        "relation": "opposes",
+        "kind": "claim",
+        "title": "Boards answer to NHS England",
+        "annotation": "See *the long read*.",
+        "voice": str(voice),
+        "source": str(source),
+        "quote": "NHS organisations continue to look upwards",
+        "locator": "section: Accountability",
+    }
 
 
 def post_add(client, node_id, data, token, **headers):
@@ -36,18 +44,23 @@ def test_add_without_javascript_redirects_to_the_parent(app, client, mini, users
     location = response.headers["Location"]
     assert re.search(rf"/nodes/{mini['pro-boards']}#point-(\d+)$", location)  # back at the parent, at the new card
     page = client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)
-    con = page[page.index('id="col-opposes"'):]
+    con = page[page.index('id="col-opposes"') :]
     assert "Boards answer to NHS England" in con and f'id="{location.rsplit("#", 1)[1]}"' in con
     with app.app_context():
         node = db.session().exec(select(Node).where(Node.title == "Boards answer to NHS England")).one()
         assert node.annotation_html == "<p>See <em>the long read</em>.</p>"
-        assert db.session().exec(select(Citation).where(Citation.node_id == node.id)).one().locator == "section: Accountability"
+        assert (
+            db.session().exec(select(Citation).where(Citation.node_id == node.id)).one().locator
+            == "section: Accountability"
+        )
         assert db.session().exec(select(Revision).where(Revision.node_id == node.id)).one().action == "created"
 
 
 def test_add_with_htmx_returns_the_card_for_the_right_column(client, mini, users, form):
     token = sign_in(client, "contributor-user")
-    response = post_add(client, mini["pro-boards"], form, token, **{"HX-Request": "true", "HX-Target": "add-slot-opposes"})
+    response = post_add(
+        client, mini["pro-boards"], form, token, **{"HX-Request": "true", "HX-Target": "add-slot-opposes"}
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'hx-swap-oob="afterbegin:#cards-opposes"' in html
@@ -56,8 +69,10 @@ def test_add_with_htmx_returns_the_card_for_the_right_column(client, mini, users
 
 def test_add_form_opens_inline_for_htmx_and_as_a_page_without(client, mini, users):
     sign_in(client, "contributor-user")
-    inline = client.get(f"/nodes/{mini['t']}/add?relation=opposes&kind=evidence",
-                        headers={"HX-Request": "true", "HX-Target": "add-slot-opposes"}).get_data(as_text=True)
+    inline = client.get(
+        f"/nodes/{mini['t']}/add?relation=opposes&kind=evidence",
+        headers={"HX-Request": "true", "HX-Target": "add-slot-opposes"},
+    ).get_data(as_text=True)
     assert inline.startswith('<div id="add-slot-opposes"') and "<html" not in inline
     page = client.get(f"/nodes/{mini['t']}/add?relation=opposes&kind=evidence").get_data(as_text=True)
     assert "<html" in page and "Add evidence" in page
@@ -73,7 +88,10 @@ INVALID = {
     "quote": ({"quote": ""}, "Quote the source"),
     "source": ({"source": ""}, "Say where the quote comes from"),
     "new source": ({"source": "new"}, "Give the new source a title"),
-    "source address": ({"source": "new", "source_title": "T", "source_kind": "news", "source_address": "javascript:alert(1)"}, "starts with http"),
+    "source address": (
+        {"source": "new", "source_title": "T", "source_kind": "news", "source_address": "javascript:alert(1)"},
+        "starts with http",
+    ),
     "date": ({"argued_on": "22/02/2018"}, "Write a date as 2018"),
     "event date": ({"kind": "event"}, "An event needs the date"),
     "annotation": ({"annotation": "x" * 10_001}, "at most 10000 characters"),
@@ -97,8 +115,16 @@ def test_each_field_is_validated_and_what_was_typed_is_kept(app, client, mini, u
 
 def test_new_voice_and_source_are_created_with_the_claim(app, client, mini, users, form):
     token = sign_in(client, "contributor-user")
-    data = {**form, "voice": "new", "voice_name": "A Reader", "voice_group": "Commenters",
-            "source": "new", "source_title": "A letter", "source_kind": "news", "source_address": "https://example.org/l"}
+    data = {
+        **form,
+        "voice": "new",
+        "voice_name": "A Reader",
+        "voice_group": "Commenters",
+        "source": "new",
+        "source_title": "A letter",
+        "source_kind": "news",
+        "source_address": "https://example.org/l",
+    }
     assert post_add(client, mini["t"], data, token).status_code == 302
     assert ids(app, Voice, Voice.name == "A Reader") and ids(app, Source, Source.title == "A letter")
 
@@ -112,8 +138,14 @@ def test_edit_twice_compare_and_restore(app, client, mini, users, form):
     token = sign_in(client, "contributor-user")
     node_id = add_one(client, mini, form, token)
     for title in ("Boards answer upwards", "Boards answer to the centre"):
-        response = client.post(f"/nodes/{node_id}/edit", data={**{k: v for k, v in form.items() if k not in ("quote", "source")},
-                                                                "title": title, "csrf_token": token})
+        response = client.post(
+            f"/nodes/{node_id}/edit",
+            data={
+                **{k: v for k, v in form.items() if k not in ("quote", "source")},
+                "title": title,
+                "csrf_token": token,
+            },
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
     history = client.get(f"/nodes/{node_id}/history").get_data(as_text=True)
     assert history.count("<strong>edited</strong>") == 2 and "<strong>created</strong>" in history
@@ -126,8 +158,10 @@ def test_edit_twice_compare_and_restore(app, client, mini, users, form):
     assert client.post(f"/nodes/{node_id}/history/1/restore", data={"csrf_token": token}).status_code == 302
     with app.app_context():
         assert db.session().get(Node, node_id).title == "Boards answer to NHS England"
-        assert [r.action for r in db.session().exec(select(Revision).where(Revision.node_id == node_id)
-                                                    .order_by(Revision.number))] == ["created", "edited", "edited", "restored"]
+        assert [
+            r.action
+            for r in db.session().exec(select(Revision).where(Revision.node_id == node_id).order_by(Revision.number))
+        ] == ["created", "edited", "edited", "restored"]
 
 
 def test_editing_a_published_point_keeps_its_original(app, client, mini, users):
@@ -167,20 +201,34 @@ def test_contributors_cannot_edit_or_archive_others_points(client, mini, users, 
 
 def test_link_an_existing_point_and_refuse_a_cycle(app, client, mini, users):
     token = sign_in(client, "contributor-user")
-    found = client.get(f"/nodes/{mini['pro-boards']}/link?q=free at", headers={"HX-Request": "true", "HX-Target": "link-results"})
+    found = client.get(
+        f"/nodes/{mini['pro-boards']}/link?q=free at", headers={"HX-Request": "true", "HX-Target": "link-results"}
+    )
     assert "Will care stay free at the point of use?" in found.get_data(as_text=True)
-    ok = client.post(f"/nodes/{mini['pro-boards']}/link", data={"child": mini["question"], "relation": "opposes", "csrf_token": token})
+    ok = client.post(
+        f"/nodes/{mini['pro-boards']}/link",
+        data={"child": mini["question"], "relation": "opposes", "csrf_token": token},
+    )
     assert ok.status_code == 302
     assert ids(app, Link, Link.child_id == mini["question"], Link.parent_id == mini["pro-boards"])
-    cycle = client.post(f"/nodes/{mini['amendment']}/link", data={"child": mini["pro-boards"], "relation": "opposes", "csrf_token": token})
+    cycle = client.post(
+        f"/nodes/{mini['amendment']}/link",
+        data={"child": mini["pro-boards"], "relation": "opposes", "csrf_token": token},
+    )
     assert cycle.status_code == 422 and "would make a circle" in cycle.get_data(as_text=True)
-    thesis = client.post(f"/nodes/{mini['question']}/link", data={"child": mini["t"], "relation": "opposes", "csrf_token": token})
+    thesis = client.post(
+        f"/nodes/{mini['question']}/link", data={"child": mini["t"], "relation": "opposes", "csrf_token": token}
+    )
     assert thesis.status_code == 422 and "heads its own debate" in thesis.get_data(as_text=True)
     assert not ids(app, Link, Link.child_id == mini["t"])
-    picker = client.get(f"/nodes/{mini['question']}/link?q=ICS", headers={"HX-Request": "true", "HX-Target": "link-results"})
+    picker = client.get(
+        f"/nodes/{mini['question']}/link?q=ICS", headers={"HX-Request": "true", "HX-Target": "link-results"}
+    )
     offered = picker.get_data(as_text=True)
     assert "Private companies could sit on ICS boards" in offered and f'value="{mini["t"]}"' not in offered
-    self_link = client.post(f"/nodes/{mini['question']}/link", data={"child": mini["question"], "relation": "opposes", "csrf_token": token})
+    self_link = client.post(
+        f"/nodes/{mini['question']}/link", data={"child": mini["question"], "relation": "opposes", "csrf_token": token}
+    )
     assert self_link.status_code == 422 and "cannot support or oppose itself" in self_link.get_data(as_text=True)
 
 
@@ -194,7 +242,9 @@ def test_recent_changes_list_who_changed_what(client, mini, users, form):
 
 def test_preview_is_sanitised(client, mini, users):
     token = sign_in(client, "contributor-user")
-    html = client.post("/preview", data={"annotation": "**bold** <script>x()</script>", "csrf_token": token}).get_data(as_text=True)
+    html = client.post("/preview", data={"annotation": "**bold** <script>x()</script>", "csrf_token": token}).get_data(
+        as_text=True
+    )
     assert "<strong>bold</strong>" in html and "<script" not in html
 
 
@@ -202,8 +252,9 @@ def test_oversized_input_gets_a_4xx_with_a_message(client, mini, users, form):
     token = sign_in(client, "contributor-user")
     response = post_add(client, mini["t"], {**form, "annotation": "x" * 2_000_000}, token)
     assert response.status_code == 422 and "at most 10000 characters" in response.get_data(as_text=True)
-    huge = client.post(f"/nodes/{mini['t']}/add", data=b"title=" + b"x" * 6_000_000,
-                       content_type="application/x-www-form-urlencoded")
+    huge = client.post(
+        f"/nodes/{mini['t']}/add", data=b"title=" + b"x" * 6_000_000, content_type="application/x-www-form-urlencoded"
+    )
     assert huge.status_code == 413 and "larger than 5 MB" in huge.get_data(as_text=True)
 
 
@@ -211,23 +262,29 @@ def test_malformed_choices_get_422_not_500(client, mini, users, form):
     token = sign_in(client, "contributor-user")
     assert post_add(client, mini["t"], {**form, "voice": "99999"}, token).status_code == 422
     assert post_add(client, mini["t"], {**form, "source": "99999"}, token).status_code == 422
-    bad_link = client.post(f"/nodes/{mini['t']}/link", data={"child": "abc", "relation": "supports", "csrf_token": token})
+    bad_link = client.post(
+        f"/nodes/{mini['t']}/link", data={"child": "abc", "relation": "supports", "csrf_token": token}
+    )
     assert bad_link.status_code == 422
-    missing = client.post(f"/nodes/{mini['t']}/link", data={"child": "99999", "relation": "supports", "csrf_token": token})
+    missing = client.post(
+        f"/nodes/{mini['t']}/link", data={"child": "99999", "relation": "supports", "csrf_token": token}
+    )
     assert missing.status_code == 422
 
 
 def test_every_error_is_listed_at_once_and_tied_to_its_field(app, client, mini, users, form):
     token = sign_in(client, "contributor-user")
     wrong = {**form, "title": "", "voice": "new", "source": "new", "argued_on": "22/02/2018"}
-    html = post_add(client, mini["t"], wrong, token, **{"HX-Request": "true", "HX-Target": "add-slot-opposes"}
-                    ).get_data(as_text=True)
-    summary = html[html.index('class="error-summary"'):html.index("</ul>")]
-    assert "autofocus" in html[html.index("<div", html.index("add-slot")):html.index('class="error-summary"') + 200]
+    html = post_add(
+        client, mini["t"], wrong, token, **{"HX-Request": "true", "HX-Target": "add-slot-opposes"}
+    ).get_data(as_text=True)
+    summary = html[html.index('class="error-summary"') : html.index("</ul>")]
+    assert "autofocus" in html[html.index("<div", html.index("add-slot")) : html.index('class="error-summary"') + 200]
     for field in ("title", "voice_name", "voice_group", "source_title", "source_kind", "argued_on"):
         assert f'href="#f-{field}-add-opposes"' in summary, field
-        assert re.search(rf'id="f-{field}-add-opposes"[^>]*aria-describedby="[^"]*e-{field}-add-opposes"', html) or \
-            re.search(rf'aria-describedby="[^"]*e-{field}-add-opposes"[^>]*aria-invalid="true"', html), field
+        assert re.search(
+            rf'id="f-{field}-add-opposes"[^>]*aria-describedby="[^"]*e-{field}-add-opposes"', html
+        ) or re.search(rf'aria-describedby="[^"]*e-{field}-add-opposes"[^>]*aria-invalid="true"', html), field
     assert summary.index("#f-title") < summary.index("#f-voice_name") < summary.index("#f-source_title")  # form order
     assert re.search(r'aria-describedby="h-title-add-opposes[ "]', html)  # the hint is tied to its input
 
@@ -236,7 +293,7 @@ def test_the_add_form_asks_only_what_applies(client, mini, users):
     sign_in(client, "contributor-user")
     html = client.get(f"/nodes/{mini['t']}/add?relation=opposes&kind=claim").get_data(as_text=True)
     assert 'type="radio" name="relation"' not in html and 'type="hidden" name="relation" value="opposes"' in html
-    happened = html[html.index('data-for-kind="event"') - 80:html.index('data-for-kind="event"') + 40]
+    happened = html[html.index('data-for-kind="event"') - 80 : html.index('data-for-kind="event"') + 40]
     assert "hidden" in happened
     event = client.get(f"/nodes/{mini['t']}/add?relation=opposes&kind=event").get_data(as_text=True)
     assert 'data-for-kind="event">' in event  # shown for an event
@@ -250,9 +307,15 @@ def test_quotes_locators_and_sources_are_corrected_on_the_edit_page_as_a_new_ver
     fields = {name: value for name, value in re.findall(r'<input id="[^"]*" name="([^"]+)"[^>]*value="([^"]*)"', page)}
     voice = re.search(r'name="voice"[^>]*>.*?<option value="(\d+)" selected', page, re.S).group(1)
     source = re.search(r'name="citations-0-source"[^>]*>.*?<option value="(\d+)" selected', page, re.S).group(1)
-    data = {"kind": "claim", "title": fields["title"], "voice": voice, "citations-0-source": source,
-            "citations-0-quote": "NHS bodies can hold the contracts, corrected", "citations-0-locator": "para 9",
-            "csrf_token": token}
+    data = {
+        "kind": "claim",
+        "title": fields["title"],
+        "voice": voice,
+        "citations-0-source": source,
+        "citations-0-quote": "NHS bodies can hold the contracts, corrected",
+        "citations-0-locator": "para 9",
+        "csrf_token": token,
+    }
     assert client.post(f"/nodes/{node}/edit", data=data).status_code == 302
     shown = client.get(f"/nodes/{node}").get_data(as_text=True)
     assert "NHS bodies can hold the contracts, corrected" in shown and "para 9" in shown
@@ -260,6 +323,8 @@ def test_quotes_locators_and_sources_are_corrected_on_the_edit_page_as_a_new_ver
     assert history.count('data-label="Version"') == 2  # the original is kept
     empty = client.post(f"/nodes/{node}/edit", data={**data, "citations-0-quote": ""})
     assert empty.status_code == 422 and 'href="#f-citations-0-quote-edit"' in empty.get_data(as_text=True)
+
+
 def _edit_form(client, node_id) -> dict:
     """What the edit form holds, as a browser would send it back."""
     html = client.get(f"/nodes/{node_id}/edit").get_data(as_text=True)
@@ -283,8 +348,11 @@ def test_two_people_editing_the_same_point_neither_is_silently_lost(app, client,
     assert first.status_code == 302
     with app.app_context():
         versions = len(db.session().exec(select(Revision).where(Revision.node_id == node_id)).all())
-    second_data = {**theirs, "title": "Boards answer to NHS England and to nobody local",
-                   "annotation": "The moderator's own reading."}
+    second_data = {
+        **theirs,
+        "title": "Boards answer to NHS England and to nobody local",
+        "annotation": "The moderator's own reading.",
+    }
     second = moderator.post(f"/nodes/{node_id}/edit", data=second_data)
     html = second.get_data(as_text=True)
     assert second.status_code == 409, html
@@ -297,12 +365,15 @@ def test_two_people_editing_the_same_point_neither_is_silently_lost(app, client,
         node = db.session().get(Node, node_id)
         assert node.title == "Boards answer upwards, to the centre"
         assert len(db.session().exec(select(Revision).where(Revision.node_id == node_id)).all()) == versions
-    fragment = moderator.post(f"/nodes/{node_id}/edit", data=second_data,
-                              headers={"HX-Request": "true", "HX-Target": "main"})
+    fragment = moderator.post(
+        f"/nodes/{node_id}/edit", data=second_data, headers={"HX-Request": "true", "HX-Target": "main"}
+    )
     assert fragment.status_code == 409 and "<html" not in fragment.get_data(as_text=True)
     assert "Boards answer upwards, to the centre" in fragment.get_data(as_text=True)
-    merged = moderator.post(f"/nodes/{node_id}/edit", data={**second_data, "base": "2",
-                                                            "title": "Boards answer upwards, and to nobody local"})
+    merged = moderator.post(
+        f"/nodes/{node_id}/edit",
+        data={**second_data, "base": "2", "title": "Boards answer upwards, and to nobody local"},
+    )
     assert merged.status_code == 302
     with app.app_context():
         assert db.session().get(Node, node_id).title == "Boards answer upwards, and to nobody local"
@@ -327,8 +398,10 @@ def test_a_change_elsewhere_is_no_conflict(app, client, mini, users):
     """A link (or an archive, or a status) since the form was opened changed nothing the form edits."""
     token = sign_in(client, "moderator-user")
     opened = _edit_form(client, mini["question"])
-    linked = client.post(f"/nodes/{mini['pro-boards']}/link",
-                         data={"child": mini["question"], "relation": "opposes", "csrf_token": token})
+    linked = client.post(
+        f"/nodes/{mini['pro-boards']}/link",
+        data={"child": mini["question"], "relation": "opposes", "csrf_token": token},
+    )
     assert linked.status_code == 302
     saved = client.post(f"/nodes/{mini['question']}/edit", data={**opened, "title": "Will care stay free?"})
     assert saved.status_code == 302, saved.get_data(as_text=True)
@@ -339,6 +412,6 @@ def test_the_add_page_on_its_own_posts_as_a_plain_form(client, mini, users):
     JavaScript (an htmx target missing from the page would make Add do nothing)."""
     sign_in(client, "contributor-user")
     page = client.get(f"/nodes/{mini['pro-boards']}/add?relation=opposes").get_data(as_text=True)
-    form_tag = page[page.index('<form method="post" action="/nodes/'):]
-    form_tag = form_tag[:form_tag.index(">")]
+    form_tag = page[page.index('<form method="post" action="/nodes/') :]
+    form_tag = form_tag[: form_tag.index(">")]
     assert "hx-post" not in form_tag and "hx-target" not in form_tag

@@ -1,4 +1,5 @@
 """Importing real maps written by others: the counts their own readers report, one transaction, clear errors."""
+
 import io
 import json
 import subprocess
@@ -36,8 +37,14 @@ def expected(atoms: int, relations: int, roots: int) -> tuple[int, int]:
 
 
 @needs_samples
-@pytest.mark.parametrize("path,loader", [("kialo/should-hate-speech-be-illegal-6148.txt", "kialo"),
-                                         ("aif/nodeset21145.json", "aif"), ("sadface/hangback.json", "sadface")])
+@pytest.mark.parametrize(
+    "path,loader",
+    [
+        ("kialo/should-hate-speech-be-illegal-6148.txt", "kialo"),
+        ("aif/nodeset21145.json", "aif"),
+        ("sadface/hangback.json", "sadface"),
+    ],
+)
 def test_samples_import_with_the_counts_arguebuf_reports(path, loader):
     raw = (SAMPLES / path).read_text(encoding="utf-8")
     source = io.StringIO(raw) if loader == "kialo" else json.loads(raw)
@@ -49,15 +56,21 @@ def test_samples_import_with_the_counts_arguebuf_reports(path, loader):
 @needs_samples
 @pytest.mark.parametrize("name", ["argdown-primer.argdown", "state-censorship.argdown"])
 def test_argdown_samples_import_with_the_counts_the_argdown_cli_reports(name, tmp_path):
-    subprocess.run([str(ARGDOWN), "json", str(SAMPLES / "argdown" / name), str(tmp_path)], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [str(ARGDOWN), "json", str(SAMPLES / "argdown" / name), str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     parsed = json.loads((tmp_path / name.replace(".argdown", ".json")).read_text())
     items = len(parsed["statements"]) + len(parsed["arguments"])
     parents = {r["from"] for r in parsed["relations"]}
-    roots = sum(1 for title in list(parsed["statements"]) + list(parsed["arguments"]) if title not in parents)
+    sum(1 for title in list(parsed["statements"]) + list(parsed["arguments"]) if title not in parents)
     premises = sum(1 for argument in parsed["arguments"].values() for member in argument.get("pcs") or [])
     seed_set = registry.read((SAMPLES / "argdown" / name).read_text(), name)
-    circular = 1 if name == "argdown-primer.argdown" else 0  # the primer's Argument 1 concludes what leads to its premise
+    circular = (
+        1 if name == "argdown-primer.argdown" else 0
+    )  # the primer's Argument 1 concludes what leads to its premise
     assert imported_counts(seed_set) == (items, len(parsed["relations"]) + premises - circular)
 
 
@@ -78,18 +91,38 @@ def test_our_kialo_export_imports_back_with_the_same_shape(app, runner, mini, tm
 
 
 def test_the_newer_kialo_header_is_read():
-    seed_set = registry.read("\ufeffDiscussion Name: Tea or coffee?\r\r1. Thesis: Tea is better.\r1.1. Pro: It calms.\r"
-                             "1.2. Con: It is weak.\r1.2.1. Con: -> See 1.1.\r", "tea.txt")
+    seed_set = registry.read(
+        "\ufeffDiscussion Name: Tea or coffee?\r\r1. Thesis: Tea is better.\r1.1. Pro: It calms.\r"
+        "1.2. Con: It is weak.\r1.2.1. Con: -> See 1.1.\r",
+        "tea.txt",
+    )
     assert imported_counts(seed_set) == (3, 3)
 
 
-CIRCULAR = ("map.json", json.dumps({"metadata": {"core": {"title": "c"}}, "nodes": [
-    {"id": "a", "type": "atom", "text": "A"}, {"id": "b", "type": "atom", "text": "B"}, {"id": "t", "type": "atom", "text": "T"},
-    {"id": "s1", "type": "scheme", "name": "support"}, {"id": "s2", "type": "scheme", "name": "support"},
-    {"id": "s3", "type": "scheme", "name": "support"}],
-    "edges": [{"id": "1", "source_id": "a", "target_id": "s1"}, {"id": "2", "source_id": "s1", "target_id": "b"},
-              {"id": "3", "source_id": "b", "target_id": "s2"}, {"id": "4", "source_id": "s2", "target_id": "a"},
-              {"id": "5", "source_id": "a", "target_id": "s3"}, {"id": "6", "source_id": "s3", "target_id": "t"}]}))
+CIRCULAR = (
+    "map.json",
+    json.dumps(
+        {
+            "metadata": {"core": {"title": "c"}},
+            "nodes": [
+                {"id": "a", "type": "atom", "text": "A"},
+                {"id": "b", "type": "atom", "text": "B"},
+                {"id": "t", "type": "atom", "text": "T"},
+                {"id": "s1", "type": "scheme", "name": "support"},
+                {"id": "s2", "type": "scheme", "name": "support"},
+                {"id": "s3", "type": "scheme", "name": "support"},
+            ],
+            "edges": [
+                {"id": "1", "source_id": "a", "target_id": "s1"},
+                {"id": "2", "source_id": "s1", "target_id": "b"},
+                {"id": "3", "source_id": "b", "target_id": "s2"},
+                {"id": "4", "source_id": "s2", "target_id": "a"},
+                {"id": "5", "source_id": "a", "target_id": "s3"},
+                {"id": "6", "source_id": "s3", "target_id": "t"},
+            ],
+        }
+    ),
+)
 
 
 def test_a_link_that_closes_a_circle_stays_out_and_the_summary_says_so():
@@ -100,19 +133,55 @@ def test_a_link_that_closes_a_circle_stays_out_and_the_summary_says_so():
 
 
 BROKEN = {
-    "kialo no header": ("kialo.txt", "1. Thesis\n1.1. Pro: x\n", "kialo.txt: line 1, column 1: expected Kialo's header"),
+    "kialo no header": (
+        "kialo.txt",
+        "1. Thesis\n1.1. Pro: x\n",
+        "kialo.txt: line 1, column 1: expected Kialo's header",
+    ),
     "kialo no name": ("kialo.txt", "Discussion Name:\n1. T\n", "line 2, column 1: expected the discussion's name"),
     "kialo no claims": ("kialo.txt", "Discussion Title: T\n\n", "the discussion has no claims"),
-    "kialo text first": ("kialo.txt", "Discussion Title: T\n\nWhy?\n1. T\n", "line 3, column 1: expected the discussion's first claim"),
-    "kialo bad see": ("kialo.txt", "Discussion Title: T\n\n1. T\n1.1. Pro: -> See 1.9.\n", "line 4, column 1: '-> See 1.9.' refers to a claim not given above"),
-    "kialo empty claim": ("kialo.txt", "Discussion Title: T\n\n1. T\n1.1. Pro: \n", "line 4, column 1: claim 1.1. has no text: expected its text after '1.1. Pro:'"),
+    "kialo text first": (
+        "kialo.txt",
+        "Discussion Title: T\n\nWhy?\n1. T\n",
+        "line 3, column 1: expected the discussion's first claim",
+    ),
+    "kialo bad see": (
+        "kialo.txt",
+        "Discussion Title: T\n\n1. T\n1.1. Pro: -> See 1.9.\n",
+        "line 4, column 1: '-> See 1.9.' refers to a claim not given above",
+    ),
+    "kialo empty claim": (
+        "kialo.txt",
+        "Discussion Title: T\n\n1. T\n1.1. Pro: \n",
+        "line 4, column 1: claim 1.1. has no text: expected its text after '1.1. Pro:'",
+    ),
     "argdown syntax": ("map.argdown", "===\ntitle: T\n===\n[T]: x\n  + <A: broken\n  ++ y\n", "map.argdown: line "),
-    "argdown front matter": ("map.argdown", "===\ntitle: [unclosed\n===\n[T]: x\n", "map.argdown: line 2, column 17: the front matter is not valid YAML (expected ',' or ']'"),
-    "aif not a graph": ("map.json", '{"AIF": {"nodes": [{"nodeID": "1"}], "edges": []}}', "map.json: $.AIF.nodes[0]: expected an object with 'type'"),
-    "aif truncated": ("map.json", '{"nodes": [{"nodeID": "1", "type": "I", "text": "a"}], "edges": [', "not valid JSON"),
-    "aif nesting": ("map.json", '{"nodeID": 1, "locutions": [], "nodes": {"a": 1}, "edges": []}', "expected an object with 'nodes' and 'edges' lists"),
-    "aif missing node": ("map.json", '{"locutions": [], "nodes": [{"nodeID": "1", "type": "I", "text": "a"}], '
-                                     '"edges": [{"fromID": "1", "toID": "9"}]}', "$.edges[0].toID: '9' is not a node"),
+    "argdown front matter": (
+        "map.argdown",
+        "===\ntitle: [unclosed\n===\n[T]: x\n",
+        "map.argdown: line 2, column 17: the front matter is not valid YAML (expected ',' or ']'",
+    ),
+    "aif not a graph": (
+        "map.json",
+        '{"AIF": {"nodes": [{"nodeID": "1"}], "edges": []}}',
+        "map.json: $.AIF.nodes[0]: expected an object with 'type'",
+    ),
+    "aif truncated": (
+        "map.json",
+        '{"nodes": [{"nodeID": "1", "type": "I", "text": "a"}], "edges": [',
+        "not valid JSON",
+    ),
+    "aif nesting": (
+        "map.json",
+        '{"nodeID": 1, "locutions": [], "nodes": {"a": 1}, "edges": []}',
+        "expected an object with 'nodes' and 'edges' lists",
+    ),
+    "aif missing node": (
+        "map.json",
+        '{"locutions": [], "nodes": [{"nodeID": "1", "type": "I", "text": "a"}], '
+        '"edges": [{"fromID": "1", "toID": "9"}]}',
+        "$.edges[0].toID: '9' is not a node",
+    ),
     "empty": ("map.argdown", "  \n", "the file is empty"),
 }
 
@@ -123,7 +192,11 @@ def test_malformed_input_is_refused_with_where_and_what(case):
     with pytest.raises(FormatError) as error:
         registry.read(content, name)
     assert message in str(error.value)
-    assert "Traceback" not in str(error.value) and "/work" not in str(error.value) and "node_modules" not in str(error.value)
+    assert (
+        "Traceback" not in str(error.value)
+        and "/work" not in str(error.value)
+        and "node_modules" not in str(error.value)
+    )
 
 
 def test_a_failed_import_leaves_nothing(app, runner, tmp_path):
@@ -144,12 +217,18 @@ def test_moderators_import_through_the_upload_form(app, client, users):
     client.post("/signout", data={"csrf_token": token})
     token = sign_in(client, "moderator-user")
     kialo = b"Discussion Title: Tea?\n\n1. Tea is better.\n1.1. Pro: It calms.\n"
-    response = client.post("/import", data={"csrf_token": token, "file": (io.BytesIO(kialo), "tea.txt")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/import",
+        data={"csrf_token": token, "file": (io.BytesIO(kialo), "tea.txt")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/debates/tea")
     assert "It calms." in client.get("/debates/tea").get_data(as_text=True)
-    bad = client.post("/import", data={"csrf_token": token, "file": (io.BytesIO(b"1. x\n"), "bad.txt")},
-                      content_type="multipart/form-data")
+    bad = client.post(
+        "/import",
+        data={"csrf_token": token, "file": (io.BytesIO(b"1. x\n"), "bad.txt")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 422 and "bad.txt: line 1, column 1: expected" in bad.get_data(as_text=True)
     huge = client.post("/import", data=b"x" * 6_000_000, content_type="multipart/form-data; boundary=b")
     assert huge.status_code == 413 and "larger than 5 MB" in huge.get_data(as_text=True)
@@ -159,11 +238,14 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_name_line_and_column(client
     from .conftest import sign_in
 
     with pytest.raises(FormatError) as error:
-        registry.decode("Discussion Title: Tea\n\n1. Caf".encode() + b"\xe9\n", "tea.txt")
+        registry.decode(b"Discussion Title: Tea\n\n1. Caf" + b"\xe9\n", "tea.txt")
     assert str(error.value).startswith("tea.txt: line 3, column 7: expected UTF-8 text, found the byte 0xe9")
     token = sign_in(client, "moderator-user")
-    response = client.post("/import", data={"csrf_token": token, "file": (io.BytesIO(b"x\n\xff"), "dir/latin.txt")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/import",
+        data={"csrf_token": token, "file": (io.BytesIO(b"x\n\xff"), "dir/latin.txt")},
+        content_type="multipart/form-data",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="f-file-error"' in html
     assert "latin.txt: line 2, column 1: expected UTF-8 text" in html

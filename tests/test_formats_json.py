@@ -1,4 +1,5 @@
 """The project's JSON: export then import gives back the same debate; bad files are refused whole."""
+
 import json
 
 import pytest
@@ -27,8 +28,13 @@ def canonical(document: dict) -> dict:
                 node[relation] = [order[k] for k in node[relation]]
         nodes.append(node)
     debates = [{**d, "key": "d", "thesis": order[d["thesis"]]} for d in document["debates"]]
-    return {"themes": document["themes"], "sources": document["sources"], "voices": document["voices"],
-            "debates": debates, "nodes": nodes}
+    return {
+        "themes": document["themes"],
+        "sources": document["sources"],
+        "voices": document["voices"],
+        "debates": debates,
+        "nodes": nodes,
+    }
 
 
 def test_export_then_import_gives_back_the_same_debate(app, runner, mini, tmp_path):
@@ -51,8 +57,10 @@ def test_the_imported_debate_browses_like_any_other(app, client, runner, mini, t
 
 def test_a_subtree_exports_with_its_root_as_thesis(runner, mini):
     document = export(runner, "mini", "--node", str(mini["pro-boards"]))
-    assert [n["title"] for n in document["nodes"]] == ["Private companies could sit on ICS boards",
-                                                       "Government keeps private companies off ICB boards"]
+    assert [n["title"] for n in document["nodes"]] == [
+        "Private companies could sit on ICS boards",
+        "Government keeps private companies off ICB boards",
+    ]
     assert document["nodes"][0]["kind"] == "thesis" and "supports" not in document["nodes"][0]
 
 
@@ -104,15 +112,27 @@ def test_a_huge_file_is_refused(runner, mini, tmp_path):
     assert result.exit_code == 1 and "larger than 20 MB" in result.output
 
 
-@pytest.mark.parametrize("args,message", [(["nope"], "no debate called 'nope'"), (["mini", "--node", "99999"], "no node numbered")])
+@pytest.mark.parametrize(
+    "args,message", [(["nope"], "no debate called 'nope'"), (["mini", "--node", "99999"], "no node numbered")]
+)
 def test_export_names_what_it_cannot_find(runner, mini, args, message):
     result = runner.invoke(args=["export", *args])
     assert result.exit_code == 1 and message in result.output
 
 
-@pytest.mark.parametrize("fmt,mimetype", [("json", "application/json"), ("kialo", "text/plain"), ("csv", "text/csv"),
-                                        ("argdown", "text/plain"), ("aif", "application/json"), ("sadface", "application/json"),
-                                        ("md", "text/markdown"), ("html", "text/html")])
+@pytest.mark.parametrize(
+    "fmt,mimetype",
+    [
+        ("json", "application/json"),
+        ("kialo", "text/plain"),
+        ("csv", "text/csv"),
+        ("argdown", "text/plain"),
+        ("aif", "application/json"),
+        ("sadface", "application/json"),
+        ("md", "text/markdown"),
+        ("html", "text/html"),
+    ],
+)
 def test_every_format_downloads_from_the_debate_and_node_pages(client, mini, fmt, mimetype):
     debate_page = client.get("/debates/mini").get_data(as_text=True)
     node_page = client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)

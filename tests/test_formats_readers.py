@@ -1,16 +1,16 @@
 """Our exports read back in third-party tools with the same counts, for every shipped debate."""
+
 import csv
+import io
+import json
 import os
 import re
 import subprocess
-import json
-import io
 from collections import Counter
 from pathlib import Path
 
 import arguebuf
 import pytest
-
 from sqlmodel import select
 
 from icsdebate import db
@@ -18,7 +18,6 @@ from icsdebate.formats import aif, argdown, csvmap, kialo, mapdoc, sadface
 from icsdebate.models import Debate
 
 from .conftest import ROOT, load_seeds
-
 
 
 @pytest.fixture
@@ -41,7 +40,9 @@ def test_kialo_exports_read_in_arguebuf_with_the_same_counts(documents):
         graph = arguebuf.load.kialo(io.StringIO(kialo.dump_older(document)), name=slug)
         schemes = Counter(type(s.scheme).__name__ for s in graph.scheme_nodes.values())
         assert len(graph.atom_nodes) == len(document["nodes"]), slug
-        assert schemes == Counter({"Support": relations(document)["supports"], "Attack": relations(document)["opposes"]}), slug
+        assert schemes == Counter(
+            {"Support": relations(document)["supports"], "Attack": relations(document)["opposes"]}
+        ), slug
 
 
 def test_csv_has_one_row_per_node(documents):
@@ -58,7 +59,9 @@ def test_aif_exports_read_in_arguebuf_with_the_same_counts(documents):
         graph = arguebuf.load.aif(json.loads(aif.dump(document)), name=slug)
         schemes = Counter(type(s.scheme).__name__ for s in graph.scheme_nodes.values())
         assert len(graph.atom_nodes) == len(document["nodes"]), slug
-        assert schemes == Counter({"Support": relations(document)["supports"], "Attack": relations(document)["opposes"]})
+        assert schemes == Counter(
+            {"Support": relations(document)["supports"], "Attack": relations(document)["opposes"]}
+        )
 
 
 def test_sadface_exports_read_in_arguebuf_with_the_same_counts(documents):
@@ -67,9 +70,13 @@ def test_sadface_exports_read_in_arguebuf_with_the_same_counts(documents):
         graph = arguebuf.load.sadface(json.loads(sadface.dump(document)), name=slug)
         schemes = Counter(type(s.scheme).__name__ for s in graph.scheme_nodes.values())
         assert len(graph.atom_nodes) == len(document["nodes"]), slug
-        assert schemes == Counter({"Support": relations(document)["supports"], "NoneType": relations(document)["opposes"]})
+        assert schemes == Counter(
+            {"Support": relations(document)["supports"], "NoneType": relations(document)["opposes"]}
+        )
         names = Counter(n["name"] for n in json.loads(sadface.dump(document))["nodes"] if n["type"] == "scheme")
-        assert names == Counter({"support": relations(document)["supports"], "conflict": relations(document)["opposes"]})
+        assert names == Counter(
+            {"support": relations(document)["supports"], "conflict": relations(document)["opposes"]}
+        )
 
 
 ARGDOWN = ROOT / "node_modules" / ".bin" / "argdown"
@@ -79,14 +86,21 @@ def test_argdown_exports_parse_in_the_argdown_cli_with_the_same_counts(documents
     assert ARGDOWN.exists(), "the Argdown CLI is missing: run `npm ci` (make test does)"
     for slug, document in documents.items():
         (tmp_path / f"{slug}.argdown").write_text(argdown.dump(document))
-    result = subprocess.run([str(ARGDOWN), "json", "*.argdown", str(tmp_path / "out")], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(ARGDOWN), "json", "*.argdown", str(tmp_path / "out")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     for slug, document in documents.items():
         parsed = json.loads((tmp_path / "out" / f"{slug}.json").read_text())
         kinds = Counter(relation["relationType"] for relation in parsed["relations"])
         assert len(parsed["statements"]) == len(document["nodes"]), slug
-        assert kinds == Counter({"support": relations(document)["supports"], "attack": relations(document)["opposes"]}), slug
+        assert kinds == Counter(
+            {"support": relations(document)["supports"], "attack": relations(document)["opposes"]}
+        ), slug
         for node in document["nodes"]:
             member = parsed["statements"][node["key"]]["members"][0]
             text = re.sub(r"\s*#\([^)]*\)", "", member["text"]).strip()  # the text keeps its tags

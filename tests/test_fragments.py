@@ -1,4 +1,5 @@
 """Links to the quoted passage in a source's page, by the rules of URL text fragments (WICG)."""
+
 import re
 from urllib.parse import unquote
 
@@ -13,7 +14,7 @@ def parameters(url: str) -> list[str]:
     """The text directive's parameters, percent-decoded as a browser does."""
     text = url.split("#", 1)[1].split(":~:", 1)[1]
     assert text.startswith("text=")
-    return [unquote(p) for p in text[len("text="):].split(",")]
+    return [unquote(p) for p in text[len("text=") :].split(",")]
 
 
 def test_the_directive_syntax_characters_and_spaces_are_percent_encoded():
@@ -33,8 +34,10 @@ def test_a_short_quote_is_matched_whole_with_whitespace_collapsed():
 
 
 def test_a_long_quote_uses_its_first_and_last_words():
-    quote = ("The King's Fund has consistently argued that the NHS should be funded to meet rising demand, "
-             "and that social care needs reform as well")
+    quote = (
+        "The King's Fund has consistently argued that the NHS should be funded to meet rising demand, "
+        "and that social care needs reform as well"
+    )
     start, end = parameters(link(PAGE, quote))
     assert quote.startswith(start) and quote.endswith(end)
     assert len(start.split()) == len(end.split()) == 5
@@ -56,11 +59,15 @@ def test_no_parameter_is_empty_and_no_comma_or_dash_is_left_raw():
 
 def test_dashes_that_a_page_may_type_differently_are_kept_out_of_the_match():
     # "-" typed for the page's "—" would not match in Chromium: start and end avoid such words
-    start, end = parameters(link(PAGE, "ICSs - and this is key - will not be self-governing until 2020 at the earliest"))
+    start, end = parameters(
+        link(PAGE, "ICSs - and this is key - will not be self-governing until 2020 at the earliest")
+    )
     assert start == "and this is key"
     assert end == "until 2020 at the earliest"
     assert parameters(link(PAGE, "spending rose in 2017-2018 by far less than demand")) == [
-        "spending rose in", "by far less than demand"]
+        "spending rose in",
+        "by far less than demand",
+    ]
     assert parameters(link(PAGE, "in 2017-2018 by far less")) == ["by far less"]  # "in" alone could be anywhere
     # a hyphenated word is typed the same on the page
     assert parameters(link(PAGE, "self-governing systems")) == ["self-governing systems"]
@@ -74,7 +81,9 @@ def test_an_existing_fragment_is_kept_and_an_old_directive_replaced():
     assert link(PAGE + "#comments", "blunt tool") == PAGE + "#comments:~:text=blunt%20tool"
     assert link(PAGE + "#:~:text=old", "blunt tool") == PAGE + "#:~:text=blunt%20tool"
     assert link(PAGE + "#c:~:text=old&text=older", "blunt tool") == PAGE + "#c:~:text=blunt%20tool"
-    assert link("https://nhsforsale.info/?p=3112", "blunt tool") == "https://nhsforsale.info/?p=3112#:~:text=blunt%20tool"
+    assert (
+        link("https://nhsforsale.info/?p=3112", "blunt tool") == "https://nhsforsale.info/?p=3112#:~:text=blunt%20tool"
+    )
 
 
 @pytest.mark.parametrize("quote", ["", "   ", "...", "[...]", "—"])
@@ -117,6 +126,6 @@ def test_briefings_link_each_quote_to_its_passage(client, mini):
     html = client.get("/debates/mini/summary").get_data(as_text=True)
     assert f'<a href="{FRAGMENT}"' in html
     markdown = client.get("/debates/mini/export/md").get_data(as_text=True)
-    assert f"“NHS organisations continue to look upwards” [[" in markdown
+    assert "“NHS organisations continue to look upwards” [[" in markdown
     assert f"]({FRAGMENT})" in markdown
     assert "“the presence of private companies on the boards” [" in markdown  # no address: no link

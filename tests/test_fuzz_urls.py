@@ -4,6 +4,7 @@ request (4xx) changes no row.
 
 The corpus is sampled deterministically (each route and role takes its turn through it), so the run is the same
 every time and stays within a minute on SQLite."""
+
 import inspect
 import io
 import random
@@ -17,23 +18,70 @@ from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
 from icsdebate import create_app, db, schemas
-from icsdebate.models import Node, Source, Theme, Voice
+from icsdebate.models import Source, Theme, Voice
 
 from .conftest import FIXTURES, csrf_token, load_seeds, make_user, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = "A" * 1_000_000
 # Values for a path segment, written as they go into the URL (some already percent-encoded on purpose).
-PATH_CORPUS = ["99999999999999999999", "9223372036854775808", "-1", "0", "%C2%B2", "%EF%BC%91", "%D9%A1", "9e9",
-               "1.5", "%00", "a%00b", "%FF%FE", "%C3%28", "%ED%A0%80", "..", "..%2F..%2Fetc%2Fpasswd", "%2e%2e",
-               "%2e%2e%2f", "....%2F%2F", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "javascript:alert(1)",
-               "%22%3E%3Cimg%20src%3Dx%3E", "new", " ", "x" * 5000, "A" * 100_000]
+PATH_CORPUS = [
+    "99999999999999999999",
+    "9223372036854775808",
+    "-1",
+    "0",
+    "%C2%B2",
+    "%EF%BC%91",
+    "%D9%A1",
+    "9e9",
+    "1.5",
+    "%00",
+    "a%00b",
+    "%FF%FE",
+    "%C3%28",
+    "%ED%A0%80",
+    "..",
+    "..%2F..%2Fetc%2Fpasswd",
+    "%2e%2e",
+    "%2e%2e%2f",
+    "....%2F%2F",
+    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "javascript:alert(1)",
+    "%22%3E%3Cimg%20src%3Dx%3E",
+    "new",
+    " ",
+    "x" * 5000,
+    "A" * 100_000,
+]
 # Values for a query or form field, as the bytes sent (percent-encoded by the request).
-FIELD_CORPUS = [b"99999999999999999999", b"9223372036854775808", b"-1", b"0", "²".encode(), "１".encode(),
-                "١".encode(), b"9e9", b"1.5", b"\x00", b"a\x00b", b"\xff\xfe", b"\xc3\x28", b"\xed\xa0\x80", b"",
-                b"../../etc/passwd", b"%2e%2e%2f", b"<script>alert(1)</script>", b'"><img src=x onerror=alert(1)>',
-                b'<<table href="javascript:alert(1)">x</table>>', b"=HYPERLINK(\"http://x\")", b"2018-02-31",
-                b"0000", b"new", b"\\N \\l {|}", MB.encode()]
+FIELD_CORPUS = [
+    b"99999999999999999999",
+    b"9223372036854775808",
+    b"-1",
+    b"0",
+    "²".encode(),
+    "１".encode(),
+    "١".encode(),
+    b"9e9",
+    b"1.5",
+    b"\x00",
+    b"a\x00b",
+    b"\xff\xfe",
+    b"\xc3\x28",
+    b"\xed\xa0\x80",
+    b"",
+    b"../../etc/passwd",
+    b"%2e%2e%2f",
+    b"<script>alert(1)</script>",
+    b'"><img src=x onerror=alert(1)>',
+    b'<<table href="javascript:alert(1)">x</table>>',
+    b'=HYPERLINK("http://x")',
+    b"2018-02-31",
+    b"0000",
+    b"new",
+    b"\\N \\l {|}",
+    MB.encode(),
+]
 PER_ARGUMENT = 4  # corpus values per route argument, per method and role
 PER_FORM = 4  # corpus values for the fields, per route, method and role
 LAST = ("edit.archive", "edit.unarchive", "edit.restore", "auth.set_role")  # they change what other routes see
@@ -57,9 +105,17 @@ FIELDS = _fields()
 
 @pytest.fixture
 def fuzz_app(database_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "fuzz", "PAGE_SIZE": 5,
-                      "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "fuzz",
+            "PAGE_SIZE": 5,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     from icsdebate import migrate
+
     from .conftest import _empty_tables
 
     migrate.upgrade(app.extensions["engine"])
@@ -85,15 +141,44 @@ def _valid(app, mini) -> tuple[dict, dict]:
         voice = session.exec(select(Voice.id).where(Voice.key == "ham")).one()
         source = session.exec(select(Source.id).where(Source.key == "kf")).one()
         theme = session.exec(select(Theme.id)).first()
-    arguments = {"node_id": str(mini["pro-boards"]), "number": "1", "user_id": "1", "slug": "mini", "fmt": "json",
-                 "relation": "supports", "ref": "kf", "name": "Campaigners", "filename": "css/site.css"}
+    arguments = {
+        "node_id": str(mini["pro-boards"]),
+        "number": "1",
+        "user_id": "1",
+        "slug": "mini",
+        "fmt": "json",
+        "relation": "supports",
+        "ref": "kf",
+        "name": "Campaigners",
+        "filename": "css/site.css",
+    }
     fields = {name: b"" for name in FIELDS}
-    fields.update({"relation": b"opposes", "kind": b"claim", "title": b"A fuzzed point", "voice": str(voice).encode(),
-                   "source": str(source).encode(), "quote": b"quoted words", "locator": b"p. 1",
-                   "themes": str(theme).encode(), "argued_on": b"2018", "child": str(mini["question"]).encode(),
-                   "outcome": b"answered", "outcome_on": b"2021-09", "outcome_reason": b"Because.",
-                   "page": b"1", "depth": b"2", "q": b"ICS", "still": b"1", "from": b"1", "to": b"1", "next": b"/",
-                   "role": b"contributor", "name": b"fuzz-name"})
+    fields.update(
+        {
+            "relation": b"opposes",
+            "kind": b"claim",
+            "title": b"A fuzzed point",
+            "voice": str(voice).encode(),
+            "source": str(source).encode(),
+            "quote": b"quoted words",
+            "locator": b"p. 1",
+            "themes": str(theme).encode(),
+            "argued_on": b"2018",
+            "child": str(mini["question"]).encode(),
+            "outcome": b"answered",
+            "outcome_on": b"2021-09",
+            "outcome_reason": b"Because.",
+            "page": b"1",
+            "depth": b"2",
+            "q": b"ICS",
+            "still": b"1",
+            "from": b"1",
+            "to": b"1",
+            "next": b"/",
+            "role": b"contributor",
+            "name": b"fuzz-name",
+        }
+    )
     return arguments, fields
 
 
@@ -115,9 +200,14 @@ def _send(client, method: str, path: str, fields: dict, token: str, endpoint: st
     if method == "GET":
         return client.get(path + "?" + query)
     if endpoint == "export.upload":
-        upload = {"csrf_token": token, "format": fields.get("format", b"").decode("utf-8", "replace"),
-                  "file": (io.BytesIO(fields.get("title", b"")), fields.get("name", b"x").decode("utf-8", "replace")
-                           or "x.json")}
+        upload = {
+            "csrf_token": token,
+            "format": fields.get("format", b"").decode("utf-8", "replace"),
+            "file": (
+                io.BytesIO(fields.get("title", b"")),
+                fields.get("name", b"x").decode("utf-8", "replace") or "x.json",
+            ),
+        }
         return client.post(path, data=upload, content_type="multipart/form-data")
     return client.post(path, data=_body(fields, token), content_type="application/x-www-form-urlencoded")
 

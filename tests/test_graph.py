@@ -1,4 +1,5 @@
 """The graph rules: no cycles, no self-links, several parents, every path from the thesis."""
+
 import pytest
 
 from icsdebate import db, graph
@@ -46,10 +47,12 @@ def test_a_node_may_have_several_parents(app, mini):
         graph.add_link(session, child=question, parent=boards, relation="opposes")
         session.commit()
         paths = graph.ancestor_paths(session, node=question)
-        assert sorted([step.id for step in path] for path in paths) == sorted([
-            [mini["t"], mini["question"]],
-            [mini["t"], mini["pro-boards"], mini["question"]],
-        ])
+        assert sorted([step.id for step in path] for path in paths) == sorted(
+            [
+                [mini["t"], mini["question"]],
+                [mini["t"], mini["pro-boards"], mini["question"]],
+            ]
+        )
         via_boards = next(path for path in paths if len(path) == 3)
         assert [step.relation for step in via_boards] == [None, "supports", "opposes"]
 
@@ -59,7 +62,8 @@ def test_the_amendment_has_two_paths_from_the_thesis(app, mini):
         (amendment,) = nodes(app, mini, "amendment")
         paths = graph.ancestor_paths(db.session(), node=amendment)
         assert {tuple(step.relation for step in path) for path in paths} == {
-            (None, "supports", "opposes"), (None, "opposes", "supports"),
+            (None, "supports", "opposes"),
+            (None, "opposes", "supports"),
         }
 
 

@@ -1,14 +1,21 @@
 """The timeline and who argued what."""
+
 import pytest
 from sqlmodel import select
 
 
 def test_timeline_orders_dated_points_and_shows_what_they_bear_on(client, mini):
     html = client.get("/debates/mini/timeline").get_data(as_text=True)
-    order = [html.index(t) for t in ("NHS bodies can hold the contracts", "Government keeps private companies off ICB boards",
-                                     "Private companies could sit on ICS boards")]
+    order = [
+        html.index(t)
+        for t in (
+            "NHS bodies can hold the contracts",
+            "Government keeps private companies off ICB boards",
+            "Private companies could sit on ICS boards",
+        )
+    ]
     assert order == sorted(order)  # February 2018, September 2021, 2022
-    moment = html[html.index("Government keeps private companies off ICB boards"):]
+    moment = html[html.index("Government keeps private companies off ICB boards") :]
     assert "opposes</span>" in moment[:1500] and "Private companies could sit on ICS boards" in moment[:1500]
     assert "Will care stay free" not in html  # undated points are left out
     assert client.get("/timeline").status_code == 200
@@ -17,11 +24,11 @@ def test_timeline_orders_dated_points_and_shows_what_they_bear_on(client, mini):
 
 def test_who_argued_what_counts_points_by_side(client, mini):
     html = client.get("/who-argued-what").get_data(as_text=True)
-    campaigners = html[html.index(">Campaigners</a>"):]
+    campaigners = html[html.index(">Campaigners</a>") :]
     # the campaigners made two points for the thesis and one (the amendment) against it
     assert '<span class="count-pro">2 for</span>' in campaigners[:1200]
     assert '<span class="count-con">1 against</span>' in campaigners[:1200]
-    kings_fund = html[html.index(">The King&#39;s Fund</a>"):]
+    kings_fund = html[html.index(">The King&#39;s Fund</a>") :]
     assert '<span class="count-con">1 against</span>' in kings_fund[:1200]
 
 
@@ -55,13 +62,15 @@ def test_map_draws_every_point_and_link_top_down_to_the_chosen_depth(client, min
     assert 'data-nodes="5" data-edges="5"' in html  # all five points and five links, the amendment's second dotted
     assert html.count('class="node kind_') == 5 and html.count('class="edge ') == 5
     assert 'xlink:href="/nodes/' in html and 'stroke-dasharray="1,5"' in html  # the second parent, dotted
-    svg = html[html.index("<svg"):]
+    svg = html[html.index("<svg") :]
     thesis_y = float(svg.split(f'id="node_{mini["t"]}"')[1].split(' y="')[1].split('"')[0])
     pro_y = float(svg.split(f'id="node_{mini["pro-boards"]}"')[1].split(' y="')[1].split('"')[0])
     assert thesis_y < pro_y  # top-down: the thesis above its replies
     shallow = client.get("/debates/mini/map?depth=1").get_data(as_text=True)
     assert 'data-nodes="4" data-edges="3"' in shallow
-    assert "+1 more" in shallow and f'href="/nodes/{mini["con-nhs-bodies"]}/map?depth=1' in shallow.replace("&amp;", "&")
+    assert "+1 more" in shallow and f'href="/nodes/{mini["con-nhs-bodies"]}/map?depth=1' in shallow.replace(
+        "&amp;", "&"
+    )
 
 
 def test_map_colours_every_point_by_its_side_on_the_thesis_not_on_its_parent(client, mini):
@@ -78,11 +87,11 @@ def test_map_colours_every_point_by_its_side_on_the_thesis_not_on_its_parent(cli
 
 def test_the_shape_strip_is_a_list_of_links_in_words_with_sides_on_the_thesis(client, mini):
     html = client.get(f"/nodes/{mini['con-nhs-bodies']}/map").get_data(as_text=True)
-    strip = html[html.index('<ol class="strip"'):html.index("</ol>", html.index('<ol class="strip"'))]
+    strip = html[html.index('<ol class="strip"') : html.index("</ol>", html.index('<ol class="strip"'))]
     assert 'role="img"' not in html
     # the amendment supports an against branch: against the thesis, said in words for screen readers
     assert "block side-against" in strip and "Against the thesis: " in strip
-    assert f'/nodes/{mini["amendment"]}/map' in strip
+    assert f"/nodes/{mini['amendment']}/map" in strip
 
 
 def test_a_point_with_five_thousand_replies_draws_a_bounded_map(app, client):
@@ -99,17 +108,24 @@ def test_a_point_with_five_thousand_replies_draws_a_bounded_map(app, client):
         session.add(thesis)
         session.flush()
         debate.thesis_id = thesis.id
-        session.execute(insert(Node), [{"debate_id": debate.id, "kind": "claim", "title": f"Reply {n}"} for n in range(5000)])
+        session.execute(
+            insert(Node), [{"debate_id": debate.id, "kind": "claim", "title": f"Reply {n}"} for n in range(5000)]
+        )
         ids = [row[0] for row in session.execute(select_ids(debate.id, thesis.id))]
-        session.execute(insert(Link), [{"child_id": i, "parent_id": thesis.id, "relation": "supports" if i % 2 else "opposes",
-                                        "position": i} for i in ids])
+        session.execute(
+            insert(Link),
+            [
+                {"child_id": i, "parent_id": thesis.id, "relation": "supports" if i % 2 else "opposes", "position": i}
+                for i in ids
+            ],
+        )
     response = client.get("/debates/fan/map?depth=12&breadth=20")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and len(response.data) < 500_000
     assert 'data-nodes="21" data-edges="20"' in html and "+4980 more" in html
-    more = html[html.index('<g id="more_'):]
+    more = html[html.index('<g id="more_') :]
     assert more.index(f'xlink:href="/nodes/{thesis_id(app)}"') < more.index("</a>")  # the thesis's page lists them all
-    strip = html[html.index('<ol class="strip"'):html.index("</ol>", html.index('<ol class="strip"'))]
+    strip = html[html.index('<ol class="strip"') : html.index("</ol>", html.index('<ol class="strip"'))]
     assert strip.count("<li") == 13 and "+4988" in strip  # twelve blocks and one for the rest
 
 

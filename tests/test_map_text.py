@@ -1,5 +1,6 @@
 """The map shows every title as the words it is: never as Graphviz markup, never as a link of its own; and when
 Graphviz cannot draw, the map page says so with a 503 instead of failing."""
+
 import os
 import stat
 import textwrap
@@ -16,7 +17,7 @@ HOSTILE_TITLES = [
     "<x>broken</x>",
     "<b>bold?</b>",
     "<>",
-    'He said "no" and \'yes\'',
+    "He said \"no\" and 'yes'",
     'ends with a quote "',
     "back\\slash and \\\\ two",
     "ends with a backslash \\",
@@ -48,7 +49,7 @@ def test_a_title_is_drawn_as_its_own_words(app, client, mini, title):
     response = client.get(f"/nodes/{mini['t']}/map.svg")
     assert response.status_code == 200
     svg = response.get_data(as_text=True)
-    shown, elements = _texts_of(svg[svg.index("<svg"):], mini["pro-boards"])
+    shown, elements = _texts_of(svg[svg.index("<svg") :], mini["pro-boards"])
     assert shown == " ".join(textwrap.wrap(title, 30)[:4])  # the words, wrapped, nothing interpreted
     assert {e.tag.rsplit("}", 1)[-1] for e in elements} <= SVG_TAGS
     for element in elements:
@@ -64,7 +65,7 @@ def test_the_tooltip_is_literal_too(app, client, mini):
     title = "tip \\N <b>x</b>"
     _retitle(app, mini["pro-boards"], title)
     svg = client.get(f"/nodes/{mini['t']}/map.svg").get_data(as_text=True)
-    root = ET.fromstring(svg[svg.index("<svg"):])
+    root = ET.fromstring(svg[svg.index("<svg") :])
     titles = [v for e in root.iter() for n, v in e.attrib.items() if n.endswith("title")]
     assert any(f"claim: {title} — " in value for value in titles), titles
 
@@ -78,12 +79,18 @@ def _fake_dot(tmp_path, body: str) -> str:
     return str(folder)
 
 
-@pytest.mark.parametrize("body", ["kill -SEGV $$", "echo 'Error: syntax error in line 1' >&2; exit 1",
-                                  "cat >/dev/null; echo 'not a picture'"])
+@pytest.mark.parametrize(
+    "body",
+    ["kill -SEGV $$", "echo 'Error: syntax error in line 1' >&2; exit 1", "cat >/dev/null; echo 'not a picture'"],
+)
 def test_a_failing_dot_gives_a_503_page(client, mini, tmp_path, monkeypatch, body):
     monkeypatch.setenv("PATH", _fake_dot(tmp_path, body) + os.pathsep + os.environ["PATH"])
-    for url in (f"/nodes/{mini['t']}/map", "/debates/mini/map", f"/nodes/{mini['t']}/map.svg",
-                "/debates/mini/map?depth=12"):
+    for url in (
+        f"/nodes/{mini['t']}/map",
+        "/debates/mini/map",
+        f"/nodes/{mini['t']}/map.svg",
+        "/debates/mini/map?depth=12",
+    ):
         response = client.get(url)
         assert response.status_code == 503, url
         assert "The map cannot be drawn just now" in response.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The migrations run both ways on a database that holds data, and keep it."""
+
 import warnings
 
 from alembic.script import ScriptDirectory
@@ -30,9 +31,13 @@ def test_the_models_match_the_migrations(app):
         # the timeline's indexes are on expressions (migration 0016), which the models cannot declare
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
         context = MigrationContext.configure(connection, opts={"compare_type": False})
-        differences = [d for d in compare_metadata(context, SQLModel.metadata)
-                       if not (isinstance(d, tuple) and d[0] in ("add_constraint", "remove_constraint"))
-                       and not _search_index(d) and "timeline" not in repr(d)]
+        differences = [
+            d
+            for d in compare_metadata(context, SQLModel.metadata)
+            if not (isinstance(d, tuple) and d[0] in ("add_constraint", "remove_constraint"))
+            and not _search_index(d)
+            and "timeline" not in repr(d)
+        ]
         assert differences == []
 
 

@@ -1,4 +1,5 @@
 """Moderators record what later events made of a point: shown on the point, its card and the timeline."""
+
 from sqlmodel import select
 
 from icsdebate import db
@@ -10,9 +11,15 @@ from .conftest import sign_in
 def form(app, **change):
     with app.app_context():
         source = db.session().exec(select(Source).where(Source.key == "campaign")).one().id
-    return {"outcome": "answered", "outcome_on": "2021-09", "source": str(source),
-            "outcome_reason": "The government amendment kept private companies off integrated care boards.",
-            "quote": "no private company will be allowed", "locator": "section: Integrated care", **change}
+    return {
+        "outcome": "answered",
+        "outcome_on": "2021-09",
+        "source": str(source),
+        "outcome_reason": "The government amendment kept private companies off integrated care boards.",
+        "quote": "no private company will be allowed",
+        "locator": "section: Integrated care",
+        **change,
+    }
 
 
 def test_a_moderator_sets_a_status_that_shows_everywhere(app, client, mini, users):
@@ -37,14 +44,21 @@ def test_a_moderator_sets_a_status_that_shows_everywhere(app, client, mini, user
 def test_contributors_cannot_set_a_status(app, client, mini, users):
     token = sign_in(client, "contributor-user")
     assert client.get(f"/nodes/{mini['pro-boards']}/status").status_code == 403
-    assert client.post(f"/nodes/{mini['pro-boards']}/status", data={**form(app), "csrf_token": token}).status_code == 403
+    assert (
+        client.post(f"/nodes/{mini['pro-boards']}/status", data={**form(app), "csrf_token": token}).status_code == 403
+    )
 
 
 def test_a_status_needs_a_date_a_reason_and_a_quote(app, client, mini, users):
     token = sign_in(client, "moderator-user")
-    for change, message in (({"outcome_on": ""}, "Say when"), ({"outcome_on": "Sept 2021"}, "Write a date as 2018"),
-                            ({"outcome_reason": ""}, "This is required."), ({"quote": ""}, "This is required."),
-                            ({"outcome": "settled"}, "Choose one of the options."), ({"source": "99999"}, "no longer exists")):
+    for change, message in (
+        ({"outcome_on": ""}, "Say when"),
+        ({"outcome_on": "Sept 2021"}, "Write a date as 2018"),
+        ({"outcome_reason": ""}, "This is required."),
+        ({"quote": ""}, "This is required."),
+        ({"outcome": "settled"}, "Choose one of the options."),
+        ({"source": "99999"}, "no longer exists"),
+    ):
         response = client.post(f"/nodes/{mini['pro-boards']}/status", data={**form(app, **change), "csrf_token": token})
         assert response.status_code == 422, change
         assert message in response.get_data(as_text=True), change

@@ -1,4 +1,5 @@
 """Anonymous readers get kept pages, never stale ones; signed-in readers and pending messages bypass them."""
+
 from icsdebate.db import count_queries
 
 from .conftest import csrf_token, sign_in
@@ -117,17 +118,31 @@ def test_debates_joined_by_a_link_go_stale_together(app, client, runner, mini, u
 
     assert runner.invoke(args=["gen-debate", "--nodes", "5", "--seed", "3", "--slug", "other"]).exit_code == 0
     with app.app_context():
-        other, voice = db.session().exec(select(Node.id, Node.voice_id).join(Debate, Debate.id == Node.debate_id)
-                                         .where(Debate.slug == "other", Node.kind == "claim")).first()
+        other, voice = (
+            db.session()
+            .exec(
+                select(Node.id, Node.voice_id)
+                .join(Debate, Debate.id == Node.debate_id)
+                .where(Debate.slug == "other", Node.kind == "claim")
+            )
+            .first()
+        )
     token = sign_in(client, "moderator-user")
-    linked = client.post(f"/nodes/{mini['pro-boards']}/link",
-                         data={"child": other, "relation": "supports", "csrf_token": token})
+    linked = client.post(
+        f"/nodes/{mini['pro-boards']}/link", data={"child": other, "relation": "supports", "csrf_token": token}
+    )
     assert linked.status_code in (302, 303), linked.get_data(as_text=True)
     reader = app.test_client()
     _kept_twice(reader, f"/nodes/{mini['pro-boards']}")
-    edited = client.post(f"/nodes/{other}/edit", data={"title": "A title changed in the other debate",
-                                                       "kind": "claim", "voice": str(voice),
-                                                       "csrf_token": token})
+    edited = client.post(
+        f"/nodes/{other}/edit",
+        data={
+            "title": "A title changed in the other debate",
+            "kind": "claim",
+            "voice": str(voice),
+            "csrf_token": token,
+        },
+    )
     assert edited.status_code == 302, edited.get_data(as_text=True)
     page = reader.get(f"/nodes/{mini['pro-boards']}")
     assert "X-Page-Cache" not in page.headers
@@ -193,22 +208,31 @@ def test_account_writes_never_empty_the_page_cache(app, client, mini, users, for
     with app.app_context():
         version = db.content_version()
     still_kept("nothing")
-    refused = client.post("/signin", data={"name": "contributor-user", "password": "not the password",
-                                           "csrf_token": csrf_token(client)})
+    refused = client.post(
+        "/signin", data={"name": "contributor-user", "password": "not the password", "csrf_token": csrf_token(client)}
+    )
     assert refused.status_code == 401
     still_kept("a failed sign-in")
-    unknown = client.post("/signin", data={"name": "no-such-user", "password": "not the password",
-                                           "csrf_token": csrf_token(client)})
+    unknown = client.post(
+        "/signin", data={"name": "no-such-user", "password": "not the password", "csrf_token": csrf_token(client)}
+    )
     assert unknown.status_code == 401
     still_kept("a sign-in with an unknown name")
     newcomer = app.test_client()
-    assert newcomer.post("/signup", data={"name": "Newcomer", "password": PASSWORD, "confirm": PASSWORD,
-                                          "csrf_token": csrf_token(newcomer)}).status_code == 302
+    assert (
+        newcomer.post(
+            "/signup",
+            data={"name": "Newcomer", "password": PASSWORD, "confirm": PASSWORD, "csrf_token": csrf_token(newcomer)},
+        ).status_code
+        == 302
+    )
     still_kept("a sign-up")
     token = sign_in(client, "contributor-user")
     still_kept("a sign-in")
-    changed = client.post("/account/password", data={"current": PASSWORD, "new": PASSWORD + " again",
-                                                      "confirm": PASSWORD + " again", "csrf_token": token})
+    changed = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": PASSWORD + " again", "confirm": PASSWORD + " again", "csrf_token": token},
+    )
     assert changed.status_code == 302
     still_kept("a password change")
     assert client.post("/signout", data={"csrf_token": token}).status_code == 302

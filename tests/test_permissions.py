@@ -1,4 +1,5 @@
 """A permission matrix over the app's URL map: every write refuses anonymous users and missing tokens."""
+
 import re
 
 import pytest
@@ -9,21 +10,40 @@ OPEN_TO_ANYONE = {"auth.signin", "auth.signup", "auth.signout"}
 
 
 def write_rules(app):
-    return sorted((rule for rule in app.url_map.iter_rules() if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}),
-                  key=lambda rule: rule.rule)
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}),
+        key=lambda rule: rule.rule,
+    )
 
 
 def concrete(rule, mini, users) -> str:
-    values = {"node_id": mini["pro-boards"], "user_id": users["contributor"], "number": 1, "relation": "supports",
-              "slug": "mini", "ref": "ham", "filename": "css/site.css", "fmt": "json",
-              "name": "Campaigners"}
+    values = {
+        "node_id": mini["pro-boards"],
+        "user_id": users["contributor"],
+        "number": 1,
+        "relation": "supports",
+        "slug": "mini",
+        "ref": "ham",
+        "filename": "css/site.css",
+        "fmt": "json",
+        "name": "Campaigners",
+    }
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 
 def test_the_matrix_covers_every_write(app):
     endpoints = {rule.endpoint for rule in write_rules(app)}
-    assert {"edit.add", "edit.edit", "edit.archive", "edit.unarchive", "edit.restore", "edit.link",
-            "edit.preview", "auth.set_role", "auth.password"} <= endpoints
+    assert {
+        "edit.add",
+        "edit.edit",
+        "edit.archive",
+        "edit.unarchive",
+        "edit.restore",
+        "edit.link",
+        "edit.preview",
+        "auth.set_role",
+        "auth.password",
+    } <= endpoints
 
 
 def test_every_write_refuses_anonymous_users(app, client, mini, users):
@@ -47,7 +67,9 @@ def test_htmx_writes_take_the_token_from_a_header(client, mini, users):
     token = sign_in(client, "contributor-user")
     ok = client.post("/preview", data={"annotation": "hi"}, headers={"HX-Request": "true", "X-CSRFToken": token})
     assert ok.status_code == 200
-    refused = client.post("/preview", data={"annotation": "hi"}, headers={"HX-Request": "true", "X-CSRFToken": "forged"})
+    refused = client.post(
+        "/preview", data={"annotation": "hi"}, headers={"HX-Request": "true", "X-CSRFToken": "forged"}
+    )
     assert refused.status_code == 400
 
 
@@ -64,7 +86,9 @@ def test_no_get_changes_anything(app, client, mini, users):
     assert after == before
 
 
-@pytest.mark.parametrize("role,edit_others,moderate", [("contributor", 403, 403), ("moderator", 200, 302), ("admin", 200, 302)])
+@pytest.mark.parametrize(
+    "role,edit_others,moderate", [("contributor", 403, 403), ("moderator", 200, 302), ("admin", 200, 302)]
+)
 def test_roles(client, mini, users, role, edit_others, moderate):
     token = sign_in(client, f"{role}-user")
     assert client.get(f"/nodes/{mini['pro-boards']}/edit").status_code == edit_others
@@ -76,5 +100,7 @@ def test_roles(client, mini, users, role, edit_others, moderate):
 def test_writes_are_rate_limited_per_user(app, client, mini, users):
     app.config["WRITE_LIMIT"] = "3 per minute"
     token = sign_in(client, "contributor-user")
-    codes = [client.post(f"/nodes/{mini['t']}/add", data={"csrf_token": token, "title": ""}).status_code for _ in range(4)]
+    codes = [
+        client.post(f"/nodes/{mini['t']}/add", data={"csrf_token": token, "title": ""}).status_code for _ in range(4)
+    ]
     assert codes == [422, 422, 422, 429]

@@ -1,5 +1,6 @@
 """A debate headed by a question shows its positions, each with its own for and against; a debate with several
 top-level points shows them; neither invents a thesis or a link, and an answer never changes what stands."""
+
 import pytest
 from sqlalchemy import text
 
@@ -16,16 +17,29 @@ def test_a_question_with_positions_shows_each_with_its_own_columns(app, client, 
     result = runner.invoke(args=["import", str(SAMPLES / "regressions" / "kialo-multi-thesis.txt")])
     assert result.exit_code == 0, result.output
     html = client.get("/debates/which-editor-is-better").get_data(as_text=True)
-    positions = html[html.index('id="positions-heading"'):]
+    positions = html[html.index('id="positions-heading"') :]
     assert "Positions (2)" in positions
     a, b = positions.index("Editor A"), positions.index("Editor B")
     assert a < positions.index("It starts quickly.") < b < positions.index("It is hard to learn.")
     with app.app_context():
-        rows = db.session().exec(text("SELECT n.title, l.relation, n.standing FROM link l JOIN node n ON n.id = l.child_id "
-                                      "ORDER BY n.id")).all()
-        question = db.session().exec(text("SELECT kind, standing FROM node WHERE title = 'Which editor is better?'")).one()
-    assert [(t, r) for t, r, _ in rows] == [("Editor A", "answers"), ("It starts quickly.", "supports"),
-                                            ("Editor B", "answers"), ("It is hard to learn.", "opposes")]
+        rows = (
+            db.session()
+            .exec(
+                text(
+                    "SELECT n.title, l.relation, n.standing FROM link l JOIN node n ON n.id = l.child_id ORDER BY n.id"
+                )
+            )
+            .all()
+        )
+        question = (
+            db.session().exec(text("SELECT kind, standing FROM node WHERE title = 'Which editor is better?'")).one()
+        )
+    assert [(t, r) for t, r, _ in rows] == [
+        ("Editor A", "answers"),
+        ("It starts quickly.", "supports"),
+        ("Editor B", "answers"),
+        ("It is hard to learn.", "opposes"),
+    ]
     assert tuple(question) == ("question", "stands")  # answers neither support nor attack it
     assert {t: s for t, _, s in rows}["Editor B"] == "answered"
 
@@ -57,8 +71,9 @@ def test_export_of_another_debates_point_is_refused(app, runner, mini):
 
 
 @needs_samples
-@pytest.mark.parametrize("path,heading", [("regressions/kialo-multi-thesis.txt", "Positions"),
-                                          ("aif/nodeset21145.json", "Top-level points")])
+@pytest.mark.parametrize(
+    "path,heading", [("regressions/kialo-multi-thesis.txt", "Positions"), ("aif/nodeset21145.json", "Top-level points")]
+)
 def test_briefings_list_the_positions_or_top_level_points(app, client, runner, path, heading):
     assert runner.invoke(args=["import", str(SAMPLES / path)]).exit_code == 0
     with app.app_context():

@@ -1,4 +1,5 @@
 """Every page costs the same number of SQL queries on a debate ten times larger."""
+
 import pytest
 from sqlmodel import select
 
@@ -15,24 +16,48 @@ def build(app, size: int) -> dict:
     with app.app_context(), db.write_session() as session:
         debate = generate(session, nodes=size, seed=7, slug="big")
         busiest = session.exec(
-            select(Link.parent_id).join(Node, Node.id == Link.parent_id)
-            .where(Node.debate_id == debate.id, Node.kind != "thesis").group_by(Link.parent_id)
+            select(Link.parent_id)
+            .join(Node, Node.id == Link.parent_id)
+            .where(Node.debate_id == debate.id, Node.kind != "thesis")
+            .group_by(Link.parent_id)
             .order_by(Link.parent_id)
         ).first()
         node = session.get(Node, busiest)
         citation = session.exec(select(Citation).where(Citation.node_id == node.id)).first()
         theme = session.exec(select(NodeTheme).where(NodeTheme.node_id == node.id)).first()
         # the source has an attached copy: its page shows each quote in its sentence
-        quotecheck.attach(session, source=session.get(Source, citation.source_id), name="copy.txt",
-                          text=f"A first sentence. {citation.quote} And a last one.")
-        return {"slug": debate.slug, "node": node.id, "thesis": debate.thesis_id, "voice": node.voice_id,
-                "source": citation.source_id, "theme": theme.theme_id}
+        quotecheck.attach(
+            session,
+            source=session.get(Source, citation.source_id),
+            name="copy.txt",
+            text=f"A first sentence. {citation.quote} And a last one.",
+        )
+        return {
+            "slug": debate.slug,
+            "node": node.id,
+            "thesis": debate.thesis_id,
+            "voice": node.voice_id,
+            "source": citation.source_id,
+            "theme": theme.theme_id,
+        }
 
 
 PAGES = [
-    "/", "/debates/{slug}", "/debates/{slug}/outline", "/nodes/{node}", "/nodes/{node}/outline",
-    "/nodes/{thesis}/children/supports?page=2", "/sources/{source}", "/voices/{voice}", "/themes/{theme}",
-    "/sources", "/voices", "/themes", "/debates/{slug}/timeline", "/who-argued-what", "/search?q=point+integrated",
+    "/",
+    "/debates/{slug}",
+    "/debates/{slug}/outline",
+    "/nodes/{node}",
+    "/nodes/{node}/outline",
+    "/nodes/{thesis}/children/supports?page=2",
+    "/sources/{source}",
+    "/voices/{voice}",
+    "/themes/{theme}",
+    "/sources",
+    "/voices",
+    "/themes",
+    "/debates/{slug}/timeline",
+    "/who-argued-what",
+    "/search?q=point+integrated",
 ]
 
 
@@ -63,9 +88,17 @@ def test_gen_debate_is_deterministic_and_refuses_a_taken_name(app, runner):
 
     def shape(slug):
         with app.app_context():
-            return db.session().exec(text(
-                "SELECT n.kind, n.title, l.relation FROM node n JOIN debate d ON d.id = n.debate_id "
-                "LEFT JOIN link l ON l.child_id = n.id WHERE d.slug = :s ORDER BY n.id, l.id"), params={"s": slug}).all()
+            return (
+                db.session()
+                .exec(
+                    text(
+                        "SELECT n.kind, n.title, l.relation FROM node n JOIN debate d ON d.id = n.debate_id "
+                        "LEFT JOIN link l ON l.child_id = n.id WHERE d.slug = :s ORDER BY n.id, l.id"
+                    ),
+                    params={"s": slug},
+                )
+                .all()
+            )
 
     assert runner.invoke(args=["gen-debate", "--nodes", "200", "--seed", "4", "--slug", "a"]).exit_code == 0
     assert runner.invoke(args=["gen-debate", "--nodes", "200", "--seed", "4", "--slug", "b"]).exit_code == 0

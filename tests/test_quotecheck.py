@@ -1,6 +1,6 @@
 """Quotes checked against a source's attached copy, by the same rules as the project's checking tool."""
+
 import importlib.util
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -11,25 +11,33 @@ from icsdebate.models import Citation, Source, SourceText
 from .conftest import ROOT
 
 TOOL = ROOT.parent / "shared" / "tools" / "check_quotes.py"
-TEXT = ("The King’s Fund said that ICSs — and this is key —\n\nwon’t be “self-governing” until 2020. "
-        "Control  totals\u00a0are a blunt tool… Or so it seems! A new paragraph\nstarts here.")
+TEXT = (
+    "The King’s Fund said that ICSs — and this is key —\n\nwon’t be “self-governing” until 2020. "
+    "Control  totals\u00a0are a blunt tool… Or so it seems! A new paragraph\nstarts here."
+)
 
 
 def test_normalising_folds_typography_and_collapses_whitespace_but_keeps_line_breaks():
-    assert quotecheck.normalise("  a\u2019s \u201cb\u201d \u2013 c\u2014d\u00a0e\u2026  \n\n  f\tg  ") == \
-        "a's \"b\" - c-d e...\nf g"
+    assert (
+        quotecheck.normalise("  a\u2019s \u201cb\u201d \u2013 c\u2014d\u00a0e\u2026  \n\n  f\tg  ")
+        == 'a\'s "b" - c-d e...\nf g'
+    )
 
 
-@pytest.mark.parametrize("quote,expected", [
-    ("won't be \"self-governing\" until 2020", True),  # straight for curly
-    ("ICSs - and this is key - won’t be", True),  # hyphens for dashes, across a paragraph break
-    ("control totals are a BLUNT tool", True),  # case and a no-break space
-    ("The King's Fund said [...] until 2020.", True),
-    ("The King's Fund said ... won't ... blunt tool", True),
-    ("blunt tool ... The King's Fund", False),  # parts out of order
-    ("control totals are a sharp tool", False),
-    ("", False), ("...", False),
-])
+@pytest.mark.parametrize(
+    "quote,expected",
+    [
+        ('won\'t be "self-governing" until 2020', True),  # straight for curly
+        ("ICSs - and this is key - won’t be", True),  # hyphens for dashes, across a paragraph break
+        ("control totals are a BLUNT tool", True),  # case and a no-break space
+        ("The King's Fund said [...] until 2020.", True),
+        ("The King's Fund said ... won't ... blunt tool", True),
+        ("blunt tool ... The King's Fund", False),  # parts out of order
+        ("control totals are a sharp tool", False),
+        ("", False),
+        ("...", False),
+    ],
+)
 def test_found_agrees_with_the_checking_tool(quote, expected):
     assert quotecheck.found(quote, quotecheck.normalise(TEXT)) is expected
     if not TOOL.exists():
@@ -44,12 +52,21 @@ def test_found_agrees_with_the_checking_tool(quote, expected):
 def test_a_quote_is_shown_in_its_sentence_with_the_quoted_words_marked():
     text = quotecheck.normalise(TEXT)
     assert quotecheck.in_sentence("control totals are a blunt tool", text) == [
-        ("Control totals are a blunt tool", True), ("...", False)]
+        ("Control totals are a blunt tool", True),
+        ("...", False),
+    ]
     assert quotecheck.in_sentence("self-governing", text) == [
-        ("won't be \"", False), ("self-governing", True), ("\" until 2020.", False)]
+        ("won't be \"", False),
+        ("self-governing", True),
+        ('" until 2020.', False),
+    ]
     assert quotecheck.in_sentence("said ... until 2020", text) == [
-        ("The King's Fund ", False), ("said", True), (" that ICSs - and this is key - won't be \"self-governing\" ", False),
-        ("until 2020", True), (".", False)]
+        ("The King's Fund ", False),
+        ("said", True),
+        (' that ICSs - and this is key - won\'t be "self-governing" ', False),
+        ("until 2020", True),
+        (".", False),
+    ]
     assert quotecheck.in_sentence("not there", text) is None
 
 
@@ -71,8 +88,10 @@ def test_a_text_that_is_not_utf8_too_large_or_empty_is_refused():
     assert quotecheck.read_text("\ufeffcafé".encode("utf-8"), "bom.txt") == "café"
 
 
-CAMPAIGN_TEXT = ("Integrated care\n\nControversy for the development of ICS: the presence of private companies on the "
-                 "boards of ICSs. Under the amendment, no private company will be allowed to sit on an ICS Board (ICB).")
+CAMPAIGN_TEXT = (
+    "Integrated care\n\nControversy for the development of ICS: the presence of private companies on the "
+    "boards of ICSs. Under the amendment, no private company will be allowed to sit on an ICS Board (ICB)."
+)
 
 
 def statuses(app) -> dict[str, bool | None]:
@@ -88,10 +107,13 @@ def test_attach_text_checks_every_quote_of_the_source(app, runner, mini, tmp_pat
     assert "Attached a copy to 'campaign'" in result.output
     assert "3 of 4 quotes citing it are found word for word in the copy." in result.output
     assert "not found (point" in result.output and "'free at the point of use'" in result.output
-    assert statuses(app) == {"Controversy for the development of ICS": True,
-                             "the presence of private companies on the boards": True,
-                             "no private company will be allowed": True, "free at the point of use": False,
-                             "NHS organisations continue to look upwards": None}  # its source has no copy
+    assert statuses(app) == {
+        "Controversy for the development of ICS": True,
+        "the presence of private companies on the boards": True,
+        "no private company will be allowed": True,
+        "free at the point of use": False,
+        "NHS organisations continue to look upwards": None,
+    }  # its source has no copy
     with app.app_context():
         stored = db.session().exec(select(SourceText)).one()
         assert stored.original == CAMPAIGN_TEXT and "\n" in stored.normalised and stored.filename == "campaign.txt"
@@ -110,11 +132,20 @@ def test_attach_text_refuses_what_it_cannot_use_and_attaches_nothing(app, runner
     big = tmp_path / "big.txt"
     big.write_bytes(b"a" * (quotecheck.MAX_TEXT_BYTES + 1))
     cases = [
-        (["attach-text", "no-such-source", str(bad)], "There is no source with the key 'no-such-source'. Known keys: campaign, kf."),
-        (["attach-text", "kf", str(tmp_path / "missing.txt")], "missing.txt cannot be read: No such file or directory."),
+        (
+            ["attach-text", "no-such-source", str(bad)],
+            "There is no source with the key 'no-such-source'. Known keys: campaign, kf.",
+        ),
+        (
+            ["attach-text", "kf", str(tmp_path / "missing.txt")],
+            "missing.txt cannot be read: No such file or directory.",
+        ),
         (["attach-text", "kf", str(tmp_path)], "cannot be read"),
         (["attach-text", "kf", str(bad)], "Nothing was attached. latin1.txt is not UTF-8 text (byte 3 cannot be read)"),
-        (["attach-text", "kf", str(big)], "big.txt is 5,000,001 bytes; a source's text may be at most 5,000,000 bytes."),
+        (
+            ["attach-text", "kf", str(big)],
+            "big.txt is 5,000,001 bytes; a source's text may be at most 5,000,000 bytes.",
+        ),
     ]
     for args, message in cases:
         result = runner.invoke(args=args)
@@ -164,8 +195,9 @@ def test_the_source_page_shows_each_quote_in_its_sentence(client, runner, mini, 
     attach(runner, tmp_path, "campaign", CAMPAIGN_TEXT + " <b>Bold</b> & free at the point of <i>use</i>.")
     html = client.get("/sources/campaign").get_data(as_text=True)
     assert "3 of 4 quotes found word for word, <strong>1 not found</strong>" in html
-    assert ("Controversy for the development of ICS: <mark>the presence of private companies on the boards</mark>"
-            " of ICSs.") in html
+    assert (
+        "Controversy for the development of ICS: <mark>the presence of private companies on the boards</mark> of ICSs."
+    ) in html
     assert "Under the amendment, <mark>no private company will be allowed</mark> to sit on an ICS Board (ICB)." in html
     assert "The point quotes: “free at the point of use”" in html
     attach(runner, tmp_path, "campaign", "&lt; <script>alert(1)</script> free at the point of use.")
@@ -186,8 +218,15 @@ def campaign_form(app, mini):
     with app.app_context():
         voice = db.session().exec(select(Voice).where(Voice.key == "campaigners")).one().id
         source = db.session().exec(select(Source).where(Source.key == "campaign")).one().id
-    return {"relation": "supports", "kind": "claim", "title": "Care will not stay free", "voice": str(voice),
-            "source": str(source), "quote": "care will be charged for", "locator": "question 4"}
+    return {
+        "relation": "supports",
+        "kind": "claim",
+        "title": "Care will not stay free",
+        "voice": str(voice),
+        "source": str(source),
+        "quote": "care will be charged for",
+        "locator": "question 4",
+    }
 
 
 def _keep_value(html: str) -> str:
@@ -197,8 +236,9 @@ def _keep_value(html: str) -> str:
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_a_quote_not_in_the_copy_is_warned_about_and_kept_only_when_confirmed(app, client, runner, mini, users,
-                                                                               tmp_path, campaign_form, htmx):
+def test_a_quote_not_in_the_copy_is_warned_about_and_kept_only_when_confirmed(
+    app, client, runner, mini, users, tmp_path, campaign_form, htmx
+):
     from icsdebate.models import Node
 
     from .conftest import sign_in
@@ -216,12 +256,21 @@ def test_a_quote_not_in_the_copy_is_warned_about_and_kept_only_when_confirmed(ap
     assert _count(app, Citation) == citations and _count(app, Node, Node.title == "Care will not stay free") == 0
 
     # a keep sent for another quote does not keep this one
-    other = client.post(url, data={**campaign_form, "quote": "care will be charged for soon",
-                                   "keep_quote": _keep_value(html), "csrf_token": token}, headers=headers)
+    other = client.post(
+        url,
+        data={
+            **campaign_form,
+            "quote": "care will be charged for soon",
+            "keep_quote": _keep_value(html),
+            "csrf_token": token,
+        },
+        headers=headers,
+    )
     assert other.status_code == 422 and _count(app, Citation) == citations
 
-    kept = client.post(url, data={**campaign_form, "keep_quote": _keep_value(html), "csrf_token": token},
-                       headers=headers)
+    kept = client.post(
+        url, data={**campaign_form, "keep_quote": _keep_value(html), "csrf_token": token}, headers=headers
+    )
     assert kept.status_code == (200 if htmx else 302)
     with app.app_context():
         node = db.session().exec(select(Node).where(Node.title == "Care will not stay free")).one()
@@ -229,8 +278,9 @@ def test_a_quote_not_in_the_copy_is_warned_about_and_kept_only_when_confirmed(ap
     assert MISSING in client.get(f"/nodes/{node.id}").get_data(as_text=True)
 
 
-def test_a_quote_found_in_the_copy_or_from_a_source_without_one_is_saved_at_once(app, client, runner, mini, users,
-                                                                                  tmp_path, campaign_form):
+def test_a_quote_found_in_the_copy_or_from_a_source_without_one_is_saved_at_once(
+    app, client, runner, mini, users, tmp_path, campaign_form
+):
     from .conftest import sign_in
 
     token = sign_in(client, "contributor-user")
@@ -238,16 +288,33 @@ def test_a_quote_found_in_the_copy_or_from_a_source_without_one_is_saved_at_once
     no_copy = client.post(url, data={**campaign_form, "csrf_token": token})
     assert no_copy.status_code == 302  # no copy attached: no warning
     attach(runner, tmp_path, "campaign", CAMPAIGN_TEXT)
-    found = client.post(url, data={**campaign_form, "title": "Boards", "csrf_token": token,
-                                   "quote": "the presence of  private companies on the BOARDS"})
+    found = client.post(
+        url,
+        data={
+            **campaign_form,
+            "title": "Boards",
+            "csrf_token": token,
+            "quote": "the presence of  private companies on the BOARDS",
+        },
+    )
     assert found.status_code == 302
-    new_source = client.post(url, data={**campaign_form, "title": "Elsewhere", "source": "new", "csrf_token": token,
-                                        "source_title": "A leaflet", "source_kind": "campaign"})
+    new_source = client.post(
+        url,
+        data={
+            **campaign_form,
+            "title": "Elsewhere",
+            "source": "new",
+            "csrf_token": token,
+            "source_title": "A leaflet",
+            "source_kind": "campaign",
+        },
+    )
     assert new_source.status_code == 302
 
 
-def test_editing_with_a_quote_not_in_the_copy_warns_before_saving(app, client, runner, mini, users, tmp_path,
-                                                                   campaign_form):
+def test_editing_with_a_quote_not_in_the_copy_warns_before_saving(
+    app, client, runner, mini, users, tmp_path, campaign_form
+):
     from icsdebate.models import Revision
 
     from .conftest import sign_in

@@ -1,4 +1,5 @@
 """Full-text search: titles, annotations and quotes, highlighted, kept current by the database, never a 500."""
+
 import pytest
 
 from .conftest import sign_in
@@ -14,7 +15,9 @@ def test_finds_titles_annotations_and_quotes_with_highlights(client, mini):
 
 
 def test_words_match_as_prefixes_and_points_with_every_word_come_first(client, mini):
-    assert "<mark>Private</mark> companies could sit on ICS <mark>boards</mark>" in client.get("/search?q=privat+board").get_data(as_text=True)
+    assert "<mark>Private</mark> companies could sit on ICS <mark>boards</mark>" in client.get(
+        "/search?q=privat+board"
+    ).get_data(as_text=True)
     # no point has both words: the points with either come next, instead of nothing
     some = client.get("/search?q=privat+zebra").get_data(as_text=True)
     assert "<mark>Private</mark> companies could sit on ICS boards" in some
@@ -39,13 +42,35 @@ def test_stop_words_are_dropped_unless_nothing_else_is_asked():
     assert terms("the the NHS nhs") == ["nhs"]
 
 
-@pytest.mark.parametrize("raw", ['"', '"private', "AND OR NOT", "NEAR(a b)", "*", "-", "a:b", "col:x OR",
-                                 "'; DROP TABLE node; --", "ÉCOLE naïve ünïcode", "中文", "🙂", "x" * 300, "   "])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '"',
+        '"private',
+        "AND OR NOT",
+        "NEAR(a b)",
+        "*",
+        "-",
+        "a:b",
+        "col:x OR",
+        "'; DROP TABLE node; --",
+        "ÉCOLE naïve ünïcode",
+        "中文",
+        "🙂",
+        "x" * 300,
+        "   ",
+    ],
+)
 def test_any_raw_input_gets_results_or_a_message(client, mini, raw):
     response = client.get("/search", query_string={"q": raw})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<mark>" in html or "Nothing matches" in html or "no words to search for" in html or "Search every point" in html
+    assert (
+        "<mark>" in html
+        or "Nothing matches" in html
+        or "no words to search for" in html
+        or "Search every point" in html
+    )
 
 
 def test_the_index_follows_edits_and_archiving(app, client, mini, users):
@@ -55,8 +80,14 @@ def test_the_index_follows_edits_and_archiving(app, client, mini, users):
         from icsdebate.models import Node
 
         voice_id = db.session().get(Node, mini["pro-boards"]).voice_id
-    data = {"kind": "claim", "title": "Commercial firms might join integrated care boards", "voice": str(voice_id),
-            "source": "", "quote": "", "csrf_token": token}
+    data = {
+        "kind": "claim",
+        "title": "Commercial firms might join integrated care boards",
+        "voice": str(voice_id),
+        "source": "",
+        "quote": "",
+        "csrf_token": token,
+    }
     assert client.post(f"/nodes/{mini['pro-boards']}/edit", data=data).status_code == 302
     assert "<mark>Commercial</mark> firms" in client.get("/search?q=commercial").get_data(as_text=True)
     assert "could <mark>sit</mark>" not in client.get("/search?q=companies+sit").get_data(as_text=True)
@@ -71,9 +102,14 @@ def test_a_search_box_on_every_page(client, mini):
 
 def test_the_link_picker_matches_words_not_a_run_of_text(client, mini, users):
     sign_in(client, "contributor-user")
-    picker = client.get(f"/nodes/{mini['question']}/link", query_string={"q": "could the boards have private firms?"},
-                        headers={"HX-Request": "true", "HX-Target": "link-results"}).get_data(as_text=True)
-    offered = picker[picker.index("Choose the point"):]
+    picker = client.get(
+        f"/nodes/{mini['question']}/link",
+        query_string={"q": "could the boards have private firms?"},
+        headers={"HX-Request": "true", "HX-Target": "link-results"},
+    ).get_data(as_text=True)
+    offered = picker[picker.index("Choose the point") :]
     # every word but "firms" in one title, out of order: offered first; a title with fewer words after it
-    assert offered.index("Private companies could sit on ICS boards") < offered.index("Government keeps private companies")
+    assert offered.index("Private companies could sit on ICS boards") < offered.index(
+        "Government keeps private companies"
+    )
     assert f'value="{mini["t"]}"' not in offered and f'value="{mini["question"]}"' not in offered

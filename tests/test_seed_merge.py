@@ -1,5 +1,6 @@
 """Reseeding a database made from the maps before copies were merged: nothing a user added is lost, old pages
 redirect to the point that replaced them, and history moves with them."""
+
 import io
 import re
 import subprocess
@@ -41,25 +42,43 @@ def test_reseeding_merges_copies_and_keeps_what_users_added(app, client, users, 
         voice = db.session().exec(select(Voice.id).where(Voice.key == "wikipedia")).one()
         source = db.session().exec(select(Source.id).where(Source.key == "wikipedia-ics")).one()
     token = sign_in(client, "contributor-user")
-    reply = {"relation": "opposes", "kind": "claim", "title": "Coalitions of the willing were enough to start",
-             "annotation": "", "voice": str(voice), "source": str(source), "csrf_token": token,
-             "quote": "They were described by Chris Ham as", "locator": "section: 2018: Integrated care systems"}
+    reply = {
+        "relation": "opposes",
+        "kind": "claim",
+        "title": "Coalitions of the willing were enough to start",
+        "annotation": "",
+        "voice": str(voice),
+        "source": str(source),
+        "csrf_token": token,
+        "quote": "They were described by Chris Ham as",
+        "locator": "section: 2018: Integrated care systems",
+    }
     assert client.post(f"/nodes/{copy}/add", data=reply).status_code == 302
     with app.app_context():
         reply_id = db.session().exec(select(Node.id).where(Node.title == reply["title"])).one()
-        copy_history = db.session().exec(select(func.count()).select_from(Revision)
-                                         .where(Revision.node_id == copy)).one()
-        reply_history = db.session().exec(select(func.count()).select_from(Revision)
-                                          .where(Revision.node_id == reply_id)).one()
+        copy_history = (
+            db.session().exec(select(func.count()).select_from(Revision).where(Revision.node_id == copy)).one()
+        )
+        reply_history = (
+            db.session().exec(select(func.count()).select_from(Revision).where(Revision.node_id == reply_id)).one()
+        )
     # a moderator records what later events made of the copy: kept on the point it becomes
     client.post("/signout", data={"csrf_token": token})
     token = sign_in(client, "moderator-user")
-    status = {"outcome": "open", "outcome_on": "2022", "outcome_reason": "Still argued", "source": str(source),
-              "quote": "They were described by Chris Ham as", "locator": "section: 2018", "csrf_token": token}
+    status = {
+        "outcome": "open",
+        "outcome_on": "2022",
+        "outcome_reason": "Still argued",
+        "source": str(source),
+        "quote": "They were described by Chris Ham as",
+        "locator": "section: 2018",
+        "csrf_token": token,
+    }
     assert client.post(f"/nodes/{copy}/status", data=status).status_code == 302
     with app.app_context():
-        copy_history = db.session().exec(select(func.count()).select_from(Revision)
-                                         .where(Revision.node_id == copy)).one()
+        copy_history = (
+            db.session().exec(select(func.count()).select_from(Revision).where(Revision.node_id == copy)).one()
+        )
 
     new = load_seeds(app, ROOT / "seeds")
 
@@ -73,8 +92,10 @@ def test_reseeding_merges_copies_and_keeps_what_users_added(app, client, users, 
         # the copy's history and the moderator's status moved with it; the reply's own history is untouched
         notes = session.exec(select(Revision.note).where(Revision.node_id == kept)).all()
         assert sum("merged point law-coalitions" in note for note in notes) == copy_history
-        assert session.exec(select(func.count()).select_from(Revision).where(Revision.node_id == reply_id)).one() \
+        assert (
+            session.exec(select(func.count()).select_from(Revision).where(Revision.node_id == reply_id)).one()
             == reply_history
+        )
         numbers = session.exec(select(Revision.number).where(Revision.node_id == kept)).all()
         assert len(numbers) == len(set(numbers))
         assert session.get(Node, kept).outcome == "open"
@@ -83,11 +104,13 @@ def test_reseeding_merges_copies_and_keeps_what_users_added(app, client, users, 
         assert quotes == [c.quote for c in new.nodes["acct-ham-coalitions"].citations]
         # counts: the seeded points are the seeds' own, plus the one reply
         assert session.exec(select(func.count()).select_from(Node)).one() == len(new.nodes) + 1
-        assert session.exec(select(func.count()).select_from(NodeAlias)).one() == \
-            sum(len(n.replaces) for n in new.nodes.values())
+        assert session.exec(select(func.count()).select_from(NodeAlias)).one() == sum(
+            len(n.replaces) for n in new.nodes.values()
+        )
         parents = {parent for parent, _ in new.nodes["acct-ham-coalitions"].parents()}
-        have = set(session.exec(select(Node.key).join(Link, Link.parent_id == Node.id)
-                                .where(Link.child_id == kept)).all())
+        have = set(
+            session.exec(select(Node.key).join(Link, Link.parent_id == Node.id).where(Link.child_id == kept)).all()
+        )
         assert have == parents
 
     # old addresses redirect, permanently, to the same page of the kept point
@@ -102,19 +125,23 @@ def test_reseeding_merges_copies_and_keeps_what_users_added(app, client, users, 
 
     # seeding again changes nothing
     with app.app_context():
-        before = (db.session().exec(select(func.count()).select_from(NodeAlias)).one(),
-                  db.session().exec(select(func.count()).select_from(Link)).one())
+        before = (
+            db.session().exec(select(func.count()).select_from(NodeAlias)).one(),
+            db.session().exec(select(func.count()).select_from(Link)).one(),
+        )
     load_seeds(app, ROOT / "seeds")
     with app.app_context():
-        assert (db.session().exec(select(func.count()).select_from(NodeAlias)).one(),
-                db.session().exec(select(func.count()).select_from(Link)).one()) == before
+        assert (
+            db.session().exec(select(func.count()).select_from(NodeAlias)).one(),
+            db.session().exec(select(func.count()).select_from(Link)).one(),
+        ) == before
 
 
 def test_a_replaced_key_that_is_still_a_node_is_refused(tmp_path):
     from icsdebate import seeds
 
     text = (ROOT / "tests" / "fixtures" / "seeds" / "mini.yaml").read_text()
-    keys = re.findall(r"^  - key: (\S+)", text[text.index("nodes:"):], re.M)
+    keys = re.findall(r"^  - key: (\S+)", text[text.index("nodes:") :], re.M)
     broken = text.replace(f"  - key: {keys[1]}\n", f"  - key: {keys[1]}\n    replaces: [{keys[2]}]\n", 1)
     (tmp_path / "mini.yaml").write_text(broken)
     with pytest.raises(seeds.SeedError, match=f"replaces '{keys[2]}', which is still a node of its own"):

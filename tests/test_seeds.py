@@ -1,13 +1,14 @@
 """The seed loader: idempotent, and a broken file names itself and loads nothing."""
-import shutil
+
 from pathlib import Path
 
 import pytest
+import sqlalchemy.exc
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from icsdebate import db, seeds
-from icsdebate.models import Citation, Debate, Link, Node
+from icsdebate.models import Link, Node
 
 from .conftest import FIXTURES, load_seeds
 
@@ -20,7 +21,8 @@ def snapshot(app) -> dict:
         with db.engine().connect() as connection:
             return {
                 table.name: sorted(map(tuple, connection.execute(table.select()).all()), key=repr)
-                for table in SQLModel.metadata.sorted_tables if table.name not in ("contentversion", "debateversion")
+                for table in SQLModel.metadata.sorted_tables
+                if table.name not in ("contentversion", "debateversion")
             }
 
 
@@ -52,7 +54,9 @@ def test_seed_command_reports_counts_and_is_idempotent(app, runner):
 
 
 def test_editing_a_seed_updates_in_place(app, mini, tmp_path):
-    (tmp_path / "mini.yaml").write_text(MINI.replace("NHS bodies can hold the contracts", "NHS bodies may hold the contracts"))
+    (tmp_path / "mini.yaml").write_text(
+        MINI.replace("NHS bodies can hold the contracts", "NHS bodies may hold the contracts")
+    )
     load_seeds(app, tmp_path)
     with app.app_context():
         node = db.session().get(Node, mini["con-nhs-bodies"])
@@ -62,15 +66,39 @@ def test_editing_a_seed_updates_in_place(app, mini, tmp_path):
 
 BROKEN = {
     "not yaml": ("nodes: [unclosed", "is not valid YAML"),
-    "unknown field": (MINI.replace("    argued_on: 2022\n", "    argued_on: 2022\n    colour: red\n"), "colour: Extra inputs are not permitted"),
-    "missing title": (MINI.replace("    title: NHS bodies can hold the contracts\n", ""), "(con-nhs-bodies): title: Field required"),
+    "unknown field": (
+        MINI.replace("    argued_on: 2022\n", "    argued_on: 2022\n    colour: red\n"),
+        "colour: Extra inputs are not permitted",
+    ),
+    "missing title": (
+        MINI.replace("    title: NHS bodies can hold the contracts\n", ""),
+        "(con-nhs-bodies): title: Field required",
+    ),
     "bad kind": (MINI.replace("kind: event", "kind: rumour"), "kind: Input should be"),
     "unknown parent": (MINI.replace("opposes: pro-boards", "opposes: nowhere"), "parent 'nowhere' is not defined"),
     "unknown voice": (MINI.replace("voice: ham", "voice: nobody"), "voice 'nobody' is not defined"),
     "unknown source": (MINI.replace("source: kf,", "source: nowhere,"), "source 'nowhere' is not defined"),
-    "self link": (MINI.replace("supports: t\n    voice: campaigners\n    argued_on: 2022", "supports: pro-boards\n    voice: campaigners\n    argued_on: 2022"), "cannot be its own parent"),
-    "cycle": (MINI.replace("supports: t\n    voice: campaigners\n    argued_on: 2022", "supports: amendment\n    voice: campaigners\n    argued_on: 2022"), "links make a cycle"),
-    "no citation": (MINI.replace('    citations:\n      - {source: campaign, quote: "free at the point of use", locator: "question 4"}\n', "    citations: []\n"), "at least one citation"),
+    "self link": (
+        MINI.replace(
+            "supports: t\n    voice: campaigners\n    argued_on: 2022",
+            "supports: pro-boards\n    voice: campaigners\n    argued_on: 2022",
+        ),
+        "cannot be its own parent",
+    ),
+    "cycle": (
+        MINI.replace(
+            "supports: t\n    voice: campaigners\n    argued_on: 2022",
+            "supports: amendment\n    voice: campaigners\n    argued_on: 2022",
+        ),
+        "links make a cycle",
+    ),
+    "no citation": (
+        MINI.replace(
+            '    citations:\n      - {source: campaign, quote: "free at the point of use", locator: "question 4"}\n',
+            "    citations: []\n",
+        ),
+        "at least one citation",
+    ),
     "event without date": (MINI.replace("    happened_on: 2021-09\n", ""), "an event needs happened_on"),
     "bad date": (MINI.replace("happened_on: 2021-09", "happened_on: 2021-13"), "happened_on: String should match"),
 }
@@ -113,12 +141,14 @@ def test_an_unknown_section_is_refused(tmp_path):
 
 
 def test_a_failure_while_writing_rolls_everything_back(app, tmp_path):
-    (tmp_path / "mini.yaml").write_text(MINI.replace("title: Making sense of integrated care systems", "title: " + "x" * 390))
+    (tmp_path / "mini.yaml").write_text(
+        MINI.replace("title: Making sense of integrated care systems", "title: " + "x" * 390)
+    )
     seed_set = seeds.read(tmp_path)
     seed_set.sources["kf"].title = "y" * 5000  # too long for the column on PostgreSQL; SQLite accepts it
-    seed_set.nodes["t"].kind = "not-a-kind"   # refused by the CHECK constraint on both databases
+    seed_set.nodes["t"].kind = "not-a-kind"  # refused by the CHECK constraint on both databases
     with app.app_context():
-        with pytest.raises(Exception):
+        with pytest.raises((sqlalchemy.exc.IntegrityError, sqlalchemy.exc.DataError)):
             with db.write_session() as session:
                 seeds.load(session, seed_set)
         assert db.session().exec(text("SELECT count(*) FROM source")).one()[0] == 0

@@ -1,4 +1,5 @@
 """Each point's stored side of its thesis, and the who-argued-what tallies, follow every kind of write."""
+
 from collections import Counter
 
 from sqlmodel import select
@@ -15,23 +16,46 @@ def agrees(session) -> bool:
     """Stored sides are what walking every path up to the thesis gives, and the matrix counts them."""
     nodes = session.exec(select(Node.id, Node.debate_id, Node.side, Node.kind, Node.status, Node.voice_id)).all()
     walked = graph.sides(session, node_ids=[n.id for n in nodes])
-    assert {n.id: graph.SIDE_OF[n.side] for n in nodes if n.kind != "thesis"} == \
-        {n.id: walked.get((n.id, n.debate_id), "both") for n in nodes if n.kind != "thesis"}
+    assert {n.id: graph.SIDE_OF[n.side] for n in nodes if n.kind != "thesis"} == {
+        n.id: walked.get((n.id, n.debate_id), "both") for n in nodes if n.kind != "thesis"
+    }
     expected = Counter()
     for n in nodes:
         if n.status == "active" and n.kind != "thesis" and n.voice_id is not None:
             expected[(n.voice_id, n.debate_id, graph.SIDE_OF[n.side])] += 1
     _debates, groups = queries.voice_matrix(session)
-    counted = Counter({(row.voice.id, debate_id, side): count for group in groups for row in group.voices
-                       for debate_id, cell in row.cells.items() for side, count in cell.sides.items() if count})
+    counted = Counter(
+        {
+            (row.voice.id, debate_id, side): count
+            for group in groups
+            for row in group.voices
+            for debate_id, cell in row.cells.items()
+            for side, count in cell.sides.items()
+            if count
+        }
+    )
     assert counted == expected
     return True
 
 
 def _add(session, parent, author, relation="opposes"):
-    return edits.create_node(session, parent=parent, author=author, data=NodeCreate(
-        kind="claim", title=f"A reply to point {parent.id}", relation=relation, voice="new", voice_name="A reader",
-        voice_group="Commenters", source="new", source_title="A comment", source_kind="comment", quote="a reply"))
+    return edits.create_node(
+        session,
+        parent=parent,
+        author=author,
+        data=NodeCreate(
+            kind="claim",
+            title=f"A reply to point {parent.id}",
+            relation=relation,
+            voice="new",
+            voice_name="A reader",
+            voice_group="Commenters",
+            source="new",
+            source_title="A comment",
+            source_kind="comment",
+            quote="a reply",
+        ),
+    )
 
 
 def test_sides_and_the_matrix_follow_every_kind_of_write(app, mini, users):

@@ -4,6 +4,7 @@ The texts are the project's source documents in ../shared/sources (the product d
 attached to the seeded sources it is the text of, told by ../shared/sources/INDEX.md: by the address the index
 gives, else by the source's title in the index's description of the file.
 """
+
 import html as html_lib
 import re
 from pathlib import Path
@@ -19,8 +20,9 @@ from icsdebate.models import Citation, Debate, Node, Source
 from .conftest import ROOT, load_seeds
 
 SOURCES = ROOT.parent / "shared" / "sources"
-pytestmark = pytest.mark.skipif(not (SOURCES / "INDEX.md").exists(),
-                                reason=f"the source documents are not at {SOURCES} (they are not shipped)")
+pytestmark = pytest.mark.skipif(
+    not (SOURCES / "INDEX.md").exists(), reason=f"the source documents are not at {SOURCES} (they are not shipped)"
+)
 
 
 def index_rows() -> list[dict[str, str]]:
@@ -67,9 +69,15 @@ def attached(app, runner) -> dict[str, Path]:
 
 def test_every_seeded_quote_is_found_in_its_source_document(app, attached):
     with app.app_context():
-        rows = db.session().exec(select(Node.key, Source.key, Citation.quote, Citation.found_in_copy)
-                                 .join(Node, Node.id == Citation.node_id)
-                                 .join(Source, Source.id == Citation.source_id)).all()
+        rows = (
+            db.session()
+            .exec(
+                select(Node.key, Source.key, Citation.quote, Citation.found_in_copy)
+                .join(Node, Node.id == Citation.node_id)
+                .join(Source, Source.id == Citation.source_id)
+            )
+            .all()
+        )
     seeded = seeds.read(ROOT / "seeds")
     assert len(rows) == sum(len(node.citations) for node in seeded.nodes.values()) > 0
     missing = [f"{node} ({source}): {quote[:120]!r}" for node, source, quote, found in rows if found is not True]
@@ -78,8 +86,11 @@ def test_every_seeded_quote_is_found_in_its_source_document(app, attached):
 
 def test_every_seeded_quote_shows_as_found_on_its_point(client, app, attached):
     with app.app_context():
-        node_id = db.session().exec(select(Node.id).where(Node.key.is_not(None), Node.kind != "thesis")
-                                    .order_by(Node.id)).first()
+        node_id = (
+            db.session()
+            .exec(select(Node.id).where(Node.key.is_not(None), Node.kind != "thesis").order_by(Node.id))
+            .first()
+        )
     html = client.get(f"/nodes/{node_id}").get_data(as_text=True)
     assert "Found word for word in the attached copy" in html and "Not found in the attached copy" not in html
 
@@ -92,7 +103,7 @@ def _visible(body: str) -> str:
 def _coverage(text: str, body: str, size: int = 100) -> float:
     """The share of the text's consecutive `size`-character stretches that the response shows."""
     flat = quotecheck.comparable(quotecheck.normalise(text))
-    chunks = [flat[i:i + size] for i in range(0, len(flat) - size + 1, size)]
+    chunks = [flat[i : i + size] for i in range(0, len(flat) - size + 1, size)]
     return sum(chunk in body for chunk in chunks) / len(chunks)
 
 
@@ -103,8 +114,12 @@ def test_no_page_or_download_serves_a_source_document_whole(client, app, attache
         citing = session.exec(select(Citation.source_id, func.min(Citation.node_id)).group_by(Citation.source_id)).all()
     pages = ["/", "/sources", "/glossary", "/timeline", "/search?q=integrated+care", "/voices", "/themes"]
     for slug in slugs:
-        pages += [f"/debates/{slug}", f"/debates/{slug}/summary", f"/debates/{slug}/outline",
-                  f"/debates/{slug}/timeline"] + [f"/debates/{slug}/export/{fmt}" for fmt in EXPORTERS]
+        pages += [
+            f"/debates/{slug}",
+            f"/debates/{slug}/summary",
+            f"/debates/{slug}/outline",
+            f"/debates/{slug}/timeline",
+        ] + [f"/debates/{slug}/export/{fmt}" for fmt in EXPORTERS]
     for key in attached:
         pages += [f"/sources/{key}?page={n}" for n in (1, 2, 3, 4, 5, 6)]
     pages += [f"/nodes/{node_id}" for _source, node_id in citing]

@@ -1,4 +1,5 @@
 """Grounded semantics on hand-made graphs: chains, cycles, self-attacks, support that does not attack."""
+
 from sqlmodel import select
 
 from icsdebate import db, edits, seeds
@@ -27,7 +28,11 @@ def test_a_reinstated_point_stands_again():
 
 
 def test_mutual_opposition_is_undecided():
-    assert grounded(["a", "b", "x"], [("a", "b"), ("b", "a"), ("a", "x")]) == {"a": UNDECIDED, "b": UNDECIDED, "x": UNDECIDED}
+    assert grounded(["a", "b", "x"], [("a", "b"), ("b", "a"), ("a", "x")]) == {
+        "a": UNDECIDED,
+        "b": UNDECIDED,
+        "x": UNDECIDED,
+    }
 
 
 def test_an_odd_cycle_and_a_self_attack_are_undecided():
@@ -48,9 +53,11 @@ def test_a_standing_point_defends_against_a_cycle():
 def stored_agrees_with_the_whole_map(session) -> bool:
     """Every active point's stored standing is what labelling the whole map gives."""
     nodes = dict(session.exec(select(Node.id, Node.standing).where(Node.status == "active")).all())
-    attacks = [(child, parent) for child, parent in session.exec(
-        select(Link.child_id, Link.parent_id).where(Link.relation == "opposes")).all()
-        if child in nodes and parent in nodes]
+    attacks = [
+        (child, parent)
+        for child, parent in session.exec(select(Link.child_id, Link.parent_id).where(Link.relation == "opposes")).all()
+        if child in nodes and parent in nodes
+    ]
     assert nodes == grounded(list(nodes), attacks)
     return True
 
@@ -65,12 +72,25 @@ def test_stored_standing_follows_every_kind_of_write(app, mini, users):
     with app.app_context(), db.write_session() as session:
         author = session.get(User, users["moderator"])
         nodes = {node.key: node for node in session.exec(select(Node).where(Node.key.is_not(None)))}
-        thesis, boards = nodes["t"], nodes["pro-boards"]
+        _thesis, boards = nodes["t"], nodes["pro-boards"]
         assert boards.standing == ANSWERED  # the amendment opposes it and stands
-        rebuttal = edits.create_node(session, parent=nodes["amendment"], author=author, data=NodeCreate(
-            kind="claim", title="The amendment was never passed", relation="opposes", voice="new",
-            voice_name="A reader", voice_group="Commenters", source="new", source_title="A comment",
-            source_kind="comment", quote="it was never passed"))
+        rebuttal = edits.create_node(
+            session,
+            parent=nodes["amendment"],
+            author=author,
+            data=NodeCreate(
+                kind="claim",
+                title="The amendment was never passed",
+                relation="opposes",
+                voice="new",
+                voice_name="A reader",
+                voice_group="Commenters",
+                source="new",
+                source_title="A comment",
+                source_kind="comment",
+                quote="it was never passed",
+            ),
+        )
         assert (rebuttal.standing, nodes["amendment"].standing, boards.standing) == (STANDS, ANSWERED, STANDS)
         assert stored_agrees_with_the_whole_map(session)
         edits.set_status(session, node=rebuttal, status="archived", author=author)
@@ -95,20 +115,45 @@ def test_only_what_still_stands_is_listed_when_asked(app, client, mini, users):
     column = client.get(f"/nodes/{mini['pro-boards']}?still=1").get_data(as_text=True).split('id="cards-supports"')[1]
     assert "Nothing here yet" in column.split("</section>")[0]  # nothing was ever argued for it
     with app.app_context(), db.write_session() as session:
-        edits.create_node(session, parent=session.get(Node, mini["amendment"]),
-                          author=session.get(User, users["moderator"]), data=NodeCreate(
-            kind="claim", title="The amendment was never passed", relation="opposes", voice="new",
-            voice_name="A reader", voice_group="Commenters", source="new", source_title="A comment",
-            source_kind="comment", quote="it was never passed"))
+        edits.create_node(
+            session,
+            parent=session.get(Node, mini["amendment"]),
+            author=session.get(User, users["moderator"]),
+            data=NodeCreate(
+                kind="claim",
+                title="The amendment was never passed",
+                relation="opposes",
+                voice="new",
+                voice_name="A reader",
+                voice_group="Commenters",
+                source="new",
+                source_title="A comment",
+                source_kind="comment",
+                quote="it was never passed",
+            ),
+        )
     column = client.get(f"/nodes/{mini['pro-boards']}?still=1").get_data(as_text=True).split('id="cards-opposes"')[1]
     assert "Nothing here still stands: each point has been answered" in column.split("</section>")[0]
 
 
 def _add_opposing(session, parent: Node, author: User) -> Node:
-    return edits.create_node(session, parent=parent, author=author, data=NodeCreate(
-        kind="claim", title=f"An answer to point {parent.id}", relation="opposes", voice="new",
-        voice_name="A reader", voice_group="Commenters", source="new", source_title="A comment",
-        source_kind="comment", quote="an answer"))
+    return edits.create_node(
+        session,
+        parent=parent,
+        author=author,
+        data=NodeCreate(
+            kind="claim",
+            title=f"An answer to point {parent.id}",
+            relation="opposes",
+            voice="new",
+            voice_name="A reader",
+            voice_group="Commenters",
+            source="new",
+            source_title="A comment",
+            source_kind="comment",
+            quote="an answer",
+        ),
+    )
 
 
 def _deepest(session, debate) -> Node:
@@ -133,8 +178,14 @@ def test_one_point_at_the_bottom_of_a_deep_chain_flips_it_in_a_few_queries(app, 
         with count_queries(app.extensions["engine"]) as counter:
             edits.set_status(session, node=answer, status="archived", author=author)
         assert counter[0] <= 20, counter[0]
-        assert dict(session.exec(select(Node.id, Node.standing).where(Node.debate_id == debate.id,
-                                                                      Node.id != answer.id)).all()) == labels
+        assert (
+            dict(
+                session.exec(
+                    select(Node.id, Node.standing).where(Node.debate_id == debate.id, Node.id != answer.id)
+                ).all()
+            )
+            == labels
+        )
 
 
 def test_writes_on_a_wide_fan_and_on_many_paths_keep_standing_right(app, users):
@@ -144,7 +195,9 @@ def test_writes_on_a_wide_fan_and_on_many_paths_keep_standing_right(app, users):
     with app.app_context(), db.write_session() as session:
         author = session.get(User, users["moderator"])
         assert stored_agrees_with_the_whole_map(session)
-        hub = session.exec(select(Node).where(Node.debate_id == fan.id, Node.kind != "thesis").order_by(Node.id)).first()
+        hub = session.exec(
+            select(Node).where(Node.debate_id == fan.id, Node.kind != "thesis").order_by(Node.id)
+        ).first()
         assert hub.standing == ANSWERED  # half its replies oppose it, and they stand
         reply = _deepest(session, fan)
         with count_queries(app.extensions["engine"]) as counter:
@@ -157,8 +210,9 @@ def test_writes_on_a_wide_fan_and_on_many_paths_keep_standing_right(app, users):
             assert counter[0] <= 20, counter[0]
             assert stored_agrees_with_the_whole_map(session)
         deep = _deepest(session, paths)
-        middle = session.exec(select(Node).where(Node.debate_id == paths.id, Node.kind != "thesis").order_by(Node.id)
-                              .offset(20)).first()
+        middle = session.exec(
+            select(Node).where(Node.debate_id == paths.id, Node.kind != "thesis").order_by(Node.id).offset(20)
+        ).first()
         edits.link_existing(session, child=_deepest(session, fan), parent=middle, relation="opposes", author=author)
         assert stored_agrees_with_the_whole_map(session)
         edits.set_status(session, node=deep, status="archived", author=author)

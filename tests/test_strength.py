@@ -1,4 +1,5 @@
 """Strongest first, one rule: stands before answered, then the support beneath; stored and kept by every write."""
+
 import json
 import re
 
@@ -27,10 +28,13 @@ def stored_agrees_with_the_whole_map(session) -> bool:
 
 
 def test_support_counts_each_chain_of_supporting_points():
-    children = {"t": [("a", "supports"), ("b", "opposes")], "a": [("c", "supports"), ("d", "opposes")],
-                "b": [("c", "supports")], "c": [("e", "supports")]}
-    assert support_weights(children, ["t", "a", "b", "c", "d", "e"]) == {
-        "t": 3, "a": 2, "b": 2, "c": 1, "d": 0, "e": 0}
+    children = {
+        "t": [("a", "supports"), ("b", "opposes")],
+        "a": [("c", "supports"), ("d", "opposes")],
+        "b": [("c", "supports")],
+        "c": [("e", "supports")],
+    }
+    assert support_weights(children, ["t", "a", "b", "c", "d", "e"]) == {"t": 3, "a": 2, "b": 2, "c": 1, "d": 0, "e": 0}
     chain = {n: [(n + 1, "supports")] for n in range(20_000)}  # deep: no recursion limit
     assert support_weights(chain, [0])[0] == 20_000
 
@@ -60,10 +64,23 @@ def test_stored_support_follows_every_kind_of_write(app, mini, users):
         nodes = {node.key: node for node in session.exec(select(Node).where(Node.key.is_not(None)))}
         bodies = nodes["con-nhs-bodies"]
         before = bodies.support
-        backing = edits.create_node(session, parent=bodies, author=author, data=NodeCreate(
-            kind="claim", title="Trusts already hold most contracts", relation="supports", voice="new",
-            voice_name="A reader", voice_group="Commenters", source="new", source_title="A comment",
-            source_kind="comment", quote="trusts hold most contracts"))
+        backing = edits.create_node(
+            session,
+            parent=bodies,
+            author=author,
+            data=NodeCreate(
+                kind="claim",
+                title="Trusts already hold most contracts",
+                relation="supports",
+                voice="new",
+                voice_name="A reader",
+                voice_group="Commenters",
+                source="new",
+                source_title="A comment",
+                source_kind="comment",
+                quote="trusts hold most contracts",
+            ),
+        )
         assert bodies.support == before + 1 and stored_agrees_with_the_whole_map(session)
         edits.set_status(session, node=backing, status="archived", author=author)
         assert bodies.support == before and stored_agrees_with_the_whole_map(session)
@@ -88,14 +105,30 @@ def test_support_beneath_spreads_up_many_paths_in_a_few_queries(app, users):
         assert stored_agrees_with_the_whole_map(session)
         author = session.get(User, users["moderator"])
         for debate in (paths, fan):
-            deepest = session.exec(select(Node).join(Link, Link.child_id == Node.id)  # at the end of supports
-                                   .where(Node.debate_id == debate.id, Link.relation == "supports")
-                                   .order_by(Node.id.desc())).first()
+            deepest = session.exec(
+                select(Node)
+                .join(Link, Link.child_id == Node.id)  # at the end of supports
+                .where(Node.debate_id == debate.id, Link.relation == "supports")
+                .order_by(Node.id.desc())
+            ).first()
             with count_queries(app.extensions["engine"]) as counter:
-                added = edits.create_node(session, parent=deepest, author=author, data=NodeCreate(
-                    kind="claim", title="More support", relation="supports", voice="new", voice_name="A reader",
-                    voice_group="Commenters", source="new", source_title="A comment", source_kind="comment",
-                    quote="more support"))
+                added = edits.create_node(
+                    session,
+                    parent=deepest,
+                    author=author,
+                    data=NodeCreate(
+                        kind="claim",
+                        title="More support",
+                        relation="supports",
+                        voice="new",
+                        voice_name="A reader",
+                        voice_group="Commenters",
+                        source="new",
+                        source_title="A comment",
+                        source_kind="comment",
+                        quote="more support",
+                    ),
+                )
             assert counter[0] <= 20, counter[0]
             assert stored_agrees_with_the_whole_map(session)
             with count_queries(app.extensions["engine"]) as counter:

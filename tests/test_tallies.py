@@ -1,4 +1,5 @@
 """The debate tallies that the home page reads stay equal to counting the nodes, through every kind of write."""
+
 import re
 
 from sqlalchemy import text
@@ -12,14 +13,18 @@ from .test_edit import add_one, form  # noqa: F401  (form is a fixture)
 COUNTED = {
     "kindtally": "SELECT debate_id, kind, count(*) FROM node WHERE status = 'active' GROUP BY debate_id, kind",
     "voicetally": "SELECT debate_id, voice_id, count(*) FROM node WHERE status = 'active' AND voice_id IS NOT NULL "
-                  "GROUP BY debate_id, voice_id",
+    "GROUP BY debate_id, voice_id",
     "relationtally": "SELECT node.debate_id, link.relation, count(*) FROM link JOIN node ON node.id = link.child_id "
-                     "WHERE node.status = 'active' GROUP BY node.debate_id, link.relation",
+    "WHERE node.status = 'active' GROUP BY node.debate_id, link.relation",
     "childtally": "SELECT link.parent_id, link.relation, count(*) FROM link JOIN node ON node.id = link.child_id "
-                  "WHERE node.status = 'active' GROUP BY link.parent_id, link.relation",
+    "WHERE node.status = 'active' GROUP BY link.parent_id, link.relation",
 }
-COLUMNS = {"kindtally": "debate_id, kind", "voicetally": "debate_id, voice_id", "relationtally": "debate_id, relation",
-           "childtally": "node_id, relation"}
+COLUMNS = {
+    "kindtally": "debate_id, kind",
+    "voicetally": "debate_id, voice_id",
+    "relationtally": "debate_id, relation",
+    "childtally": "node_id, relation",
+}
 
 
 def tallies_match(app) -> bool:
@@ -35,11 +40,20 @@ def tallies_match(app) -> bool:
 def home_counts(client) -> tuple[int, ...]:
     """(for, against, on both sides, evidence, points) of the first debate on the home page."""
     html = client.get("/").get_data(as_text=True)
-    line = re.search(r'<span class="total">(\d+) points?</span>(.*?)</p>\s*<p class="kinds-line">Of these \d+ points?,(.*?)</p>',
-                     html, re.S)
-    found = [re.search(rf"(\d+) {what}", text) for text, what in (
-        (line.group(2), "for the thesis"), (line.group(2), "against it"), (line.group(2), "on both sides"),
-        (line.group(3), "pieces? of evidence"))]
+    line = re.search(
+        r'<span class="total">(\d+) points?</span>(.*?)</p>\s*<p class="kinds-line">Of these \d+ points?,(.*?)</p>',
+        html,
+        re.S,
+    )
+    found = [
+        re.search(rf"(\d+) {what}", text)
+        for text, what in (
+            (line.group(2), "for the thesis"),
+            (line.group(2), "against it"),
+            (line.group(2), "on both sides"),
+            (line.group(3), "pieces? of evidence"),
+        )
+    ]
     return (*(int(f.group(1)) if f else 0 for f in found), int(line.group(1)))
 
 
@@ -61,8 +75,12 @@ def test_adding_archiving_restoring_and_linking_keep_the_tallies(app, client, mi
     assert home_counts(client) == (pros, cons + 1, both, evidence + 1, points + 1) and tallies_match(app)
 
     # the question, for the thesis, now also supports a point against it: still one point, on both sides
-    assert client.post(f"/nodes/{node_id}/link", data={"child": mini["question"], "relation": "supports",
-                                                       "csrf_token": token}).status_code == 302
+    assert (
+        client.post(
+            f"/nodes/{node_id}/link", data={"child": mini["question"], "relation": "supports", "csrf_token": token}
+        ).status_code
+        == 302
+    )
     assert home_counts(client) == (pros - 1, cons + 1, both + 1, evidence + 1, points + 1) and tallies_match(app)
 
     assert client.post(f"/nodes/{node_id}/archive", data={"csrf_token": token}).status_code == 302
@@ -82,15 +100,25 @@ def test_reseeding_and_bulk_generation_keep_the_tallies(app, mini):
 def test_statements_that_change_many_rows_keep_the_tallies_and_the_search_index(app, mini):
     with app.app_context(), db.write_session() as session:
         generate(session, nodes=200, seed=4, slug="many")
-        for statement in ("UPDATE node SET status = 'archived' WHERE id % 3 = 0 AND kind <> 'thesis'",
-                          "UPDATE node SET kind = 'evidence' WHERE id % 5 = 0 AND kind = 'claim'",
-                          "UPDATE link SET relation = 'opposes' WHERE id % 2 = 0",
-                          "DELETE FROM link WHERE id % 7 = 0",
-                          "UPDATE citation SET quote = 'A sentence about marmosets.' WHERE node_id % 11 = 0"):
+        for statement in (
+            "UPDATE node SET status = 'archived' WHERE id % 3 = 0 AND kind <> 'thesis'",
+            "UPDATE node SET kind = 'evidence' WHERE id % 5 = 0 AND kind = 'claim'",
+            "UPDATE link SET relation = 'opposes' WHERE id % 2 = 0",
+            "DELETE FROM link WHERE id % 7 = 0",
+            "UPDATE citation SET quote = 'A sentence about marmosets.' WHERE node_id % 11 = 0",
+        ):
             session.exec(text(statement))
     assert tallies_match(app)
     with app.app_context():
         quoted = {hit.node.id for _, hits in search.search(db.session(), words="marmosets") for hit in hits}
-        expected = db.session().exec(text("SELECT DISTINCT node_id FROM citation JOIN node ON node.id = node_id "
-                                          "WHERE node_id % 11 = 0 AND status = 'active'")).all()
+        expected = (
+            db.session()
+            .exec(
+                text(
+                    "SELECT DISTINCT node_id FROM citation JOIN node ON node.id = node_id "
+                    "WHERE node_id % 11 = 0 AND status = 'active'"
+                )
+            )
+            .all()
+        )
     assert quoted == {node_id for (node_id,) in expected} and quoted

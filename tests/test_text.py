@@ -10,7 +10,7 @@ def test_markdown_keeps_formatting_and_links():
 
 def test_markdown_drops_scripts_handlers_and_dangerous_links():
     html = render_markdown(
-        '<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) '
+        "<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) "
         '<a href="/n" hx-get="/evil" data-hx-post="/evil">y</a>'
     )
     for bad in ("<script", "onerror", "javascript:", "hx-get", "data-hx-post", "<img"):

@@ -1,4 +1,5 @@
 """Hostile input through the form: nothing executable survives into any page."""
+
 from html.parser import HTMLParser
 
 import pytest
@@ -21,7 +22,7 @@ VECTORS = [
     "<a href=\"javascript:alert('evil')\">click</a>",
     "<a href=\"JaVaScRiPt:alert('evil')\">click</a>",
     "<a href=\"&#106;avascript:alert('evil')\">click</a>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgnZXZpbCcpPC9zY3JpcHQ+\">click</a>",
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgnZXZpbCcpPC9zY3JpcHQ+">click</a>',
     "<a href=\"vbscript:msgbox('evil')\">click</a>",
     "[click](javascript:alert('evil'))",
     "[click](JAVASCRIPT:alert('evil'))",
@@ -30,22 +31,22 @@ VECTORS = [
     "![img](javascript:alert('evil'))",
     "![x](x\" onerror=\"alert('evil'))",
     "[x](https://ok.example \"title\" onmouseover=alert('evil'))",
-    "<div hx-get=\"/evil\" hx-trigger=\"load\">x</div>",
-    "<button hx-post=\"/evil\">x</button>",
+    '<div hx-get="/evil" hx-trigger="load">x</div>',
+    '<button hx-post="/evil">x</button>',
     "<div hx-on:click=\"alert('evil')\">x</div>",
     "<div hx-on::load=\"alert('evil')\">x</div>",
-    "<div data-hx-get=\"/evil\" data-hx-trigger=\"load\">x</div>",
+    '<div data-hx-get="/evil" data-hx-trigger="load">x</div>',
     "<p data-hx-on-click=\"alert('evil')\">x</p>",
-    "<form action=\"/evil\"><input name=x></form>",
+    '<form action="/evil"><input name=x></form>',
     "<style>body{background:url('javascript:alert(1)')}</style>evil",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert('evil')>",
-    "<a href=\"https://ok.example\" onclick=\"alert('evil')\">x</a>",
+    '<a href="https://ok.example" onclick="alert(\'evil\')">x</a>',
     "<details open ontoggle=alert('evil')>",
     "<object data=\"javascript:alert('evil')\"></object>",
     "<embed src=\"javascript:alert('evil')\">",
     "\"><script>alert('evil')</script>",
     "' onmouseover='alert(1)' x='",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('evil')\">",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(\'evil\')">',
     "<base href=\"javascript:alert('evil')//\">",
     "<template><script>alert('evil')</script></template>",
 ]
@@ -70,9 +71,13 @@ class Audit(HTMLParser):
             value = (value or "").strip().lower()
             if name.startswith("on"):
                 self.problems.append(f"{tag} {name}")
-            if name in ("href", "src", "action", "xlink:href", "data", "formaction") and value.startswith(("javascript:", "data:", "vbscript:")):
+            if name in ("href", "src", "action", "xlink:href", "data", "formaction") and value.startswith(
+                ("javascript:", "data:", "vbscript:")
+            ):
                 self.problems.append(f"{tag} {name}={value[:30]}")
-            if (name.startswith(("hx-", "data-hx-")) and name not in OUR_HTMX) or (name.startswith("hx-") and "evil" in value):
+            if (name.startswith(("hx-", "data-hx-")) and name not in OUR_HTMX) or (
+                name.startswith("hx-") and "evil" in value
+            ):
                 self.problems.append(f"{tag} {name}")
 
 
@@ -86,23 +91,45 @@ def audit(html: str) -> Audit:
 def test_no_vector_survives_into_the_pages(app, client, mini, users, vector):
     token = sign_in(client, "contributor-user")
     with app.app_context():
-        source = db.session().exec(select(Source).where(Source.key == "kf")).one().id
-    data = {"relation": "opposes", "kind": "claim", "title": f"T {vector}"[:280], "annotation": vector,
-            "voice": "new", "voice_name": f"V {vector}"[:200], "voice_group": f"G {vector}"[:80],
-            "source": "new", "source_title": f"S {vector}", "source_kind": "news",
-            "quote": f"Q {vector}", "locator": f"L {vector}"[:300], "csrf_token": token}
+        db.session().exec(select(Source).where(Source.key == "kf")).one()
+    data = {
+        "relation": "opposes",
+        "kind": "claim",
+        "title": f"T {vector}"[:280],
+        "annotation": vector,
+        "voice": "new",
+        "voice_name": f"V {vector}"[:200],
+        "voice_group": f"G {vector}"[:80],
+        "source": "new",
+        "source_title": f"S {vector}",
+        "source_kind": "news",
+        "quote": f"Q {vector}",
+        "locator": f"L {vector}"[:300],
+        "csrf_token": token,
+    }
     response = client.post(f"/nodes/{mini['t']}/add", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     with app.app_context():
         node = db.session().exec(select(Node).where(Node.title == data["title"].strip())).one()
         voice = db.session().get(Voice, node.voice_id)
-    for page in (f"/nodes/{node.id}", "/debates/mini", f"/voices/{voice.id}", "/sources", "/changes",
-                 f"/nodes/{node.id}/history", f"/nodes/{node.id}/edit"):
+    for page in (
+        f"/nodes/{node.id}",
+        "/debates/mini",
+        f"/voices/{voice.id}",
+        "/sources",
+        "/changes",
+        f"/nodes/{node.id}/history",
+        f"/nodes/{node.id}/edit",
+    ):
         html = client.get(page).get_data(as_text=True)
         found = audit(html)
         assert found.problems == [], (page, found.problems)
-        assert found.scripts == ["/static/vendor/htmx-2.0.11.min.js", "/static/vendor/svg-pan-zoom-3.6.2.min.js",
-                                 "/static/js/map.js", "/static/js/site.js"], page  # the site's own files, nothing else
+        assert found.scripts == [
+            "/static/vendor/htmx-2.0.11.min.js",
+            "/static/vendor/svg-pan-zoom-3.6.2.min.js",
+            "/static/js/map.js",
+            "/static/js/site.js",
+        ], page  # the site's own files, nothing else
     preview = client.post("/preview", data={"annotation": vector, "csrf_token": token}).get_data(as_text=True)
     assert audit(preview).problems == [] and audit(preview).scripts == []
 

@@ -1,12 +1,13 @@
 """Argdown source: one statement per point, its supports (+) and attacks (-) indented below it,
 themes as tags, voice and sources as inline data. Read by the Argdown parser (@argdown/cli)."""
+
 import json
 import re
 import subprocess
 import tempfile
+from pathlib import Path
 
 import yaml
-from pathlib import Path
 
 from . import FormatError, imported
 from .tree import tree
@@ -31,8 +32,10 @@ def _data(node: dict, voices: dict, sources: dict) -> str:
             data[field] = node[field]
     if node.get("answers"):
         data["answers"] = node["answers"]
-    data["sources"] = [{"source": sources[c["source"]], "quote": c["quote"], "locator": c.get("locator", "")}
-                       for c in node.get("citations", [])]
+    data["sources"] = [
+        {"source": sources[c["source"]], "quote": c["quote"], "locator": c.get("locator", "")}
+        for c in node.get("citations", [])
+    ]
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -47,8 +50,14 @@ def dump(document: dict) -> str:
     front = {"title": debate["title"]}
     if debate.get("summary"):
         front["description"] = debate["summary"]
-    lines = ["===", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()), "===", "",
-             f"# {_text(debate['title'])}", ""]
+    lines = [
+        "===",
+        *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()),
+        "===",
+        "",
+        f"# {_text(debate['title'])}",
+        "",
+    ]
     written: set[str] = set()
     blocks = list(shape.roots)
     while blocks:  # each block: a statement heading its supports and attacks; answers start blocks of their own
@@ -102,7 +111,9 @@ def _front_matter(text: str, name: str) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}, column {mark.column + 1}" if mark else "line 2"
-        raise FormatError(f"{name}: {where}: the front matter is not valid YAML ({getattr(exc, 'problem', 'unreadable')}).") from None
+        raise FormatError(
+            f"{name}: {where}: the front matter is not valid YAML ({getattr(exc, 'problem', 'unreadable')})."
+        ) from None
     if front is None:
         return {}
     if not isinstance(front, dict):
@@ -116,15 +127,15 @@ def _run_parser(text: str, name: str) -> dict:
         raise FormatError("Reading Argdown needs the Argdown parser: run `npm ci` in the project folder.")
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "map.argdown").write_text(text, encoding="utf-8", errors="surrogateescape")
-        result = subprocess.run([str(ARGDOWN), "json", "map.argdown", "out"], cwd=folder, capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run(
+            [str(ARGDOWN), "json", "map.argdown", "out"], cwd=folder, capture_output=True, text=True, timeout=120
+        )
         out = Path(folder) / "out" / "map.json"
         if result.returncode != 0 or not out.exists():
             said = ANSI.sub("", result.stdout + "\n" + result.stderr)
             at = AT.search(said)
             if at:
-                raise FormatError(f"{name}: line {at[1]}, column {at[2]}: not valid Argdown: "
-                                  f"{at[3].strip()[:300]}.")
+                raise FormatError(f"{name}: line {at[1]}, column {at[2]}: not valid Argdown: {at[3].strip()[:300]}.")
             raise FormatError(f"{name}: line 1, column 1: the Argdown parser could not read the file as Argdown.")
         return json.loads(out.read_text(encoding="utf-8"))
 
@@ -137,9 +148,9 @@ def _clean(member: dict) -> str:
         if not isinstance(start, int) or not isinstance(stop, int):
             continue
         if span.get("type") == "tag":
-            text = text[:start] + text[stop + 1:]
+            text = text[:start] + text[stop + 1 :]
         elif span.get("type") in ("statement-mention", "argument-mention"):
-            text = text[:start] + str(span.get("title", "")) + text[stop + 1:]
+            text = text[:start] + str(span.get("title", "")) + text[stop + 1 :]
     return " ".join(text.split())
 
 
@@ -172,9 +183,15 @@ def parse(text: str, name: str) -> dict:
             for tag in tags:
                 themes.setdefault(imported.theme_key(tag), str(tag)[:120])
             data_kind = data.get("kind") if data.get("kind") in KEPT_KINDS else None
-            statements.append(imported.Statement(
-                f"{prefix}:{title}", body, f"Argdown {'[' if prefix == 's' else '<'}{title}{']' if prefix == 's' else '>'}",
-                themes=[imported.theme_key(tag) for tag in tags], kind=data_kind))
+            statements.append(
+                imported.Statement(
+                    f"{prefix}:{title}",
+                    body,
+                    f"Argdown {'[' if prefix == 's' else '<'}{title}{']' if prefix == 's' else '>'}",
+                    themes=[imported.theme_key(tag) for tag in tags],
+                    kind=data_kind,
+                )
+            )
     relations, pairs = [], set()
 
     def relate(child, parent, relation):
@@ -183,7 +200,9 @@ def parse(text: str, name: str) -> dict:
             relations.append((child, parent, relation))
 
     for relation in parsed.get("relations", []):
-        start = ids.get(("argument" if relation.get("fromType") == "argument" else "equivalence-class", relation.get("from")))
+        start = ids.get(
+            ("argument" if relation.get("fromType") == "argument" else "equivalence-class", relation.get("from"))
+        )
         end = ids.get(("argument" if relation.get("toType") == "argument" else "equivalence-class", relation.get("to")))
         relate(start, end, "opposes" if relation.get("relationType") in OPPOSING else "supports")
     for title, argument in (parsed.get("arguments") or {}).items():
@@ -200,7 +219,13 @@ def parse(text: str, name: str) -> dict:
             relate(ids[("equivalence-class", title)], ids.get(("equivalence-class", str(question))), "answers")
     title = front.get("title")
     summary = front.get("description") or front.get("subTitle") or ""
-    return imported.document(title=str(title).strip() if title else name, tool="Argdown", name=name, content=text,
-                             statements=statements, relations=relations,
-                             themes=[{"key": key, "name": value} for key, value in themes.items()],
-                             summary=str(summary))
+    return imported.document(
+        title=str(title).strip() if title else name,
+        tool="Argdown",
+        name=name,
+        content=text,
+        statements=statements,
+        relations=relations,
+        themes=[{"key": key, "name": value} for key, value in themes.items()],
+        summary=str(summary),
+    )

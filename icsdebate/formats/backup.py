@@ -1,4 +1,5 @@
 """Restoring a backup (export --all) into an empty database: every debate as it was exported."""
+
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -9,8 +10,14 @@ from .. import graph, seeds, sides, standing, strength
 from ..models import Debate, GlossaryTerm, Node, Source, Theme, Voice
 from . import FormatError, mapdoc
 
-HELD = {"debates": Debate, "nodes": Node, "sources": Source, "voices": Voice, "themes": Theme,
-        "glossary terms": GlossaryTerm}
+HELD = {
+    "debates": Debate,
+    "nodes": Node,
+    "sources": Source,
+    "voices": Voice,
+    "themes": Theme,
+    "glossary terms": GlossaryTerm,
+}
 
 
 class RestoreError(ValueError):
@@ -47,10 +54,16 @@ def read(document: dict, name: str) -> Backup:
 
 def _unknown(label: str, entry: mapdoc.NodeState, seed_set: seeds.SeedSet) -> list[str]:
     """The keys a node_state entry names that the backup does not define."""
-    named = [("node", entry.key, seed_set.nodes), ("debate", entry.debate, seed_set.debates),
-             ("source", entry.outcome_citation and entry.outcome_citation.source, seed_set.sources)]
-    return [f"{label}: {what} '{key}' is not defined in the backup"
-            for what, key, known in named if key and key not in known]
+    named = [
+        ("node", entry.key, seed_set.nodes),
+        ("debate", entry.debate, seed_set.debates),
+        ("source", entry.outcome_citation and entry.outcome_citation.source, seed_set.sources),
+    ]
+    return [
+        f"{label}: {what} '{key}' is not defined in the backup"
+        for what, key, known in named
+        if key and key not in known
+    ]
 
 
 def restore(session: Session, backup: Backup) -> dict[str, int]:
@@ -58,9 +71,11 @@ def restore(session: Session, backup: Backup) -> dict[str, int]:
     so that nothing is overwritten. Returns what was restored, counted."""
     held = [f"{n} {what}" for what, n in ((what, _count(session, model)) for what, model in HELD.items()) if n]
     if held:
-        raise RestoreError(f"The database already holds {', '.join(held)}. A backup is restored only into an empty "
-                           "database, so that nothing here is overwritten: restore it into a new database (after "
-                           "init-db), or import a single debate's export to add that debate as a copy.")
+        raise RestoreError(
+            f"The database already holds {', '.join(held)}. A backup is restored only into an empty "
+            "database, so that nothing here is overwritten: restore it into a new database (after "
+            "init-db), or import a single debate's export to add that debate as a copy."
+        )
     counts = seeds.load(session, backup.seeds)
     _apply_state(session, backup.state)
     standing.refresh_all(session)  # archived points no longer count

@@ -1,11 +1,27 @@
 """One row per node, for spreadsheets; every cell quoted, and no cell a spreadsheet would run as a formula."""
+
 import csv
 import io
 
 from .tree import tree
 
-COLUMNS = ("id", "debate", "kind", "title", "relation", "parent_id", "other_parents", "voice", "source", "quote",
-           "locator", "more_citations", "themes", "argued_on", "happened_on")
+COLUMNS = (
+    "id",
+    "debate",
+    "kind",
+    "title",
+    "relation",
+    "parent_id",
+    "other_parents",
+    "voice",
+    "source",
+    "quote",
+    "locator",
+    "more_citations",
+    "themes",
+    "argued_on",
+    "happened_on",
+)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,14 +45,30 @@ def dump(document: dict) -> str:
     writer.writerow(COLUMNS)
     for node in document["nodes"]:
         parent, relation = shape.home.get(node["key"], ("", ""))
-        others = [f"{rel}:{key}" for key, rel in
-                  [(p, "supports") for p in node.get("supports", [])] + [(p, "opposes") for p in node.get("opposes", [])]
-                  if key != parent]
+        others = [
+            f"{rel}:{key}"
+            for key, rel in [(p, "supports") for p in node.get("supports", [])]
+            + [(p, "opposes") for p in node.get("opposes", [])]
+            if key != parent
+        ]
         citations = node.get("citations", [{}])
         first = citations[0] if citations else {}
-        row = [node["key"], debate, node["kind"], node["title"], relation, parent, ";".join(others),
-               voices.get(node.get("voice"), ""), sources.get(first.get("source"), ""), first.get("quote", ""),
-               first.get("locator", ""), len(citations) - 1, ";".join(node.get("themes", [])),
-               node.get("argued_on", ""), node.get("happened_on", "")]
+        row = [
+            node["key"],
+            debate,
+            node["kind"],
+            node["title"],
+            relation,
+            parent,
+            ";".join(others),
+            voices.get(node.get("voice"), ""),
+            sources.get(first.get("source"), ""),
+            first.get("quote", ""),
+            first.get("locator", ""),
+            len(citations) - 1,
+            ";".join(node.get("themes", [])),
+            node.get("argued_on", ""),
+            node.get("happened_on", ""),
+        ]
         writer.writerow([cell(value) for value in row])
     return out.getvalue()

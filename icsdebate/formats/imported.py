@@ -1,5 +1,6 @@
 """Turn a map read from another tool into a map document: each point cites the imported file,
 quoting its own text there, and is attributed to that file's authors."""
+
 import hashlib
 import json
 import re
@@ -44,9 +45,18 @@ def _title(text: str) -> tuple[str, str]:
     return flat[: TITLE_LIMIT - 1].rsplit(" ", 1)[0] + "…", text
 
 
-def document(*, title: str, tool: str, name: str, content: str, statements: list[Statement],
-             relations: list[tuple[str, str, str]], sources: list[dict] = (), themes: list[dict] = (),
-             summary: str = "") -> dict:
+def document(
+    *,
+    title: str,
+    tool: str,
+    name: str,
+    content: str,
+    statements: list[Statement],
+    relations: list[tuple[str, str, str]],
+    sources: list[dict] = (),
+    themes: list[dict] = (),
+    summary: str = "",
+) -> dict:
     """A map document from statements and (child, parent, relation) triples, in file order; relation is one of
     supports, opposes, answers. Nothing is invented: one statement without a parent heads the debate as its thesis
     (as a question when positions answer it); several head it as its top-level points. `sources` ({key, title,
@@ -80,16 +90,32 @@ def document(*, title: str, tool: str, name: str, content: str, statements: list
     for statement in statements:
         short, cut = _title(statement.text or "(empty)")
         is_thesis = len(roots) == 1 and statement is roots[0]
-        kind = statement.kind or ("question" if statement.id in answered and not parents.get(statement.id) else
-                                  "thesis" if is_thesis else "claim")
+        kind = statement.kind or (
+            "question"
+            if statement.id in answered and not parents.get(statement.id)
+            else "thesis"
+            if is_thesis
+            else "claim"
+        )
         if kind == "thesis" and not is_thesis:
             kind = "claim"
         annotation = "\n\n".join(part for part in (statement.annotation, cut) if part)
-        citations = [{"source": local[key], "quote": quote or statement.text, "locator": locator[:300]}
-                     for key, quote, locator in statement.cites if key in local]
-        citations.append({"source": source_key, "quote": statement.text or "(empty)", "locator": statement.locator[:300]})
-        node = {"key": keys[statement.id], "kind": kind, "title": short, "voice": voice_key, "annotation": annotation,
-                "citations": citations}
+        citations = [
+            {"source": local[key], "quote": quote or statement.text, "locator": locator[:300]}
+            for key, quote, locator in statement.cites
+            if key in local
+        ]
+        citations.append(
+            {"source": source_key, "quote": statement.text or "(empty)", "locator": statement.locator[:300]}
+        )
+        node = {
+            "key": keys[statement.id],
+            "kind": kind,
+            "title": short,
+            "voice": voice_key,
+            "annotation": annotation,
+            "citations": citations,
+        }
         if statement.themes:
             node["themes"] = list(dict.fromkeys(statement.themes))
         for parent, relation in parents.get(statement.id, []):
@@ -98,9 +124,12 @@ def document(*, title: str, tool: str, name: str, content: str, statements: list
     summary = summary or f"Imported from the {tool} file {name}."
     if circular:
         texts = {s.id: " ".join(s.text.split())[:80] for s in statements}
-        summary += (f"\n\n{len(circular)} link{'s' * (len(circular) > 1)} of the file closed a circle and "
-                    "{} left out: ".format("were" if len(circular) > 1 else "was")
-                    + "; ".join(f"“{texts[c]}” {r} “{texts[p]}”" for c, p, r in circular) + ".")
+        summary += (
+            f"\n\n{len(circular)} link{'s' * (len(circular) > 1)} of the file closed a circle and "
+            "{} left out: ".format("were" if len(circular) > 1 else "was")
+            + "; ".join(f"“{texts[c]}” {r} “{texts[p]}”" for c, p, r in circular)
+            + "."
+        )
     debate = {"key": _slug(title or name), "title": _title(title or name)[0], "summary": summary}
     if len(roots) == 1:
         debate["thesis"] = keys[roots[0].id]
@@ -108,11 +137,25 @@ def document(*, title: str, tool: str, name: str, content: str, statements: list
         debate["top"] = [keys[root.id] for root in roots]
     return {
         "themes": [dict(theme) for theme in themes],
-        "sources": [{"key": source_key, "title": _title(title or name)[0], "publisher": tool, "author": "",
-                     "kind": "argument map"}]
-                   + [{**source, "key": local[source["key"]]} for source in sources],
-        "voices": [{"key": voice_key, "name": f"Authors of imported {tool} maps", "role": "", "organisation": "",
-                    "group": "Imported maps"}],
+        "sources": [
+            {
+                "key": source_key,
+                "title": _title(title or name)[0],
+                "publisher": tool,
+                "author": "",
+                "kind": "argument map",
+            }
+        ]
+        + [{**source, "key": local[source["key"]]} for source in sources],
+        "voices": [
+            {
+                "key": voice_key,
+                "name": f"Authors of imported {tool} maps",
+                "role": "",
+                "organisation": "",
+                "group": "Imported maps",
+            }
+        ],
         "debates": [debate],
         "nodes": nodes,
     }

@@ -1,4 +1,5 @@
 """The project's own JSON: a whole map, documented by docs/icsdebate-map.schema.json."""
+
 import json
 
 from . import FormatError, imported, mapdoc

@@ -7,6 +7,7 @@ marks in a claim's text refer to a closing "Sources:" block. Older layout: "Disc
 has a question at "1." whose theses carry no Pro/Con: they answer it. Claim text is Kialo Markdown: "\\(" escapes
 and "[text](url)" links.
 """
+
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,8 +61,11 @@ def _lines(document: dict, *, current: bool) -> Iterator[str]:
         text = f"-> See {numbers[child]}" if seen else _one_line(shape.nodes[child]["title"])
         if current:
             indent = "  " * min(depth, MAX_INDENT)  # Kialo reads any indentation; deep chains stay linear
-            yield f"{indent}{number} {side}:\n{indent}{text}\n\n" if side != "Thesis" or seen else \
-                f"{indent}{number} Thesis:\n{indent}{text}\n\n"
+            yield (
+                f"{indent}{number} {side}:\n{indent}{text}\n\n"
+                if side != "Thesis" or seen
+                else f"{indent}{number} Thesis:\n{indent}{text}\n\n"
+            )
         else:
             yield f"{number} {side}: {text}\n" if side != "Thesis" else f"{number} {text}\n"
         if not seen:
@@ -103,7 +107,7 @@ def _physical_lines(text: str) -> Iterator[tuple[int, str]]:
     if text.startswith("\ufeff"):
         start = 1
     for match in LINE_END.finditer(text, start):
-        yield number, text[start:match.start()]
+        yield number, text[start : match.start()]
         start, number = match.end(), number + 1
     if start < len(text):
         yield number, text[start:]
@@ -143,19 +147,24 @@ def _title(lines: Iterator[tuple[int, str]], name: str) -> str:
             continue
         header = HEADER.match(line.strip())
         if not header:
-            raise FormatError(f"{name}: line {number}, column 1: expected Kialo's header, 'Discussion Title: …' or "
-                              "'Discussion Name:' with the name on the next line.")
+            raise FormatError(
+                f"{name}: line {number}, column 1: expected Kialo's header, 'Discussion Title: …' or "
+                "'Discussion Name:' with the name on the next line."
+            )
         if header[2].strip():
             return header[2].strip()
         for number_, line_ in lines:
             if line_.strip():
                 if NUMBERED.match(line_.strip()):
-                    raise FormatError(f"{name}: line {number_}, column 1: expected the discussion's name after "
-                                      "'Discussion Name:'.")
+                    raise FormatError(
+                        f"{name}: line {number_}, column 1: expected the discussion's name after 'Discussion Name:'."
+                    )
                 return line_.strip()
         break
-    raise FormatError(f"{name}: line 1, column 1: expected Kialo's header, 'Discussion Title: …' or "
-                      "'Discussion Name:' with the name on the next line.")
+    raise FormatError(
+        f"{name}: line 1, column 1: expected Kialo's header, 'Discussion Title: …' or "
+        "'Discussion Name:' with the name on the next line."
+    )
 
 
 def _claims(lines: Iterable[tuple[int, str]], name: str) -> tuple[list[_Claim], dict[str, list[str]]]:
@@ -180,7 +189,7 @@ def _claims(lines: Iterable[tuple[int, str]], name: str) -> tuple[list[_Claim], 
         if match and _continues(match[1], known):
             parent = _parent(match[1])
             if parent:
-                known[parent] = int(match[1][len(parent):-1])
+                known[parent] = int(match[1][len(parent) : -1])
             known[match[1]] = 0
             claims.append(_Claim(match[1], match[2], number, [match[3]] if match[3] else []))
         elif not line:
@@ -189,8 +198,7 @@ def _claims(lines: Iterable[tuple[int, str]], name: str) -> tuple[list[_Claim], 
         elif claims:
             claims[-1].text.append(line)
         else:
-            raise FormatError(f"{name}: line {number}, column 1: expected the discussion's first claim, "
-                              "numbered '1.'.")
+            raise FormatError(f"{name}: line {number}, column 1: expected the discussion's first claim, numbered '1.'.")
     if not claims:
         raise FormatError(f"{name}: the discussion has no claims: expected one numbered '1.' after the header.")
     return claims, references
@@ -207,18 +215,19 @@ def _continues(number: str, known: dict[str, int]) -> bool:
     if not known:
         return number == "1."
     parent = _parent(number)
-    return parent in known and number not in known and int(number[len(parent):-1]) > known[parent]
+    return parent in known and number not in known and int(number[len(parent) : -1]) > known[parent]
 
 
 def _document(title: str, claims: list[_Claim], references: dict[str, list[str]], name: str, content: str) -> dict:
     statements, relations = [], []
-    cited: dict[str, list[tuple[str, str]]] = {}
     for claim in claims:
         body = "\n".join(claim.text).strip()
         where = f"{name}: line {claim.line}, column 1"
         if not body:
-            raise FormatError(f"{where}: claim {claim.number} has no text: expected its text after "
-                              f"'{claim.number}{' ' + claim.stance + ':' if claim.stance else ''}'.")
+            raise FormatError(
+                f"{where}: claim {claim.number} has no text: expected its text after "
+                f"'{claim.number}{' ' + claim.stance + ':' if claim.stance else ''}'."
+            )
         parent = _parent(claim.number)
         relation = STANCE[claim.stance]
         see = SEE.match(body)
@@ -238,8 +247,15 @@ def _document(title: str, claims: list[_Claim], references: dict[str, list[str]]
         if parent:
             relations.append((claim.number, parent, relation))
     sources = [_source(mark, lines) for mark, lines in references.items()]
-    return imported.document(title=clean(title)[0], tool="Kialo", name=name, content=content,
-                             statements=statements, relations=relations, sources=sources)
+    return imported.document(
+        title=clean(title)[0],
+        tool="Kialo",
+        name=name,
+        content=content,
+        statements=statements,
+        relations=relations,
+        sources=sources,
+    )
 
 
 def _quote(lines: list[str]) -> str:
@@ -250,6 +266,13 @@ def _quote(lines: list[str]) -> str:
 def _source(mark: str, lines: list[str]) -> dict:
     first = lines[0].strip()
     address = re.search(r"https?://\S+", first)
-    title = re.sub(r"https?://\S+", "", first).strip(" -–—:") or (address[0] if address else f"Kialo reference [{mark}]")
-    return {"key": f"kialo-{mark}", "title": title[:400], "publisher": "", "kind": "argument map",
-            **({"address": address[0][:600]} if address else {})}
+    title = re.sub(r"https?://\S+", "", first).strip(" -–—:") or (
+        address[0] if address else f"Kialo reference [{mark}]"
+    )
+    return {
+        "key": f"kialo-{mark}",
+        "title": title[:400],
+        "publisher": "",
+        "kind": "argument map",
+        **({"address": address[0][:600]} if address else {}),
+    }

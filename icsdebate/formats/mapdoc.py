@@ -1,20 +1,33 @@
 """A debate, the subtree under one node, or every debate (a backup) as a map document: the seed format's
 structure, as plain data."""
+
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
-from sqlalchemy import literal, select as sa_select
+from sqlalchemy import literal
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from .. import seeds
-from ..params import no_nul
 from ..models import (
-    OUTCOMES, STATUSES, Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice,
+    OUTCOMES,
+    STATUSES,
+    Citation,
+    Debate,
+    DebateTheme,
+    GlossaryTerm,
+    Link,
+    Node,
+    NodeTheme,
+    Source,
+    Theme,
+    Voice,
 )
+from ..params import no_nul
 from . import FormatError
 
 FORMAT = "icsdebate-map"
@@ -51,9 +64,15 @@ class NodeState(BaseModel):
 
 def top_ids(debate_id: int):
     """A selectable of the ids of a debate's top-level points: its active points that no link puts under another."""
-    return (sa_select(Node.id).where(Node.debate_id == debate_id, Node.status == "active",
-                                     ~sa_select(Link.id).where(Link.child_id == Node.id).exists())
-            .order_by(Node.id))
+    return (
+        sa_select(Node.id)
+        .where(
+            Node.debate_id == debate_id,
+            Node.status == "active",
+            ~sa_select(Link.id).where(Link.child_id == Node.id).exists(),
+        )
+        .order_by(Node.id)
+    )
 
 
 def subtree_ids(root_id: int | None, debate_id: int | None = None):
@@ -61,8 +80,12 @@ def subtree_ids(root_id: int | None, debate_id: int | None = None):
     root, below every top-level point of `debate_id`."""
     start = sa_select(literal(root_id).label("id")) if root_id else top_ids(debate_id).order_by(None)
     down = start.cte("down", recursive=True)
-    step = (sa_select(Link.child_id).join(down, Link.parent_id == down.c.id)
-            .join(Node, Node.id == Link.child_id).where(Node.status == "active"))
+    step = (
+        sa_select(Link.child_id)
+        .join(down, Link.parent_id == down.c.id)
+        .join(Node, Node.id == Link.child_id)
+        .where(Node.status == "active")
+    )
     down = down.union(step)
     return sa_select(down.c.id)
 
@@ -96,14 +119,22 @@ class _Nodes:
     themes: dict
 
     def entry(self, node: Node, voice: Voice | None, kind: str | None = None) -> dict:
-        return _compact({
-            "key": self.keys[node.id], "kind": kind or node.kind, "title": node.title,
-            "voice": _key(voice, "voice") if voice else None,
-            "supports": self.parents[node.id]["supports"], "opposes": self.parents[node.id]["opposes"],
-            "answers": self.parents[node.id]["answers"],
-            "argued_on": node.argued_on, "happened_on": node.happened_on, "themes": self.themes[node.id],
-            "annotation": node.annotation, "citations": self.citations[node.id],
-        })
+        return _compact(
+            {
+                "key": self.keys[node.id],
+                "kind": kind or node.kind,
+                "title": node.title,
+                "voice": _key(voice, "voice") if voice else None,
+                "supports": self.parents[node.id]["supports"],
+                "opposes": self.parents[node.id]["opposes"],
+                "answers": self.parents[node.id]["answers"],
+                "argued_on": node.argued_on,
+                "happened_on": node.happened_on,
+                "themes": self.themes[node.id],
+                "annotation": node.annotation,
+                "citations": self.citations[node.id],
+            }
+        )
 
 
 def _read_nodes(session: Session, ids, root_id: int | None = None) -> tuple[_Nodes, dict, dict]:
@@ -119,8 +150,11 @@ def _read_nodes(session: Session, ids, root_id: int | None = None) -> tuple[_Nod
         if link.child_id != root_id and link.parent_id in keys:
             parents[link.child_id][link.relation].append(keys[link.parent_id])
     citations, sources = defaultdict(list), {}
-    cited = (select(Citation, Source).join(Source, Source.id == Citation.source_id)
-             .order_by(Citation.node_id, Citation.position))
+    cited = (
+        select(Citation, Source)
+        .join(Source, Source.id == Citation.source_id)
+        .order_by(Citation.node_id, Citation.position)
+    )
     for citation, source in session.exec(_among(cited, Citation.node_id, ids)):
         sources[source.id] = source
         citations[citation.node_id].append(_citation(source, citation.quote, citation.locator))
@@ -141,7 +175,7 @@ def _debate_themes(session: Session, debate_ids) -> dict[int, list[Theme]]:
 
 
 def _header(exported_from: str) -> dict:
-    exported_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    exported_at = datetime.now(UTC).isoformat(timespec="seconds")
     return {"format": FORMAT, "version": VERSION, "exported_at": exported_at, "exported_from": exported_from}
 
 
@@ -150,19 +184,44 @@ def _theme(theme: Theme) -> dict:
 
 
 def _source(source: Source) -> dict:
-    return _compact({"key": _key(source, "source"), "title": source.title, "publisher": source.publisher,
-                     "author": source.author, "date": source.date, "address": source.address, "kind": source.kind})
+    return _compact(
+        {
+            "key": _key(source, "source"),
+            "title": source.title,
+            "publisher": source.publisher,
+            "author": source.author,
+            "date": source.date,
+            "address": source.address,
+            "kind": source.kind,
+        }
+    )
 
 
 def _voice(voice: Voice) -> dict:
-    return _compact({"key": _key(voice, "voice"), "name": voice.name, "role": voice.role,
-                     "organisation": voice.organisation, "group": voice.group_name})
+    return _compact(
+        {
+            "key": _key(voice, "voice"),
+            "name": voice.name,
+            "role": voice.role,
+            "organisation": voice.organisation,
+            "group": voice.group_name,
+        }
+    )
 
 
-def _debate(key: str, title: str, thesis: str | None, themes: list[Theme], summary: str,
-            top: list[str] | None = None) -> dict:
-    return _compact({"key": key, "title": title, "thesis": thesis, "top": top, "themes": [theme.key for theme in themes],
-                     "summary": summary})
+def _debate(
+    key: str, title: str, thesis: str | None, themes: list[Theme], summary: str, top: list[str] | None = None
+) -> dict:
+    return _compact(
+        {
+            "key": key,
+            "title": title,
+            "thesis": thesis,
+            "top": top,
+            "themes": [theme.key for theme in themes],
+            "summary": summary,
+        }
+    )
 
 
 def _citation(source: Source, quote: str, locator: str) -> dict:
@@ -184,8 +243,16 @@ def collect(session: Session, *, debate: Debate, root_id: int | None = None) -> 
             "themes": [_theme(t) for t in themes.values()],
             "sources": [_source(s) for s in sources.values()],
             "voices": [_voice(v) for v in {voice.id: voice for _, voice in nodes.rows if voice}.values()],
-            "debates": [_debate(debate.slug, debate.title, None, debate_themes, debate.summary,
-                                [nodes.keys[node_id] for node_id in top])],
+            "debates": [
+                _debate(
+                    debate.slug,
+                    debate.title,
+                    None,
+                    debate_themes,
+                    debate.summary,
+                    [nodes.keys[node_id] for node_id in top],
+                )
+            ],
             "nodes": [nodes.entry(node, voice) for node, voice in nodes.rows],
         }
     root = next(node for node, _ in nodes.rows if node.id == root_id)
@@ -194,10 +261,19 @@ def collect(session: Session, *, debate: Debate, root_id: int | None = None) -> 
         "themes": [_theme(t) for t in themes.values()],
         "sources": [_source(s) for s in sources.values()],
         "voices": [_voice(v) for v in {voice.id: voice for _, voice in nodes.rows if voice}.values()],
-        "debates": [_debate(debate.slug if whole else f"{debate.slug}-{root_id}", debate.title if whole else root.title,
-                            nodes.keys[root_id], debate_themes, debate.summary)],
-        "nodes": [nodes.entry(node, voice, "thesis" if node.id == root_id and node.kind != "question" else None)
-                  for node, voice in nodes.rows],
+        "debates": [
+            _debate(
+                debate.slug if whole else f"{debate.slug}-{root_id}",
+                debate.title if whole else root.title,
+                nodes.keys[root_id],
+                debate_themes,
+                debate.summary,
+            )
+        ],
+        "nodes": [
+            nodes.entry(node, voice, "thesis" if node.id == root_id and node.kind != "question" else None)
+            for node, voice in nodes.rows
+        ],
     }
 
 
@@ -213,13 +289,28 @@ def collect_all(session: Session) -> dict:
         "themes": [_theme(t) for t in session.exec(select(Theme).order_by(Theme.id))],
         "sources": [_source(s) for s in sources.values()],
         "voices": [_voice(v) for v in session.exec(select(Voice).order_by(Voice.id))],
-        "debates": [_debate(d.slug, d.title, nodes.keys.get(d.thesis_id), debate_themes[d.id], d.summary,
-                            [nodes.keys[i] for i in session.exec(top_ids(d.id)).scalars()] if d.thesis_id is None else None)
-                    for d in debates],
+        "debates": [
+            _debate(
+                d.slug,
+                d.title,
+                nodes.keys.get(d.thesis_id),
+                debate_themes[d.id],
+                d.summary,
+                [nodes.keys[i] for i in session.exec(top_ids(d.id)).scalars()] if d.thesis_id is None else None,
+            )
+            for d in debates
+        ],
         "nodes": [nodes.entry(node, voice) for node, voice in nodes.rows],
-        "glossary": [{"key": g.key, "term": g.term, "expansion": g.expansion, "definition": g.definition,
-                      "citation": _citation(sources[g.source_id], g.quote, g.locator)}
-                     for g in session.exec(select(GlossaryTerm).order_by(GlossaryTerm.id))],
+        "glossary": [
+            {
+                "key": g.key,
+                "term": g.term,
+                "expansion": g.expansion,
+                "definition": g.definition,
+                "citation": _citation(sources[g.source_id], g.quote, g.locator),
+            }
+            for g in session.exec(select(GlossaryTerm).order_by(GlossaryTerm.id))
+        ],
     }
     placed = validate(document, "the backup").debate_of
     slugs = {debate.id: debate.slug for debate in debates}
@@ -230,11 +321,24 @@ def collect_all(session: Session) -> dict:
 def _state(node: Node, key: str, debate: str, placed: dict[str, str], sources: dict[int, Source]) -> dict:
     """A node_state entry: the node's debate where the loader would place it in another, its status when archived,
     its outcome; only the key when none of these applies."""
-    outcome = {} if node.outcome is None else {
-        "outcome": node.outcome, "outcome_on": node.outcome_on, "outcome_reason": node.outcome_reason,
-        "outcome_citation": _citation(sources[node.outcome_source_id], node.outcome_quote, node.outcome_locator)}
-    return _compact({"key": key, "debate": None if placed[key] == debate else debate,
-                     "status": None if node.status == "active" else node.status, **outcome})
+    outcome = (
+        {}
+        if node.outcome is None
+        else {
+            "outcome": node.outcome,
+            "outcome_on": node.outcome_on,
+            "outcome_reason": node.outcome_reason,
+            "outcome_citation": _citation(sources[node.outcome_source_id], node.outcome_quote, node.outcome_locator),
+        }
+    )
+    return _compact(
+        {
+            "key": key,
+            "debate": None if placed[key] == debate else debate,
+            "status": None if node.status == "active" else node.status,
+            **outcome,
+        }
+    )
 
 
 def is_backup(document) -> bool:
@@ -256,8 +360,10 @@ def validate(document, name: str) -> seeds.SeedSet:
 
 def json_schema() -> dict:
     """The JSON Schema of a map document, built from the same models that validate seeds, imports and backups."""
-    sections = {name: {"type": "array", "items": model.model_json_schema(ref_template="#/$defs/{model}")}
-                for name, model in {**seeds.SECTIONS, STATE: NodeState}.items()}
+    sections = {
+        name: {"type": "array", "items": model.model_json_schema(ref_template="#/$defs/{model}")}
+        for name, model in {**seeds.SECTIONS, STATE: NodeState}.items()
+    }
     definitions = {}
     for section in sections.values():
         definitions.update(section["items"].pop("$defs", {}))
@@ -265,13 +371,18 @@ def json_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "ICS Debate map",
         "description": "Debates, their nodes with supports/opposes links, citations, sources, voices and themes. "
-                       "Keys are unique within each list; nodes refer to parents, voices, sources and themes by key. "
-                       f"A backup of every debate (exported_from \"{EVERY_DEBATE}\") also holds the glossary, and in "
-                       f"{STATE} each node's debate where the loader would place it in another, its status when "
-                       "archived, and its outcome.",
+        "Keys are unique within each list; nodes refer to parents, voices, sources and themes by key. "
+        f'A backup of every debate (exported_from "{EVERY_DEBATE}") also holds the glossary, and in '
+        f"{STATE} each node's debate where the loader would place it in another, its status when "
+        "archived, and its outcome.",
         "type": "object",
-        "properties": {"format": {"const": FORMAT}, "version": {"const": VERSION},
-                       "exported_at": {"type": "string"}, "exported_from": {"type": "string"}, **sections},
+        "properties": {
+            "format": {"const": FORMAT},
+            "version": {"const": VERSION},
+            "exported_at": {"type": "string"},
+            "exported_from": {"type": "string"},
+            **sections,
+        },
         "additionalProperties": False,
         "$defs": definitions,
     }

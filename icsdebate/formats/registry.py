@@ -1,7 +1,7 @@
 """The export formats by name: how to write each, its file extension and media type."""
-from dataclasses import dataclass
-from typing import Callable
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -25,8 +25,13 @@ def briefing_html(document: dict) -> str:
     title = document["debates"][0]["title"]
     address = document.get("exported_from", "")
     made = partial_date(document["exported_at"][:10])
-    return render_template("export/summary.html", s=summary.build(document), standalone=True, address=address,
-                           css=css + summary.print_css(title=title, address=address, made=made))
+    return render_template(
+        "export/summary.html",
+        s=summary.build(document),
+        standalone=True,
+        address=address,
+        css=css + summary.print_css(title=title, address=address, made=made),
+    )
 
 
 def briefing_markdown(document: dict) -> str:
@@ -45,8 +50,13 @@ EXPORTERS = {
 }
 
 
-IMPORTERS = {"json": jsonmap.parse, "kialo": kialo.parse, "argdown": argdown.parse, "aif": aif.parse,
-             "sadface": sadface.parse}
+IMPORTERS = {
+    "json": jsonmap.parse,
+    "kialo": kialo.parse,
+    "argdown": argdown.parse,
+    "aif": aif.parse,
+    "sadface": sadface.parse,
+}
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -56,8 +66,10 @@ def decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise FormatError(f"{name}: line {line}, column {column}: expected UTF-8 text, found the byte "
-                          f"0x{raw[exc.start]:02x}; save the file as UTF-8 and import it again.") from None
+        raise FormatError(
+            f"{name}: line {line}, column {column}: expected UTF-8 text, found the byte "
+            f"0x{raw[exc.start]:02x}; save the file as UTF-8 and import it again."
+        ) from None
 
 
 def detect(text: str, name: str) -> str:
@@ -75,9 +87,11 @@ def detect(text: str, name: str) -> str:
             return "aif"
         if '"source_id"' in head or '"atom"' in head or '"sadface"' in head.lower():
             return "sadface"
-    raise FormatError(f"{name}: line 1, column 1: cannot tell the format from the file's name or its start; "
-                      f"expected a .txt (Kialo), .argdown, or .json file (AIF, SADFace, ICS Debate), or choose one of "
-                      f"{', '.join(IMPORTERS)}.")
+    raise FormatError(
+        f"{name}: line 1, column 1: cannot tell the format from the file's name or its start; "
+        f"expected a .txt (Kialo), .argdown, or .json file (AIF, SADFace, ICS Debate), or choose one of "
+        f"{', '.join(IMPORTERS)}."
+    )
 
 
 def parse(text: str, name: str, fmt: str | None = None) -> dict:
@@ -98,6 +112,8 @@ def read(text: str, name: str, fmt: str | None = None) -> seeds.SeedSet:
     A backup (export --all) is refused: it is restored whole, into an empty database, by `flask import`."""
     document = parse(text, name, fmt)
     if mapdoc.is_backup(document):
-        raise FormatError(f"{name} is a backup of every debate: restore it into an empty database with "
-                          f"`flask import {name}`, or import a single debate's export here.")
+        raise FormatError(
+            f"{name} is a backup of every debate: restore it into an empty database with "
+            f"`flask import {name}`, or import a single debate's export here."
+        )
     return mapdoc.validate(document, name)

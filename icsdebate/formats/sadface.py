@@ -1,5 +1,6 @@
 """SADFace JSON: atoms for points, 'support' and 'conflict' scheme nodes between them, and 'rephrase' for a position
 answering a question (the name arguebuf gives Kialo's neutral relation)."""
+
 import json
 import uuid
 
@@ -17,10 +18,25 @@ def dump(document: dict) -> str:
     sources = {source["key"]: source for source in document["sources"]}
     nodes, edges = [], []
     for node in document["nodes"]:
-        nodes.append({"id": _id(origin, node["key"]), "type": "atom", "text": node["title"], "metadata": {
-            "icsdebate": {"kind": node["kind"], "voice": node.get("voice"), "themes": node.get("themes", [])}},
-            "sources": [{"resource_id": _id(origin, "source", c["source"]), "text": c["quote"], "offset": -1,
-                         "length": len(c["quote"])} for c in node.get("citations", [])]})
+        nodes.append(
+            {
+                "id": _id(origin, node["key"]),
+                "type": "atom",
+                "text": node["title"],
+                "metadata": {
+                    "icsdebate": {"kind": node["kind"], "voice": node.get("voice"), "themes": node.get("themes", [])}
+                },
+                "sources": [
+                    {
+                        "resource_id": _id(origin, "source", c["source"]),
+                        "text": c["quote"],
+                        "offset": -1,
+                        "length": len(c["quote"]),
+                    }
+                    for c in node.get("citations", [])
+                ],
+            }
+        )
     for node in document["nodes"]:
         for relation, name in NAMES.items():
             for parent in node.get(relation, []):
@@ -28,14 +44,36 @@ def dump(document: dict) -> str:
                 nodes.append({"id": scheme, "type": "scheme", "name": name, "metadata": {}})
                 edges.append({"id": _id(scheme, "in"), "source_id": _id(origin, node["key"]), "target_id": scheme})
                 edges.append({"id": _id(scheme, "out"), "source_id": scheme, "target_id": _id(origin, parent)})
-    resources = [{"id": _id(origin, "source", key), "type": "text", "title": source["title"],
-                  "content": "", "url": source.get("address", ""), "metadata": {}} for key, source in sources.items()]
-    metadata = {"core": {"id": _id(origin), "title": document["debates"][0]["title"], "version": "0.2",
-                         "created": document["exported_at"][:19], "edited": document["exported_at"][:19],
-                         "description": f"Exported from ICS Debate ({origin})", "analyst_name": "ICS Debate",
-                         "analyst_email": "", "notes": ""}}
-    return json.dumps({"metadata": metadata, "resources": resources, "nodes": nodes, "edges": edges},
-                      ensure_ascii=False, indent=1) + "\n"
+    resources = [
+        {
+            "id": _id(origin, "source", key),
+            "type": "text",
+            "title": source["title"],
+            "content": "",
+            "url": source.get("address", ""),
+            "metadata": {},
+        }
+        for key, source in sources.items()
+    ]
+    metadata = {
+        "core": {
+            "id": _id(origin),
+            "title": document["debates"][0]["title"],
+            "version": "0.2",
+            "created": document["exported_at"][:19],
+            "edited": document["exported_at"][:19],
+            "description": f"Exported from ICS Debate ({origin})",
+            "analyst_name": "ICS Debate",
+            "analyst_email": "",
+            "notes": "",
+        }
+    }
+    return (
+        json.dumps(
+            {"metadata": metadata, "resources": resources, "nodes": nodes, "edges": edges}, ensure_ascii=False, indent=1
+        )
+        + "\n"
+    )
 
 
 OPPOSING = {"conflict", "attack", "rebut", "rebuttal", "undercut", "undermine"}
@@ -56,19 +94,42 @@ def parse(text: str, name: str) -> dict:
         if kind != "atom":
             continue
         kept = ours.get(node_id, {})
-        tags = [str(t) for t in kept.get("themes", []) if isinstance(t, (str, int))] if isinstance(kept.get("themes"), list) else []
+        tags = (
+            [str(t) for t in kept.get("themes", []) if isinstance(t, (str, int))]
+            if isinstance(kept.get("themes"), list)
+            else []
+        )
         for tag in tags:
             themes.setdefault(imported.theme_key(tag), tag[:120])
-        statements.append(imported.Statement(
-            node_id, graph.texts[node_id] or "(empty)", f"SADFace atom {node_id}",
-            themes=[imported.theme_key(tag) for tag in tags],
-            kind=kept.get("kind") if kept.get("kind") in ("claim", "evidence", "question") else None))
+        statements.append(
+            imported.Statement(
+                node_id,
+                graph.texts[node_id] or "(empty)",
+                f"SADFace atom {node_id}",
+                themes=[imported.theme_key(tag) for tag in tags],
+                kind=kept.get("kind") if kept.get("kind") in ("claim", "evidence", "question") else None,
+            )
+        )
     relations = graph.links(
-        lambda node_id, kind: None if kind != "scheme" else "opposes" if graph.texts[node_id].lower() in OPPOSING
-        else "answers" if graph.texts[node_id].lower() == "rephrase" else "supports",
-        lambda node_id: graph.kinds[node_id] == "atom")
+        lambda node_id, kind: (
+            None
+            if kind != "scheme"
+            else "opposes"
+            if graph.texts[node_id].lower() in OPPOSING
+            else "answers"
+            if graph.texts[node_id].lower() == "rephrase"
+            else "supports"
+        ),
+        lambda node_id: graph.kinds[node_id] == "atom",
+    )
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     core = metadata.get("core") if isinstance(metadata.get("core"), dict) else {}
-    return imported.document(title=str(core.get("title") or name), tool="SADFace", name=name, content=text,
-                             statements=statements, relations=relations,
-                             themes=[{"key": key, "name": name_} for key, name_ in themes.items()])
+    return imported.document(
+        title=str(core.get("title") or name),
+        tool="SADFace",
+        name=name,
+        content=text,
+        statements=statements,
+        relations=relations,
+        themes=[{"key": key, "name": name_} for key, name_ in themes.items()],
+    )

@@ -1,4 +1,5 @@
 """A briefing from a map document: the case for and against, strongest first, with every quote and source."""
+
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class Summary:
     def reading_order(self, points: list[Point]):
         """`steps(points)`, for templates."""
         return steps(points)
+
     def at_source(self, number: int, citation: dict) -> str | None:
         """The address of source `number` opened at `citation`'s quote (a text fragment), or None."""
         return link(self.sources[number - 1].get("address"), citation.get("quote"))
@@ -79,9 +81,15 @@ def build(document: dict) -> Summary:
         while stack:
             key, rel, depth, into = stack.pop()
             node = shape.nodes[key]
-            result = Point(node, rel, standing[key], voices.get(node.get("voice")),
-                           [(numbers[c["source"]], c) for c in node.get("citations", [])], below[key],
-                           linked=key in shown and rel != "top")
+            result = Point(
+                node,
+                rel,
+                standing[key],
+                voices.get(node.get("voice")),
+                [(numbers[c["source"]], c) for c in node.get("citations", [])],
+                below[key],
+                linked=key in shown and rel != "top",
+            )
             shown.add(key)
             into.append(result)
             if depth < MAX_DEPTH and not result.linked:
@@ -94,18 +102,28 @@ def build(document: dict) -> Summary:
     relations = Counter(rel for node in document["nodes"] for rel in ("supports", "opposes") for _ in node.get(rel, []))
     events = sorted((n for n in document["nodes"] if n["kind"] == "event"), key=lambda n: n.get("happened_on", ""))
     return Summary(
-        title=document["debates"][0]["title"], thesis=root, thesis_voice=voices.get((root or {}).get("voice")),
+        title=document["debates"][0]["title"],
+        thesis=root,
+        thesis_voice=voices.get((root or {}).get("voice")),
         thesis_citations=[(numbers[c["source"]], c) for c in (root or {}).get("citations", [])],
         summary=document["debates"][0].get("summary", ""),
-        counts={"points": len(document["nodes"]), "for": relations["supports"], "against": relations["opposes"],
-                "evidence": kinds["evidence"], "events": kinds["event"], "questions asked": kinds["question"],
-                "sources": len(document["sources"]),
-                "still standing": sum(1 for key in shape.nodes if standing[key] == STANDS)},
+        counts={
+            "points": len(document["nodes"]),
+            "for": relations["supports"],
+            "against": relations["opposes"],
+            "evidence": kinds["evidence"],
+            "events": kinds["event"],
+            "questions asked": kinds["question"],
+            "sources": len(document["sources"]),
+            "still standing": sum(1 for key in shape.nodes if standing[key] == STANDS),
+        },
         case_for=case("supports") if root else [],
         case_against=case("opposes") if root else [],
         positions=case("answers") if root else case("top"),
         positions_heading="Positions" if root else "Top-level points",
-        events=events, sources=document["sources"], exported_at=document["exported_at"],
+        events=events,
+        sources=document["sources"],
+        exported_at=document["exported_at"],
         exported_from=document["exported_from"],
     )
 
@@ -124,7 +142,7 @@ def md(text) -> str:
 
 def _address(address: str) -> str:
     """An autolink to `address` (http or https), with anything that could end it percent-encoded."""
-    return "<" + re.sub(r"[<>\s\"'`]", lambda m: "%{:02X}".format(ord(m[0])), address) + ">"
+    return "<" + re.sub(r"[<>\s\"'`]", lambda m: f"%{ord(m[0]):02X}", address) + ">"
 
 
 def steps(points: list[Point]):
@@ -157,7 +175,7 @@ def _cite_md(summary: Summary, number: int, citation: dict) -> str:
     if not address:
         return f"[{label}]"
     # the address percent-encoded wherever it could end the link or start markup
-    return f"[[{label}]](" + re.sub(r"[<>\s\"'`()\[\]]", lambda m: "%{:02X}".format(ord(m[0])), address) + ")"
+    return f"[[{label}]](" + re.sub(r"[<>\s\"'`()\[\]]", lambda m: f"%{ord(m[0]):02X}", address) + ")"
 
 
 def _point_md(summary: Summary, point: Point, depth: int) -> list[str]:
@@ -165,7 +183,11 @@ def _point_md(summary: Summary, point: Point, depth: int) -> list[str]:
     indent = "  " * depth
     node = point.node
     label = LABELS[point.relation]
-    date = f", {partial_date(node.get('argued_on') or node.get('happened_on'))}" if node.get("argued_on") or node.get("happened_on") else ""
+    date = (
+        f", {partial_date(node.get('argued_on') or node.get('happened_on'))}"
+        if node.get("argued_on") or node.get("happened_on")
+        else ""
+    )
     if point.linked:
         return [f"{indent}- **{label}:** {md(node['title'])} *(set out above)*"]
     lines = [f"{indent}- **{label}** ({point.standing}): {md(node['title'])} — {_voice(point.voice)}{date}"]
@@ -210,8 +232,11 @@ def markdown(summary: Summary) -> str:
 def _css_string(value: str) -> str:
     """`value` as a CSS string literal: every character but letters, digits and plain punctuation written as
     a six-digit escape and the space that ends it, so that no text can close the string or the rule."""
-    return '"' + "".join(c if c.isascii() and (c.isalnum() or c in " .,:;/-_()?!'") else f"\\{ord(c):06x} "
-                         for c in value) + '"'
+    return (
+        '"'
+        + "".join(c if c.isascii() and (c.isalnum() or c in " .,:;/-_()?!'") else f"\\{ord(c):06x} " for c in value)
+        + '"'
+    )
 
 
 def print_css(*, title: str, address: str, made: str) -> str:
@@ -219,5 +244,7 @@ def print_css(*, title: str, address: str, made: str) -> str:
     words) at the foot, beside the page number that summary.css prints. CSS paged media margin boxes, which
     Chromium prints from version 131 on."""
     head = "ICS Debate briefing: " + (title if len(title) <= 90 else title[:89] + "…")
-    return (f"@page {{ @top-left {{ content: {_css_string(head)}; }} "
-            f"@bottom-left {{ content: {_css_string(f'{address} · {made}')}; }} }}\n")
+    return (
+        f"@page {{ @top-left {{ content: {_css_string(head)}; }} "
+        f"@bottom-left {{ content: {_css_string(f'{address} · {made}')}; }} }}\n"
+    )

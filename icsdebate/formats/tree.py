@@ -1,4 +1,5 @@
 """A map document seen as a tree: each node under its first parent, in document order."""
+
 from dataclasses import dataclass, field
 
 RELATION_ORDER = ("supports", "opposes", "answers")

@@ -1,4 +1,5 @@
 """Alembic environment: runs against the engine of the app that invoked it."""
+
 from alembic import context
 from sqlmodel import SQLModel
 

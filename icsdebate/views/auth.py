@@ -1,4 +1,5 @@
 """Sign up, sign in, sign out, change password; admins manage roles."""
+
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from sqlmodel import select
 

@@ -1,4 +1,5 @@
 """Browsing debates: the home page, a debate, a node, the outline."""
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from sqlmodel import select
 
@@ -13,8 +14,17 @@ bp = Blueprint("browse", __name__)
 def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, queries.Page], bool]:
     """A page of `parent_id`'s children for each relation: only those that still stand, when the reader asks."""
     still = request.args.get("still") == "1"
-    pages = {rel: queries.children(db.session(), parent_id=parent_id, relation=rel, page=page,
-                                   size=current_app.config["PAGE_SIZE"], still=still) for rel in relations}
+    pages = {
+        rel: queries.children(
+            db.session(),
+            parent_id=parent_id,
+            relation=rel,
+            page=page,
+            size=current_app.config["PAGE_SIZE"],
+            still=still,
+        )
+        for rel in relations
+    }
     return pages, still
 
 
@@ -37,12 +47,26 @@ def debate(slug: str):
         abort(404, f"There is no debate called “{slug}”.")
     positions = queries.positions(db.session(), debate=summary.debate, size=current_app.config["PAGE_SIZE"])
     if summary.thesis is None:  # a map with several top-level points: each shown with its own for and against
-        return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=None,
-                           columns={}, still=False, positions=positions)
+        return render_page(
+            "browse/_debate.html",
+            summary.debate.title,
+            summary=summary,
+            detail=None,
+            columns={},
+            still=False,
+            positions=positions,
+        )
     thesis = queries.node_detail(db.session(), node_id=summary.thesis.id)
     columns, still = _children(summary.thesis.id, SIDES)
-    return render_page("browse/_debate.html", summary.debate.title, summary=summary, detail=thesis,
-                       columns=columns, still=still, positions=positions)
+    return render_page(
+        "browse/_debate.html",
+        summary.debate.title,
+        summary=summary,
+        detail=thesis,
+        columns=columns,
+        still=still,
+        positions=positions,
+    )
 
 
 def _detail_or_404(node_id: int) -> queries.NodeDetail:
@@ -82,8 +106,9 @@ def children(node_id: int, relation: str):
     context = {"page": pages[relation], "relation": relation, "still": still}
     if htmx and htmx.target != "main":
         return render_template("browse/_cards.html", parent=detail.node, **context)
-    return render_page("browse/_children.html", f"{relation.capitalize()}: {detail.node.title}", detail=detail,
-                       **context)
+    return render_page(
+        "browse/_children.html", f"{relation.capitalize()}: {detail.node.title}", detail=detail, **context
+    )
 
 
 @bp.get("/debates/<slug>/outline")
@@ -101,8 +126,12 @@ def node_outline(node_id: int):
     """The tree below a node as an outline, both sides on every page (page N holds the Nth page of the points for
     and of the points against); htmx asks for one level at a time."""
     number = page_number()
-    sides = {rel: queries.children(db.session(), parent_id=node_id, relation=rel, page=number,
-                                   size=current_app.config["PAGE_SIZE"]) for rel in SIDES}
+    sides = {
+        rel: queries.children(
+            db.session(), parent_id=node_id, relation=rel, page=number, size=current_app.config["PAGE_SIZE"]
+        )
+        for rel in SIDES
+    }
     more = any(side.has_more for side in sides.values())
     if htmx and (htmx.target or "").startswith("outline-"):
         node_ = db.session().get(Node, node_id)
@@ -111,5 +140,6 @@ def node_outline(node_id: int):
             abort(404, f"There is no claim numbered {node_id}.")
         return render_template("browse/_outline_items.html", sides=sides, more=more, number=number, parent=node_)
     detail = _detail_or_404(node_id)
-    return render_page("browse/_outline.html", f"Outline: {detail.node.title}", detail=detail, sides=sides,
-                       more=more, number=number)
+    return render_page(
+        "browse/_outline.html", f"Outline: {detail.node.title}", detail=detail, sides=sides, more=more, number=number
+    )

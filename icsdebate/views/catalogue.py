@@ -1,4 +1,5 @@
 """Sources, voices and themes: every node that cites, was argued by or carries each one."""
+
 from flask import Blueprint, abort, current_app
 
 from .. import db, queries

@@ -1,4 +1,5 @@
 """Adding, editing, linking, archiving and restoring nodes; history and recent changes."""
+
 import hashlib
 import json
 
@@ -9,19 +10,29 @@ from .. import auth, db, edits, queries, quotecheck
 from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
 from ..models import OUTCOMES, SIDES, Debate, Node, Source, Theme, Voice
+from ..params import parse_int
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
-from ..params import parse_int
 from ..web import form_page, render_page, seek
 from .browse import _redirect_if_merged
 
 bp = Blueprint("edit", __name__)
-write_limit = limiter.shared_limit(lambda: current_app.config["WRITE_LIMIT"], scope="writes", key_func=per_user,
-                                   exempt_when=lambda: request.method == "GET")
-LABELS = {("claim", "supports"): "Add a supporting claim", ("claim", "opposes"): "Add an opposing claim",
-          ("evidence", "supports"): "Add evidence", ("evidence", "opposes"): "Add evidence",
-          ("question", "supports"): "Ask a question", ("question", "opposes"): "Ask a question",
-          ("event", "supports"): "Add an event", ("event", "opposes"): "Add an event"}
+write_limit = limiter.shared_limit(
+    lambda: current_app.config["WRITE_LIMIT"],
+    scope="writes",
+    key_func=per_user,
+    exempt_when=lambda: request.method == "GET",
+)
+LABELS = {
+    ("claim", "supports"): "Add a supporting claim",
+    ("claim", "opposes"): "Add an opposing claim",
+    ("evidence", "supports"): "Add evidence",
+    ("evidence", "opposes"): "Add evidence",
+    ("question", "supports"): "Ask a question",
+    ("question", "opposes"): "Ask a question",
+    ("event", "supports"): "Add an event",
+    ("event", "opposes"): "Add an event",
+}
 
 
 def _node_or_404(node_id: int, *, archived: bool = False) -> Node:
@@ -50,15 +61,19 @@ def _errors_of(write) -> dict[str, str]:
 def _form_data() -> dict:
     """The form's fields; themes as a list of ids; quotes being corrected (citations-N-source, -quote, -locator) as a
     list in their order."""
-    data = {key: value for key, value in request.form.items()
-            if key not in ("csrf_token", "themes") and not key.startswith("citations-")}
+    data = {
+        key: value
+        for key, value in request.form.items()
+        if key not in ("csrf_token", "themes") and not key.startswith("citations-")
+    }
     data["themes"] = request.form.getlist("themes")  # each checked by the schema's Id type
     if "citations-0-quote" in request.form:
         data["citations"] = []
         while f"citations-{len(data['citations'])}-quote" in request.form and len(data["citations"]) < 100:
             n = len(data["citations"])
-            data["citations"].append({part: request.form.get(f"citations-{n}-{part}", "")
-                                      for part in ("source", "quote", "locator")})
+            data["citations"].append(
+                {part: request.form.get(f"citations-{n}-{part}", "") for part in ("source", "quote", "locator")}
+            )
     return data
 
 
@@ -67,7 +82,7 @@ KEPT_NOTE = " Its quote is kept as written and shows as not found in the attache
 
 def _keep_token(source: str, quote: str) -> str:
     """What "Keep it anyway" sends back: it confirms this quote from this source, not whatever is typed next."""
-    return hashlib.sha256(f"{source}\n{quote}".encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha256(f"{source}\n{quote}".encode()).hexdigest()[:20]
 
 
 def _quote_warnings(valid, data: dict) -> dict[str, str]:
@@ -81,17 +96,25 @@ def _quote_warnings(valid, data: dict) -> dict[str, str]:
     if quotecheck.check_quote(db.session(), source_id=int(valid.source), quote=valid.quote) is not False:
         return {}
     source = db.session().get(Source, int(valid.source))
-    return {"quote": f"These words are not in the copy of “{source.title}” that this site keeps (compared ignoring "
-                     "case, line breaks and the style of quotation marks and dashes; “...” or “[...]” may stand "
-                     "for words left out). A quote must be the source's own words, exactly: check it against the "
-                     "source. Nothing has been saved yet.",
-            "keep": token}
+    return {
+        "quote": f"These words are not in the copy of “{source.title}” that this site keeps (compared ignoring "
+        "case, line breaks and the style of quotation marks and dashes; “...” or “[...]” may stand "
+        "for words left out). A quote must be the source's own words, exactly: check it against the "
+        "source. Nothing has been saved yet.",
+        "keep": token,
+    }
 
 
 def _render_add(parent: Node, values: dict, errors: dict, status: int = 200, warnings: dict | None = None):
-    context = {"parent": parent, "values": values, "errors": errors, "warnings": warnings or {}, "kinds": EDIT_KINDS,
-               "choices": queries.form_choices(db.session()),
-               "label": LABELS.get((values.get("kind"), values.get("relation")), "Add a point")}
+    context = {
+        "parent": parent,
+        "values": values,
+        "errors": errors,
+        "warnings": warnings or {},
+        "kinds": EDIT_KINDS,
+        "choices": queries.form_choices(db.session()),
+        "label": LABELS.get((values.get("kind"), values.get("relation")), "Add a point"),
+    }
     if _is_htmx() and (htmx.target or "").startswith("add-slot"):
         return render_template("edit/_add_slot.html", **context), status
     return render_page("edit/_add_page.html", context["label"], **context), status
@@ -163,10 +186,15 @@ def preview():
 def _edit_values(node: Node) -> dict:
     session = db.session()
     content = edits.snapshot(session, node)
-    return {**content, "voice": str(node.voice_id or ""), "themes": [t["id"] for t in content["themes"]],
-            "base": edits.current_version(session, node.id),
-            "citations": [{"source": str(c["source_id"]), "quote": c["quote"], "locator": c["locator"]}
-                          for c in content["citations"]]}
+    return {
+        **content,
+        "voice": str(node.voice_id or ""),
+        "themes": [t["id"] for t in content["themes"]],
+        "base": edits.current_version(session, node.id),
+        "citations": [
+            {"source": str(c["source_id"]), "quote": c["quote"], "locator": c["locator"]} for c in content["citations"]
+        ],
+    }
 
 
 def _base() -> int | None:
@@ -179,10 +207,14 @@ def _render_conflict(node: Node, data: dict, valid, conflict: edits.EditConflict
     """409: their version (current) beside the one sent, word by word; nothing saved. The form below holds what
     was sent, now based on their version, so that saving it is a deliberate merge."""
     theirs, session = conflict.theirs, db.session()
-    voice = (f"{valid.voice_name} (new)" if valid.voice == "new"
-             else getattr(session.get(Voice, int(valid.voice)), "name", ""))
-    names = (dict(session.exec(select(Theme.id, Theme.name).where(Theme.id.in_(valid.themes))).all())
-             if valid.themes else {})
+    voice = (
+        f"{valid.voice_name} (new)"
+        if valid.voice == "new"
+        else getattr(session.get(Voice, int(valid.voice)), "name", "")
+    )
+    names = (
+        dict(session.exec(select(Theme.id, Theme.name).where(Theme.id.in_(valid.themes))).all()) if valid.themes else {}
+    )
     cited = [f"“{c['quote']}” — {c['source']}, {c['locator']}".rstrip(", ") for c in theirs["citations"]]
     fields = [
         ("Title", theirs["title"], valid.title),
@@ -192,19 +224,39 @@ def _render_conflict(node: Node, data: dict, valid, conflict: edits.EditConflict
         ("Happened on", theirs["happened_on"], valid.happened_on or ""),
         ("Annotation", theirs["annotation"], valid.annotation),
         ("Themes", ", ".join(t["name"] for t in theirs["themes"]), ", ".join(sorted(names.values()))),
-        ("Quotes", "\n".join(cited), "\n".join(cited + ([f"“{valid.quote}” — {valid.locator}".rstrip(" —")]
-                                                        if valid.quote else []))),
+        (
+            "Quotes",
+            "\n".join(cited),
+            "\n".join(cited + ([f"“{valid.quote}” — {valid.locator}".rstrip(" —")] if valid.quote else [])),
+        ),
     ]
     rows = [(label, their_text, word_diff(their_text, mine), their_text == mine) for label, their_text, mine in fields]
-    return render_page("edit/_conflict.html", f"Edit conflict: {theirs['title']}", node=node, rows=rows,
-                       number=conflict.number, theirs_by=conflict.author or "Someone", theirs_at=conflict.saved_at,
-                       values={**data, "base": conflict.number}, errors={}, kinds=EDIT_KINDS,
-                       choices=queries.form_choices(session)), 409
+    return render_page(
+        "edit/_conflict.html",
+        f"Edit conflict: {theirs['title']}",
+        node=node,
+        rows=rows,
+        number=conflict.number,
+        theirs_by=conflict.author or "Someone",
+        theirs_at=conflict.saved_at,
+        values={**data, "base": conflict.number},
+        errors={},
+        kinds=EDIT_KINDS,
+        choices=queries.form_choices(session),
+    ), 409
 
 
 def _render_edit(node: Node, values: dict, errors: dict, status: int = 200, warnings: dict | None = None):
-    return render_page("edit/_edit.html", f"Edit: {node.title}", node=node, values=values, errors=errors,
-                       warnings=warnings or {}, kinds=EDIT_KINDS, choices=queries.form_choices(db.session())), status
+    return render_page(
+        "edit/_edit.html",
+        f"Edit: {node.title}",
+        node=node,
+        values=values,
+        errors=errors,
+        warnings=warnings or {},
+        kinds=EDIT_KINDS,
+        choices=queries.form_choices(db.session()),
+    ), status
 
 
 def _may_edit_or_403(node: Node) -> None:
@@ -289,15 +341,31 @@ def history(node_id: int):
     return render_page("edit/_history.html", f"History: {node.title}", node=node, rows=rows)
 
 
-DIFF_FIELDS = ("title", "kind", "voice", "argued_on", "happened_on", "status", "annotation", "outcome", "outcome_on",
-               "outcome_reason", "outcome_quote")
+DIFF_FIELDS = (
+    "title",
+    "kind",
+    "voice",
+    "argued_on",
+    "happened_on",
+    "status",
+    "annotation",
+    "outcome",
+    "outcome_on",
+    "outcome_reason",
+    "outcome_quote",
+)
 
 
 def _compare(old: dict, new: dict) -> list[tuple[str, object]]:
-    changes = [(field, word_diff(str(old.get(field) or ""), str(new.get(field) or ""))) for field in DIFF_FIELDS
-               if (old.get(field) or "") != (new.get(field) or "")]
-    for field, shown in (("citations", lambda c: f"“{c['quote']}” — {c['source']}, {c['locator']}"),
-                         ("themes", lambda t: t["name"])):
+    changes = [
+        (field, word_diff(str(old.get(field) or ""), str(new.get(field) or "")))
+        for field in DIFF_FIELDS
+        if (old.get(field) or "") != (new.get(field) or "")
+    ]
+    for field, shown in (
+        ("citations", lambda c: f"“{c['quote']}” — {c['source']}, {c['locator']}"),
+        ("themes", lambda t: t["name"]),
+    ):
         before, after = "\n".join(map(shown, old[field])), "\n".join(map(shown, new[field]))
         if before != after:
             changes.append((field, word_diff(before, after)))
@@ -338,14 +406,16 @@ def link(node_id: int):
     parent = _node_or_404(node_id)
     errors, words = {}, request.values.get("q", "").strip()
     if request.method == "POST":
+
         def write():
             valid = validate(LinkCreate, _form_data())
             with db.write_session() as session:
                 child = session.get(Node, valid.child)
                 if child is None:
                     raise edits.EditError("Choose a point from the list.", "child")
-                edits.link_existing(session, child=child, parent=session.get(Node, node_id),
-                                    relation=valid.relation, author=g.user)
+                edits.link_existing(
+                    session, child=child, parent=session.get(Node, node_id), relation=valid.relation, author=g.user
+                )
 
         errors = _errors_of(write)
         if not errors:
@@ -356,17 +426,30 @@ def link(node_id: int):
         found = _chosen(request.form.get("child", ""))
     if _is_htmx() and htmx.target == "link-results":
         return render_template("edit/_link_results.html", found=found, words=words)
-    return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent, found=found,
-                       words=words, errors=errors, values=request.form), 422 if errors else 200
+    return render_page(
+        "edit/_link.html",
+        f"Link a point under: {parent.title}",
+        parent=parent,
+        found=found,
+        words=words,
+        errors=errors,
+        values=request.form,
+    ), 422 if errors else 200
 
 
 @form_page("edit.link")
 def _link_again(message: str, node_id: int):
     """The link form as it was sent, with `message` above it: the database refused the write."""
     parent = _node_or_404(node_id)
-    return render_page("edit/_link.html", f"Link a point under: {parent.title}", parent=parent,
-                       found=_chosen(request.form.get("child", "")), words="", errors={"form": message},
-                       values=request.form), 503
+    return render_page(
+        "edit/_link.html",
+        f"Link a point under: {parent.title}",
+        parent=parent,
+        found=_chosen(request.form.get("child", "")),
+        words="",
+        errors={"form": message},
+        values=request.form,
+    ), 503
 
 
 def _chosen(child: str) -> list:
@@ -383,9 +466,15 @@ def _chosen(child: str) -> list:
 def _outcome_again(message: str, node_id: int):
     """The status form as it was sent, with `message` above it: the database refused the write."""
     node = _node_or_404(node_id)
-    return render_page("edit/_outcome.html", f"Status: {node.title}", node=node, values=_form_data(),
-                       errors={"form": message}, outcomes=OUTCOMES,
-                       sources=queries.form_choices(db.session()).sources), 503
+    return render_page(
+        "edit/_outcome.html",
+        f"Status: {node.title}",
+        node=node,
+        values=_form_data(),
+        errors={"form": message},
+        outcomes=OUTCOMES,
+        sources=queries.form_choices(db.session()).sources,
+    ), 503
 
 
 @bp.route("/nodes/<id:node_id>/status", methods=["GET", "POST"])
@@ -394,9 +483,17 @@ def _outcome_again(message: str, node_id: int):
 def outcome(node_id: int):
     """Moderators record whether later events answered, confirmed or contested a point."""
     node = _node_or_404(node_id)
-    errors, values = {}, {"outcome": node.outcome or "open", "outcome_on": node.outcome_on,
-                          "outcome_reason": node.outcome_reason, "source": str(node.outcome_source_id or ""),
-                          "quote": node.outcome_quote, "locator": node.outcome_locator}
+    errors, values = (
+        {},
+        {
+            "outcome": node.outcome or "open",
+            "outcome_on": node.outcome_on,
+            "outcome_reason": node.outcome_reason,
+            "source": str(node.outcome_source_id or ""),
+            "quote": node.outcome_quote,
+            "locator": node.outcome_locator,
+        },
+    )
     if request.method == "POST":
         values = _form_data()
 
@@ -409,8 +506,15 @@ def outcome(node_id: int):
         if not errors:
             flash("Status recorded; it is kept in the point's history.")
             return redirect(url_for("browse.node", node_id=node_id))
-    return render_page("edit/_outcome.html", f"Status: {node.title}", node=node, values=values, errors=errors,
-                       outcomes=OUTCOMES, sources=queries.form_choices(db.session()).sources), 422 if errors else 200
+    return render_page(
+        "edit/_outcome.html",
+        f"Status: {node.title}",
+        node=node,
+        values=values,
+        errors=errors,
+        outcomes=OUTCOMES,
+        sources=queries.form_choices(db.session()).sources,
+    ), 422 if errors else 200
 
 
 @bp.get("/changes")

@@ -1,5 +1,6 @@
 """Downloads: a debate, or the subtree under a node, in each export format."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -8,9 +9,9 @@ from sqlmodel import select
 from .. import auth, db, seeds
 from ..formats import FormatError, mapdoc, registry, summary
 from ..formats.registry import EXPORTERS, IMPORTERS
-from ..web import render_page
 from ..models import Debate, Node
 from ..text import partial_date
+from ..web import render_page
 from .browse import _redirect_if_merged
 
 bp = Blueprint("export", __name__)
@@ -45,13 +46,19 @@ def node(node_id: int, fmt: str):
 
 def _briefing(debate: Debate, root_id: int | None, back: str, markdown_url: str):
     document = mapdoc.collect(db.session(), debate=debate, root_id=root_id)
-    return render_template("export/summary.html", s=summary.build(document), standalone=False, back=back,
-                           markdown_url=markdown_url, address=request.base_url,
-                           print_css=request.path.removesuffix("/summary") + "/summary-print.css")
+    return render_template(
+        "export/summary.html",
+        s=summary.build(document),
+        standalone=False,
+        back=back,
+        markdown_url=markdown_url,
+        address=request.base_url,
+        print_css=request.path.removesuffix("/summary") + "/summary-print.css",
+    )
 
 
 def _print_css(title: str, briefing: str) -> Response:
-    made = partial_date(datetime.now(timezone.utc).date().isoformat())
+    made = partial_date(datetime.now(UTC).date().isoformat())
     return Response(summary.print_css(title=title, address=briefing, made=made), mimetype="text/css")
 
 
@@ -85,8 +92,12 @@ def node_summary(node_id: int):
     if row is None or row.status != "active":
         _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
-    return _briefing(db.session().get(Debate, row.debate_id), node_id, url_for("browse.node", node_id=node_id),
-                     url_for("export.node", node_id=node_id, fmt="md"))
+    return _briefing(
+        db.session().get(Debate, row.debate_id),
+        node_id,
+        url_for("browse.node", node_id=node_id),
+        url_for("export.node", node_id=node_id, fmt="md"),
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
 """Seeing the debate whole: the map as a picture, the timeline, who argued what, the glossary."""
+
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlmodel import select
 from werkzeug.exceptions import ServiceUnavailable
@@ -6,7 +7,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from .. import db, diagram, queries, search
 from ..models import Debate, Node, Voice
 from ..params import int_arg
-from ..web import page_number, render_page, seek
+from ..web import render_page, seek
 from .browse import _redirect_if_merged
 
 bp = Blueprint("insight", __name__)
@@ -37,8 +38,7 @@ def matrix():
 def group(name: str):
     if db.session().exec(select(Voice.id).where(Voice.group_name == name)).first() is None:
         abort(404, f"There is no group of voices called “{name}”.")
-    listing = queries.group_nodes(db.session(), group_name=name, seek=seek(),
-                                  size=current_app.config["LIST_SIZE"])
+    listing = queries.group_nodes(db.session(), group_name=name, seek=seek(), size=current_app.config["LIST_SIZE"])
     return render_page("insight/_group.html", name, name=name, listing=listing)
 
 
@@ -67,14 +67,21 @@ class MapUnavailable(ServiceUnavailable):
 def _picture(root_id: int, version: int | None = None):
     depth, breadth = _depth(), _breadth()
     try:
-        return diagram.draw(db.session(), root_id=root_id, depth=depth, breadth=breadth,
-                            link_to=lambda node_id: url_for("browse.node", node_id=node_id),
-                            map_to=lambda node_id: url_for("insight.node_map", node_id=node_id, depth=depth,
-                                                           breadth=breadth),
-                            version=version)
+        return diagram.draw(
+            db.session(),
+            root_id=root_id,
+            depth=depth,
+            breadth=breadth,
+            link_to=lambda node_id: url_for("browse.node", node_id=node_id),
+            map_to=lambda node_id: url_for("insight.node_map", node_id=node_id, depth=depth, breadth=breadth),
+            version=version,
+        )
     except diagram.DiagramUnavailable as exc:
-        raise MapUnavailable(f"{exc} The points themselves are all there: browse them from the debate's page, "
-                             "or try the map again in a minute.", retry_after=60) from None
+        raise MapUnavailable(
+            f"{exc} The points themselves are all there: browse them from the debate's page, "
+            "or try the map again in a minute.",
+            retry_after=60,
+        ) from None
 
 
 def _map_page(debate: Debate, root: Node):
@@ -87,9 +94,21 @@ def _map_page(debate: Debate, root: Node):
 
     picture, side, shape = diagram.kept(("page", version, root.id, depth, breadth), make)
     svg_url = url_for("insight.node_svg", node_id=root.id, depth=depth, breadth=breadth)
-    return render_page("insight/_map.html", f"Map: {root.title}", debate=debate, root=root, picture=picture,
-                       depth=depth, breadth=breadth, breadths=diagram.BREADTHS, svg_url=svg_url, side=side,
-                       side_words=diagram.SIDE_WORDS, most=diagram.MAX_POINTS, shape=shape)
+    return render_page(
+        "insight/_map.html",
+        f"Map: {root.title}",
+        debate=debate,
+        root=root,
+        picture=picture,
+        depth=depth,
+        breadth=breadth,
+        breadths=diagram.BREADTHS,
+        svg_url=svg_url,
+        side=side,
+        side_words=diagram.SIDE_WORDS,
+        most=diagram.MAX_POINTS,
+        shape=shape,
+    )
 
 
 @bp.get("/debates/<slug>/map")
@@ -117,13 +136,21 @@ def node_svg(node_id: int):
         abort(404, f"There is no claim numbered {node_id}.")
     picture = _picture(node_id, db.content_version())
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg
-    return Response(svg, mimetype="image/svg+xml",
-                    headers={"Content-Disposition": f'attachment; filename="ics-debate-map-{node_id}.svg"'})
+    return Response(
+        svg,
+        mimetype="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="ics-debate-map-{node_id}.svg"'},
+    )
 
 
 @bp.get("/search")
 def search_page():
     words = request.args.get("q", "")[:200]
     groups = search.search(db.session(), words=words) if words.strip() else []
-    return render_page("insight/_search.html", f"Search: {words}" if words.strip() else "Search", words=words,
-                       groups=groups, usable=bool(search.terms(words)))
+    return render_page(
+        "insight/_search.html",
+        f"Search: {words}" if words.strip() else "Search",
+        words=words,
+        groups=groups,
+        usable=bool(search.terms(words)),
+    )

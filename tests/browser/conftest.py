@@ -1,4 +1,5 @@
 """A live server on loopback and a real Chromium driven by Playwright."""
+
 import os
 import threading
 from pathlib import Path
@@ -9,8 +10,14 @@ from werkzeug.serving import make_server
 from ..conftest import ROOT, load_seeds
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = ROOT / "test-artifacts"
 
 
@@ -45,8 +52,10 @@ def page(browser):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # a form sent with mistakes is answered 422 by design; Chromium logs every 4xx as a failed resource
-    page.on("console", lambda message: message.type == "error" and "status of 422" not in message.text
-            and errors.append(message.text))
+    page.on(
+        "console",
+        lambda message: message.type == "error" and "status of 422" not in message.text and errors.append(message.text),
+    )
     yield page
     context.close()
     assert not errors, f"the page reported errors: {errors}"

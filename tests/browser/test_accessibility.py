@@ -1,5 +1,6 @@
 """Every kind of page, checked by axe-core in Chromium at desktop and phone widths: no serious or critical
 violation of WCAG 2.2 A and AA (contrast included)."""
+
 import pytest
 from sqlmodel import select
 
@@ -19,22 +20,41 @@ def pages(app) -> dict[str, str]:
     with app.app_context():
         session = db.session()
         debate = session.exec(select(Debate).where(Debate.slug == "privatisation")).one()
-        node_id = session.exec(select(Link.parent_id).join(Node, Node.id == Link.parent_id)
-                               .where(Node.debate_id == debate.id, Node.kind != "thesis").order_by(Link.parent_id)).first()
+        node_id = session.exec(
+            select(Link.parent_id)
+            .join(Node, Node.id == Link.parent_id)
+            .where(Node.debate_id == debate.id, Node.kind != "thesis")
+            .order_by(Link.parent_id)
+        ).first()
         source_id = session.exec(select(Citation.source_id).where(Citation.node_id == node_id)).first()
         voice_id = session.get(Node, node_id).voice_id
         theme_id = session.exec(select(NodeTheme.theme_id)).first()
     return {
-        "home": "/", "debate": "/debates/privatisation", "point": f"/nodes/{node_id}",
-        "outline": "/debates/privatisation/outline", "map": "/debates/privatisation/map",
-        "matrix": "/who-argued-what", "timeline": "/timeline", "sources": "/sources", "source": f"/sources/{source_id}",
-        "voices": "/voices", "voice": f"/voices/{voice_id}", "themes": "/themes", "theme": f"/themes/{theme_id}",
-        "search": "/search?q=do+ICSs+privatise+the+NHS%3F", "glossary": "/glossary",
-        "history": f"/nodes/{node_id}/history", "recent changes": "/changes", "sign in": "/signin",
-        "sign up": "/signup", "briefing": "/debates/privatisation/summary",
+        "home": "/",
+        "debate": "/debates/privatisation",
+        "point": f"/nodes/{node_id}",
+        "outline": "/debates/privatisation/outline",
+        "map": "/debates/privatisation/map",
+        "matrix": "/who-argued-what",
+        "timeline": "/timeline",
+        "sources": "/sources",
+        "source": f"/sources/{source_id}",
+        "voices": "/voices",
+        "voice": f"/voices/{voice_id}",
+        "themes": "/themes",
+        "theme": f"/themes/{theme_id}",
+        "search": "/search?q=do+ICSs+privatise+the+NHS%3F",
+        "glossary": "/glossary",
+        "history": f"/nodes/{node_id}/history",
+        "recent changes": "/changes",
+        "sign in": "/signin",
+        "sign up": "/signup",
+        "briefing": "/debates/privatisation/summary",
         # signed in as a moderator from here on
-        "add form": f"/nodes/{node_id}/add?kind=claim&relation=opposes", "edit form": f"/nodes/{node_id}/edit",
-        "compare": f"/nodes/{node_id}/history/compare?from=1&to=2", "import": "/import",
+        "add form": f"/nodes/{node_id}/add?kind=claim&relation=opposes",
+        "edit form": f"/nodes/{node_id}/edit",
+        "compare": f"/nodes/{node_id}/history/compare?from=1&to=2",
+        "import": "/import",
     }
 
 
@@ -42,10 +62,15 @@ SIGNED_IN = ("add form", "edit form", "compare", "import")
 
 
 def serious(page) -> list[str]:
-    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-                          TAGS)
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {node['target']} {node.get('failureSummary', '')[:160]}"
-            for v in found["violations"] if v["impact"] in ("serious", "critical") for node in v["nodes"][:3]]
+    found = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {node['target']} {node.get('failureSummary', '')[:160]}"
+        for v in found["violations"]
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"][:3]
+    ]
 
 
 @pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])

@@ -1,4 +1,5 @@
 """A reader opens the home page, enters the debate, drills into an opposing claim and climbs back."""
+
 import re
 
 import pytest

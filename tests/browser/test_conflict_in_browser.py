@@ -1,4 +1,5 @@
 """Two moderators edit the same point in their browsers: the later save is shown both versions and merges by hand."""
+
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
@@ -23,8 +24,9 @@ def _signed_in(browser, live_server, name, viewport):
     return context, page
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
-                         ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"]
+)
 def test_the_later_of_two_edits_sees_both_and_merges(live_server, browser, app, users, viewport):
     make_user(app, "other-moderator", "moderator")
     first_context, first = _signed_in(browser, live_server, "moderator-user", viewport)
@@ -41,7 +43,8 @@ def test_the_later_of_two_edits_sees_both_and_merges(live_server, browser, app, 
     second.get_by_label("Title", exact=True).fill("The second moderator's title")
     second.get_by_role("button", name="Save").click()
     expect(second.get_by_role("heading", level=1)).to_have_text(
-        "Someone else changed this point while you were editing")
+        "Someone else changed this point while you were editing"
+    )
     table = second.locator("table.compare-versions")
     expect(table.locator("td.theirs").first).to_have_text("The first moderator's title")
     expect(table.locator("td.yours ins").first).to_contain_text("second")

@@ -1,4 +1,5 @@
 """A contributor signs in, adds an opposing claim with Markdown and a quote, edits it and reads its history."""
+
 import re
 
 import pytest
@@ -48,7 +49,9 @@ def test_add_edit_and_history(live_server, page, users):
     expect(page).to_have_url(live_server + "/debates/privatisation")  # no reload, no navigation
 
     card.get_by_role("link").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Statutory boards keep private firms out of commissioning")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Statutory boards keep private firms out of commissioning"
+    )
     expect(page.locator(".annotation strong")).to_have_text("amended")
     page.get_by_role("link", name="Edit").click()
     page.get_by_label("Title", exact=True).fill("Statutory boards keep private firms out of ICB seats")

@@ -1,5 +1,6 @@
 """Two sides on a phone: a switch in reach, sides in words, tables that neither hide data nor push the page
 sideways; and the journalist's journey from the home page to the source of the strongest point against."""
+
 import re
 
 import pytest
@@ -35,8 +36,9 @@ def test_tables_never_hide_data_or_push_the_page_sideways(app, live_server, brow
         page.goto(live_server + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} scrolls sideways on a phone ({width}px wide)"
-        hidden = page.evaluate("[...document.querySelectorAll('td, th')].filter("
-                               "c => getComputedStyle(c).display === 'none').length")
+        hidden = page.evaluate(
+            "[...document.querySelectorAll('td, th')].filter(c => getComputedStyle(c).display === 'none').length"
+        )
         assert hidden == 0, f"{path} hides {hidden} table cells on a phone"
         assert page.locator("table caption").count() == 1, path
     history = page.locator("table.history tbody tr").first
@@ -88,16 +90,31 @@ def test_a_journalist_on_a_phone_finds_the_strongest_case_against_and_checks_its
     """Home → the privatisation debate → the strongest point against → its quote's source → back."""
     with app.app_context():
         thesis = db.session().exec(select(Node).where(Node.key == "priv-thesis")).one()
-        any_con_stands = db.session().exec(
-            select(Node.id).join(Link, Link.child_id == Node.id)
-            .where(Link.parent_id == thesis.id, Link.relation == "opposes", Node.status == "active",
-                   Node.standing == "stands")).first() is not None
+        any_con_stands = (
+            db.session()
+            .exec(
+                select(Node.id)
+                .join(Link, Link.child_id == Node.id)
+                .where(
+                    Link.parent_id == thesis.id,
+                    Link.relation == "opposes",
+                    Node.status == "active",
+                    Node.standing == "stands",
+                )
+            )
+            .first()
+            is not None
+        )
     context = browser.new_context(**PHONE)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<title>The source</title><p>The source's own page.</p>"))
+    page.route(
+        re.compile(r"^https?://(?!127\.0\.0\.1)"),
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<title>The source</title><p>The source's own page.</p>"
+        ),
+    )
     page.goto(live_server + "/")
     page.get_by_role("link", name=re.compile("privatisation", re.I)).first.click()
     expect(page).to_have_url(re.compile(r"/debates/privatisation"))

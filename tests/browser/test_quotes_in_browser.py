@@ -1,5 +1,6 @@
 """A reader checks quotes: each says whether the attached copy holds it, the source page shows it in its
 sentence, and its link opens the source's page scrolled to the passage (Chromium's text fragments)."""
+
 import functools
 import html
 import http.server
@@ -15,8 +16,10 @@ from icsdebate.models import Citation, Node, Source
 from ..test_source_texts import SOURCES, index_rows, text_file_of
 from .conftest import screenshot
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not (SOURCES / "INDEX.md").exists(), reason=f"the source documents are not at {SOURCES}")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not (SOURCES / "INDEX.md").exists(), reason=f"the source documents are not at {SOURCES}"),
+]
 
 
 def _attach_all(app, runner) -> dict[str, object]:
@@ -32,11 +35,26 @@ def _attach_all(app, runner) -> dict[str, object]:
 def test_quotes_are_checked_on_the_point_and_in_their_sentence_on_the_source_page(live_server, app, runner, browser):
     _attach_all(app, runner)
     with app.app_context():
-        node_id = db.session().exec(
-            select(Node.id).join(Citation, Citation.node_id == Node.id).join(Source, Source.id == Citation.source_id)
-            .where(Source.key == "kf-making-sense", Node.kind == "claim").order_by(Node.id)).first()
-        cited = len(db.session().exec(select(Citation.id).join(Source, Source.id == Citation.source_id)
-                                      .where(Source.key == "hsc-integrated-care")).all())
+        node_id = (
+            db.session()
+            .exec(
+                select(Node.id)
+                .join(Citation, Citation.node_id == Node.id)
+                .join(Source, Source.id == Citation.source_id)
+                .where(Source.key == "kf-making-sense", Node.kind == "claim")
+                .order_by(Node.id)
+            )
+            .first()
+        )
+        cited = len(
+            db.session()
+            .exec(
+                select(Citation.id)
+                .join(Source, Source.id == Citation.source_id)
+                .where(Source.key == "hsc-integrated-care")
+            )
+            .all()
+        )
     for width, height, suffix in ((1280, 900, ""), (390, 844, "-phone")):
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
@@ -92,8 +110,11 @@ def test_a_quote_link_opens_the_source_page_at_the_passage(app, mini, browser):
     for doc in seeds:
         for node in (doc or {}).get("nodes", []):
             for citation in node.get("citations", []):
-                source = Source(title=sources[citation["source"]]["title"], kind="x",
-                                address=sources[citation["source"]].get("address"))
+                source = Source(
+                    title=sources[citation["source"]]["title"],
+                    kind="x",
+                    address=sources[citation["source"]].get("address"),
+                )
                 path = text_file_of(source, list(rows.values()))
                 if path is not None:
                     quotes.setdefault(path.name, []).append(citation["quote"])
@@ -115,7 +136,7 @@ def test_a_quote_link_opens_the_source_page_at_the_passage(app, mini, browser):
             page.wait_for_timeout(300)
             tried += 1
             if page.evaluate("window.scrollY") < 1000:
-                missed.append((name, quote[:80], href[len(base):][:160]))
+                missed.append((name, quote[:80], href[len(base) :][:160]))
     context.close()
     server.shutdown()
     server.server_close()

@@ -1,4 +1,5 @@
 """The map, the timeline and who argued what, as a reader's browser shows them."""
+
 import re
 
 import pytest
@@ -28,8 +29,11 @@ def _branch_drawn_whole(app) -> tuple[int, dict]:
             for child_id in session.exec(select(Link.child_id).where(Link.parent_id == debate.thesis_id)).all():
                 document = mapdoc.collect(session, debate=debate, root_id=child_id)
                 fan = Counter(p for n in document["nodes"] for p in n.get("supports", []) + n.get("opposes", []))
-                if len(document["nodes"]) <= diagram.MAX_POINTS and max(fan.values(), default=0) <= 20 and \
-                        (best is None or len(document["nodes"]) > len(best[1]["nodes"])):
+                if (
+                    len(document["nodes"]) <= diagram.MAX_POINTS
+                    and max(fan.values(), default=0) <= 20
+                    and (best is None or len(document["nodes"]) > len(best[1]["nodes"]))
+                ):
                     best = (child_id, document)
     return best
 
@@ -53,19 +57,24 @@ def test_the_map_draws_every_point_and_link_and_opens_a_point(app, live_server, 
 
 
 def _inside(inner: dict, outer: dict) -> bool:
-    return (inner["x"] >= outer["x"] - 1 and inner["y"] >= outer["y"] - 1
-            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
-            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1)
+    return (
+        inner["x"] >= outer["x"] - 1
+        and inner["y"] >= outer["y"] - 1
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1
+    )
 
 
 def _transform(page) -> str:
-    return page.locator(".svg-pan-zoom_viewport").get_attribute("transform") or \
-        page.locator(".svg-pan-zoom_viewport").evaluate("g => g.style.transform")
+    return page.locator(".svg-pan-zoom_viewport").get_attribute("transform") or page.locator(
+        ".svg-pan-zoom_viewport"
+    ).evaluate("g => g.style.transform")
 
 
 @pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
-def test_the_map_opens_readable_with_the_thesis_in_view_and_moves_by_keyboard_and_buttons(live_server, page, width,
-                                                                                          height):
+def test_the_map_opens_readable_with_the_thesis_in_view_and_moves_by_keyboard_and_buttons(
+    live_server, page, width, height
+):
     page.set_viewport_size({"width": width, "height": height})
     page.goto(live_server + "/debates/privatisation/map?depth=4&breadth=8")
     box = page.locator("#map-view")

@@ -4,10 +4,11 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23
 """
+
 from alembic import op
 
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -16,9 +17,9 @@ NEW = OLD + ", 'argument map'"
 
 
 def _kinds(allowed: str) -> None:
-    with op.batch_alter_table('source') as batch_op:
-        batch_op.drop_constraint(op.f('ck_source_kind_allowed'), type_='check')
-        batch_op.create_check_constraint('kind_allowed', f"kind IN ({allowed})")
+    with op.batch_alter_table("source") as batch_op:
+        batch_op.drop_constraint(op.f("ck_source_kind_allowed"), type_="check")
+        batch_op.create_check_constraint("kind_allowed", f"kind IN ({allowed})")
 
 
 def upgrade() -> None:

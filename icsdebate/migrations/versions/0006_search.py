@@ -7,10 +7,11 @@ Create Date: 2026-11-23
 The index is kept up to date by triggers. On SQLite, a later batch migration that rebuilds the node or
 citation table drops their triggers: such a migration must create them again (see SQLITE_TRIGGERS).
 """
+
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -18,7 +19,8 @@ QUOTES = "coalesce((SELECT group_concat(quote, ' ') FROM citation WHERE node_id 
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER node_search_ai AFTER INSERT ON node BEGIN "
     "INSERT INTO node_search(rowid, title, annotation, quotes) VALUES (new.id, new.title, new.annotation, "
-    + QUOTES.format(id="new.id") + "); END",
+    + QUOTES.format(id="new.id")
+    + "); END",
     "CREATE TRIGGER node_search_au AFTER UPDATE OF title, annotation ON node BEGIN "
     "UPDATE node_search SET title = new.title, annotation = new.annotation WHERE rowid = new.id; END",
     "CREATE TRIGGER node_search_ad AFTER DELETE ON node BEGIN DELETE FROM node_search WHERE rowid = old.id; END",
@@ -49,12 +51,16 @@ POSTGRES = [
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("CREATE VIRTUAL TABLE node_search USING fts5(title, annotation, quotes, "
-                   "tokenize = 'porter unicode61 remove_diacritics 2')")
+        op.execute(
+            "CREATE VIRTUAL TABLE node_search USING fts5(title, annotation, quotes, "
+            "tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
         for statement in SQLITE_TRIGGERS:
             op.execute(statement)
-        op.execute("INSERT INTO node_search(rowid, title, annotation, quotes) "
-                   "SELECT id, title, annotation, " + QUOTES.format(id="node.id") + " FROM node")
+        op.execute(
+            "INSERT INTO node_search(rowid, title, annotation, quotes) "
+            "SELECT id, title, annotation, " + QUOTES.format(id="node.id") + " FROM node"
+        )
     else:
         for statement in POSTGRES:
             op.execute(statement)

@@ -7,12 +7,13 @@ Create Date: 2026-11-23
 Only active nodes count; a link counts for the debate of its child. As with 0006, a later batch migration
 that rebuilds the node or link table on SQLite drops their triggers and must create them again.
 """
-from alembic import op
+
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -23,28 +24,35 @@ def _node_rows(row: str, sign: str) -> str:
     """SQLite statements that add (sign '+') or take away (sign '-') the tallies of one node row."""
     return (
         f"INSERT INTO kindtally (debate_id, kind, n) VALUES ({row}.debate_id, {row}.kind, {sign}1) "
-        + UPSERT.format(key="kind", table="kindtally") + "; "
+        + UPSERT.format(key="kind", table="kindtally")
+        + "; "
         f"INSERT INTO voicetally (debate_id, voice_id, n) SELECT {row}.debate_id, {row}.voice_id, {sign}1 "
         f"WHERE {row}.voice_id IS NOT NULL " + UPSERT.format(key="voice_id", table="voicetally") + "; "
         f"INSERT INTO relationtally (debate_id, relation, n) SELECT {row}.debate_id, relation, {sign}count(*) "
-        f"FROM link WHERE child_id = {row}.id GROUP BY relation " + UPSERT.format(key="relation", table="relationtally") + ";"
+        f"FROM link WHERE child_id = {row}.id GROUP BY relation "
+        + UPSERT.format(key="relation", table="relationtally")
+        + ";"
     )
 
 
 def _link_row(row: str, sign: str) -> str:
-    return (f"INSERT INTO relationtally (debate_id, relation, n) SELECT debate_id, {row}.relation, {sign}1 FROM node "
-            f"WHERE id = {row}.child_id AND status = 'active' " + UPSERT.format(key="relation", table="relationtally") + ";")
+    return (
+        f"INSERT INTO relationtally (debate_id, relation, n) SELECT debate_id, {row}.relation, {sign}1 FROM node "
+        f"WHERE id = {row}.child_id AND status = 'active' " + UPSERT.format(key="relation", table="relationtally") + ";"
+    )
 
 
 SQLITE_TRIGGERS = {
     "node_tally_ai": f"AFTER INSERT ON node WHEN new.status = 'active' BEGIN {_node_rows('new', '+')} END",
     "node_tally_au_old": "AFTER UPDATE OF status, kind, debate_id, voice_id ON node WHEN old.status = 'active' "
-                         f"BEGIN {_node_rows('old', '-')} END",
+    f"BEGIN {_node_rows('old', '-')} END",
     "node_tally_au_new": "AFTER UPDATE OF status, kind, debate_id, voice_id ON node WHEN new.status = 'active' "
-                         f"BEGIN {_node_rows('new', '+')} END",
+    f"BEGIN {_node_rows('new', '+')} END",
     "node_tally_ad": f"AFTER DELETE ON node WHEN old.status = 'active' BEGIN {_node_rows('old', '-')} END",
     "link_tally_ai": f"AFTER INSERT ON link BEGIN {_link_row('new', '+')} END",
-    "link_tally_au": f"AFTER UPDATE OF relation, child_id ON link BEGIN {_link_row('old', '-')} {_link_row('new', '+')} END",
+    "link_tally_au": (
+        f"AFTER UPDATE OF relation, child_id ON link BEGIN {_link_row('old', '-')} {_link_row('new', '+')} END"
+    ),
     "link_tally_ad": f"AFTER DELETE ON link BEGIN {_link_row('old', '-')} END",
 }
 
@@ -97,22 +105,29 @@ BACKFILL = [
 def _table(name: str, key: str, key_type) -> None:
     op.create_table(
         name,
-        sa.Column('debate_id', sa.Integer(), nullable=False),
+        sa.Column("debate_id", sa.Integer(), nullable=False),
         sa.Column(key, key_type, nullable=False),
-        sa.Column('n', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['debate_id'], ['debate.id'], name=op.f(f'fk_{name}_debate_id_debate'),
-                                ondelete='CASCADE'),
-        *([sa.ForeignKeyConstraint(['voice_id'], ['voice.id'], name=op.f(f'fk_{name}_voice_id_voice'),
-                                   ondelete='CASCADE')]
-          if key == 'voice_id' else []),
-        sa.PrimaryKeyConstraint('debate_id', key, name=op.f(f'pk_{name}')),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["debate_id"], ["debate.id"], name=op.f(f"fk_{name}_debate_id_debate"), ondelete="CASCADE"
+        ),
+        *(
+            [
+                sa.ForeignKeyConstraint(
+                    ["voice_id"], ["voice.id"], name=op.f(f"fk_{name}_voice_id_voice"), ondelete="CASCADE"
+                )
+            ]
+            if key == "voice_id"
+            else []
+        ),
+        sa.PrimaryKeyConstraint("debate_id", key, name=op.f(f"pk_{name}")),
     )
 
 
 def upgrade() -> None:
-    _table('kindtally', 'kind', sqlmodel.sql.sqltypes.AutoString(length=10))
-    _table('relationtally', 'relation', sqlmodel.sql.sqltypes.AutoString(length=10))
-    _table('voicetally', 'voice_id', sa.Integer())
+    _table("kindtally", "kind", sqlmodel.sql.sqltypes.AutoString(length=10))
+    _table("relationtally", "relation", sqlmodel.sql.sqltypes.AutoString(length=10))
+    _table("voicetally", "voice_id", sa.Integer())
     if op.get_bind().dialect.name == "sqlite":
         for name, body in SQLITE_TRIGGERS.items():
             op.execute(f"CREATE TRIGGER {name} {body}")
@@ -130,8 +145,12 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER link_tally ON link")
         op.execute("DROP TRIGGER node_tally ON node")
-        for function in ("link_tally()", "tally_link(integer, varchar, integer)", "node_tally()",
-                         "tally_node(integer, integer, varchar, integer, integer)"):
+        for function in (
+            "link_tally()",
+            "tally_link(integer, varchar, integer)",
+            "node_tally()",
+            "tally_node(integer, integer, varchar, integer, integer)",
+        ):
             op.execute(f"DROP FUNCTION {function}")
-    for name in ('voicetally', 'relationtally', 'kindtally'):
+    for name in ("voicetally", "relationtally", "kindtally"):
         op.drop_table(name)

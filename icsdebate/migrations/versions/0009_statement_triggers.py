@@ -11,13 +11,14 @@ and a statement that adds many citations updates the search vector of each node 
 SQLite updates a row in place, so it keeps the row triggers of 0006 and 0007, and gains the one PostgreSQL
 already had: a citation's quote edited in place reaches the search index.
 """
+
 import importlib.util
 from pathlib import Path
 
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -49,8 +50,10 @@ def _node_tally(delta: str) -> str:
 
 
 def _linked(rows: str, sign: str) -> str:
-    return (f"SELECT n.debate_id, r.relation, {sign}1 AS s FROM {rows} r CROSS JOIN LATERAL "
-            f"(SELECT debate_id FROM node WHERE id = r.child_id AND status = 'active' {PROBE}) n")
+    return (
+        f"SELECT n.debate_id, r.relation, {sign}1 AS s FROM {rows} r CROSS JOIN LATERAL "
+        f"(SELECT debate_id FROM node WHERE id = r.child_id AND status = 'active' {PROBE}) n"
+    )
 
 
 def _link_tally(delta: str) -> str:
@@ -67,31 +70,50 @@ def _touch(rows: str) -> str:
 # (table, event, transition tables, the statements that apply the net change)
 TRIGGERS = {
     "node_tally_insert": ("node", "INSERT", "NEW TABLE AS new_rows", _node_tally(_active("new_rows", "+"))),
-    "node_tally_update": ("node", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-                          _node_tally(f"{_active('old_rows', '-')} UNION ALL {_active('new_rows', '+')}")),
+    "node_tally_update": (
+        "node",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        _node_tally(f"{_active('old_rows', '-')} UNION ALL {_active('new_rows', '+')}"),
+    ),
     "node_tally_delete": ("node", "DELETE", "OLD TABLE AS old_rows", _node_tally(_active("old_rows", "-"))),
     "link_tally_insert": ("link", "INSERT", "NEW TABLE AS new_rows", _link_tally(_linked("new_rows", "+"))),
-    "link_tally_update": ("link", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-                          _link_tally(f"{_linked('old_rows', '-')} UNION ALL {_linked('new_rows', '+')}")),
+    "link_tally_update": (
+        "link",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        _link_tally(f"{_linked('old_rows', '-')} UNION ALL {_linked('new_rows', '+')}"),
+    ),
     "link_tally_delete": ("link", "DELETE", "OLD TABLE AS old_rows", _link_tally(_linked("old_rows", "-"))),
     # a node's search vector holds its quotes: touching the node makes node_search_biu (0006) compute it again
     "citation_search_insert": ("citation", "INSERT", "NEW TABLE AS new_rows", _touch("new_rows")),
-    "citation_search_update": ("citation", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-                               _touch("old_rows UNION SELECT node_id FROM new_rows")),
+    "citation_search_update": (
+        "citation",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        _touch("old_rows UNION SELECT node_id FROM new_rows"),
+    ),
     "citation_search_delete": ("citation", "DELETE", "OLD TABLE AS old_rows", _touch("old_rows")),
 }
 
 ROW_TRIGGERS = {"node_tally": "node", "link_tally": "link", "citation_search_aiud": "citation"}
-ROW_FUNCTIONS = ("link_tally()", "tally_link(integer, varchar, integer)", "node_tally()",
-                 "tally_node(integer, integer, varchar, integer, integer)", "citation_search_touch()")
+ROW_FUNCTIONS = (
+    "link_tally()",
+    "tally_link(integer, varchar, integer)",
+    "node_tally()",
+    "tally_node(integer, integer, varchar, integer, integer)",
+    "citation_search_touch()",
+)
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         quotes = _earlier("0006_search").QUOTES
-        op.execute("CREATE TRIGGER citation_search_au AFTER UPDATE OF quote, node_id ON citation BEGIN "
-                   f"UPDATE node_search SET quotes = {quotes.format(id='old.node_id')} WHERE rowid = old.node_id; "
-                   f"UPDATE node_search SET quotes = {quotes.format(id='new.node_id')} WHERE rowid = new.node_id; END")
+        op.execute(
+            "CREATE TRIGGER citation_search_au AFTER UPDATE OF quote, node_id ON citation BEGIN "
+            f"UPDATE node_search SET quotes = {quotes.format(id='old.node_id')} WHERE rowid = old.node_id; "
+            f"UPDATE node_search SET quotes = {quotes.format(id='new.node_id')} WHERE rowid = new.node_id; END"
+        )
         return
     for name, table in ROW_TRIGGERS.items():
         op.execute(f"DROP TRIGGER {name} ON {table}")
@@ -99,8 +121,10 @@ def upgrade() -> None:
         op.execute(f"DROP FUNCTION {function}")
     for name, (table, event, transition, body) in TRIGGERS.items():
         op.execute(f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} RETURN NULL; END $$ LANGUAGE plpgsql")
-        op.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {transition} "
-                   f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
+        op.execute(
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {transition} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+        )
 
 
 def downgrade() -> None:

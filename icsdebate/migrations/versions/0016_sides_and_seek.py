@@ -11,12 +11,13 @@ active points (not the thesis) by voice and side, kept by triggers as in 0007/00
 once a statement on PostgreSQL. The indexes serve keyset pages: a source's and a theme's points by number, the
 timeline by date, and recent changes newest first, overall and per debate.
 """
+
 import sqlalchemy as sa
 from alembic import op
 from sqlmodel import Session
 
-revision = '0016_sides_and_seek'
-down_revision = '0015_node_support'
+revision = "0016_sides_and_seek"
+down_revision = "0015_node_support"
 branch_labels = None
 depends_on = None
 
@@ -25,14 +26,16 @@ COUNTED = "{row}.status = 'active' AND {row}.kind <> 'thesis' AND {row}.voice_id
 
 
 def _sqlite_row(row: str, sign: str) -> str:
-    return (f"INSERT INTO sidetally (debate_id, voice_id, side, n) "
-            f"SELECT {row}.debate_id, {row}.voice_id, {row}.side, {sign}1 WHERE {COUNTED.format(row=row)} {UPSERT};")
+    return (
+        f"INSERT INTO sidetally (debate_id, voice_id, side, n) "
+        f"SELECT {row}.debate_id, {row}.voice_id, {row}.side, {sign}1 WHERE {COUNTED.format(row=row)} {UPSERT};"
+    )
 
 
 SQLITE_TRIGGERS = {
     "side_tally_ai": f"AFTER INSERT ON node BEGIN {_sqlite_row('new', '+')} END",
     "side_tally_au": "AFTER UPDATE OF status, kind, debate_id, voice_id, side ON node "
-                     f"BEGIN {_sqlite_row('old', '-')} {_sqlite_row('new', '+')} END",
+    f"BEGIN {_sqlite_row('old', '-')} {_sqlite_row('new', '+')} END",
     "side_tally_ad": f"AFTER DELETE ON node BEGIN {_sqlite_row('old', '-')} END",
 }
 
@@ -42,19 +45,26 @@ def _rows(rows: str, sign: str) -> str:
 
 
 def _apply(delta: str) -> str:
-    return (f"INSERT INTO sidetally (debate_id, voice_id, side, n) SELECT debate_id, voice_id, side, sum(s) "
-            f"FROM ({delta}) d GROUP BY debate_id, voice_id, side HAVING sum(s) <> 0 {UPSERT};")
+    return (
+        f"INSERT INTO sidetally (debate_id, voice_id, side, n) SELECT debate_id, voice_id, side, sum(s) "
+        f"FROM ({delta}) d GROUP BY debate_id, voice_id, side HAVING sum(s) <> 0 {UPSERT};"
+    )
 
 
 POSTGRES_TRIGGERS = {
     "side_tally_insert": ("INSERT", "NEW TABLE AS new_rows", _apply(_rows("new_rows", "+"))),
-    "side_tally_update": ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-                          _apply(f"{_rows('old_rows', '-')} UNION ALL {_rows('new_rows', '+')}")),
+    "side_tally_update": (
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        _apply(f"{_rows('old_rows', '-')} UNION ALL {_rows('new_rows', '+')}"),
+    ),
     "side_tally_delete": ("DELETE", "OLD TABLE AS old_rows", _apply(_rows("old_rows", "-"))),
 }
 
-BACKFILL = (f"INSERT INTO sidetally (debate_id, voice_id, side, n) SELECT debate_id, voice_id, side, count(*) "
-            f"FROM node WHERE {COUNTED.format(row='node')} GROUP BY debate_id, voice_id, side")
+BACKFILL = (
+    f"INSERT INTO sidetally (debate_id, voice_id, side, n) SELECT debate_id, voice_id, side, count(*) "
+    f"FROM node WHERE {COUNTED.format(row='node')} GROUP BY debate_id, voice_id, side"
+)
 
 WHEN = "coalesce(happened_on, argued_on)"
 TIMELINE = f"({WHEN}), (kind <> 'event'), id"
@@ -71,30 +81,36 @@ INDEXES = {
 
 
 def upgrade() -> None:
-    op.add_column('node', sa.Column('side', sa.Integer(), nullable=False, server_default='0'))
+    op.add_column("node", sa.Column("side", sa.Integer(), nullable=False, server_default="0"))
     op.create_table(
-        'sidetally',
-        sa.Column('debate_id', sa.Integer(), nullable=False),
-        sa.Column('voice_id', sa.Integer(), nullable=False),
-        sa.Column('side', sa.Integer(), nullable=False),
-        sa.Column('n', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['debate_id'], ['debate.id'], name=op.f('fk_sidetally_debate_id_debate'),
-                                ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['voice_id'], ['voice.id'], name=op.f('fk_sidetally_voice_id_voice'),
-                                ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('debate_id', 'voice_id', 'side', name=op.f('pk_sidetally')),
+        "sidetally",
+        sa.Column("debate_id", sa.Integer(), nullable=False),
+        sa.Column("voice_id", sa.Integer(), nullable=False),
+        sa.Column("side", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["debate_id"], ["debate.id"], name=op.f("fk_sidetally_debate_id_debate"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["voice_id"], ["voice.id"], name=op.f("fk_sidetally_voice_id_voice"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("debate_id", "voice_id", "side", name=op.f("pk_sidetally")),
     )
     if op.get_bind().dialect.name == "sqlite":
         for name, body in SQLITE_TRIGGERS.items():
             op.execute(f"CREATE TRIGGER {name} {body}")
     else:
         for name, (event, transition, body) in POSTGRES_TRIGGERS.items():
-            op.execute(f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} RETURN NULL; END $$ "
-                       "LANGUAGE plpgsql")
-            op.execute(f"CREATE TRIGGER {name} AFTER {event} ON node REFERENCING {transition} "
-                       f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
+            op.execute(
+                f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} RETURN NULL; END $$ LANGUAGE plpgsql"
+            )
+            op.execute(
+                f"CREATE TRIGGER {name} AFTER {event} ON node REFERENCING {transition} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+            )
     op.execute(BACKFILL)
     from icsdebate import graph
+
     graph.refresh_sides(Session(bind=op.get_bind()))  # the triggers move each point to its side
     for name, (table, columns) in INDEXES.items():
         op.create_index(name, table, columns)
@@ -114,5 +130,5 @@ def downgrade() -> None:
         for name in POSTGRES_TRIGGERS:
             op.execute(f"DROP TRIGGER {name} ON node")
             op.execute(f"DROP FUNCTION {name}()")
-    op.drop_table('sidetally')
-    op.drop_column('node', 'side')  # in place on SQLite too, which keeps the node table's triggers
+    op.drop_table("sidetally")
+    op.drop_column("node", "side")  # in place on SQLite too, which keeps the node table's triggers

@@ -9,14 +9,15 @@ beneath; a position answers the question without supporting or opposing it. Only
 link.relation changes. SQLite rebuilds the table to change a constraint, which drops the triggers on it
 (0007, 0009, 0011): they are read from sqlite_master first and created again after.
 """
+
 import warnings
 
 from alembic import op
 from sqlalchemy import text
 from sqlalchemy.exc import SAWarning
 
-revision = '0019_answers'
-down_revision = '0018_node_sides_by_debate'
+revision = "0019_answers"
+down_revision = "0018_node_sides_by_debate"
 branch_labels = None
 depends_on = None
 
@@ -33,7 +34,9 @@ def _switch(relations: tuple[str, ...]) -> None:
         op.drop_constraint(op.f(NAME), "link", type_="check")
         op.create_check_constraint("relation_allowed", "link", _check(relations))
         return
-    triggers = bind.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'link'")).scalars().all()
+    triggers = (
+        bind.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'link'")).scalars().all()
+    )
     op.execute("PRAGMA legacy_alter_table = ON")  # the rename at the end must not re-check other tables' triggers
     with warnings.catch_warnings():  # reflecting link reaches node, whose timeline index is an expression
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index", SAWarning)
