@@ -36,7 +36,7 @@ def test_a_duplicate_link_and_an_unknown_relation_are_refused(app, mini):
         amendment, boards = nodes(app, mini, "amendment", "pro-boards")
         with pytest.raises(graph.GraphError, match="already linked"):
             graph.add_link(db.session(), child=amendment, parent=boards, relation="supports")
-        with pytest.raises(graph.GraphError, match="support or oppose"):
+        with pytest.raises(graph.GraphError, match="support, oppose or answer"):
             graph.add_link(db.session(), child=amendment, parent=boards, relation="ignores")
 
 
