@@ -35,6 +35,7 @@ def load(instance_path: str) -> dict:
         "SQL_ECHO": False,
         "SIGNUP_OPEN": os.environ.get("SIGNUP_OPEN", "1") == "1",
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": True,  # stated, not left to the shared limiter, which keeps the last app's setting
         "RATELIMIT_HEADERS_ENABLED": True,
         "WRITE_LIMIT": os.environ.get("WRITE_LIMIT", "60 per minute"),
         "WTF_CSRF_TIME_LIMIT": None,
