@@ -10,6 +10,8 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
+from .params import MAX_ID
+
 _immediate: ContextVar[bool] = ContextVar("immediate", default=False)
 
 
@@ -166,7 +168,7 @@ def content_version(*, slug: str | None = None, node_id: int | None = None) -> t
     if slug is not None:
         statement = _BY_SLUG.bindparams(ref=slug)
     elif node_id is not None:
-        statement = _BY_NODE.bindparams(ref=node_id if 0 < node_id < 2**63 else 0)
+        statement = _BY_NODE.bindparams(ref=node_id if 0 < node_id <= MAX_ID else 0)
     else:
         statement = _SITE
     number, changed_at = session().execute(statement).one()

@@ -3,7 +3,8 @@ whole numbers in query strings (`int_arg`), ids and dates in forms, seeds and im
 `IdOrNew` and the date check `check_partial_date`), and no NUL character anywhere (`refuse_nul`).
 
 A number is plain ASCII digits and nothing else ("²", "１", "-1", "9e9", " 7" are not numbers here), within
-range; an id fits a signed 64-bit integer, the widest key SQLite and PostgreSQL (bigint) store.
+range; an id fits a signed 32-bit integer: the id columns are INTEGER, which PostgreSQL stores in 4 bytes, so
+2147483647 is the largest id either database can hold for this schema.
 """
 
 import calendar
@@ -14,7 +15,7 @@ from flask import abort, request
 from pydantic import AfterValidator, BeforeValidator
 from werkzeug.routing import BaseConverter, ValidationError
 
-MAX_ID = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's bigint
+MAX_ID = 2**31 - 1  # PostgreSQL's integer (serial) columns; SQLite's would hold more, but the schema is one
 DIGITS = re.compile(r"[0-9]{1,19}")  # never \d, which matches digits of every script
 NUL = "\x00"
 
