@@ -54,9 +54,18 @@ def seed(check: bool, if_empty: bool, folder: Path | None) -> None:
         click.echo("The database already holds debates: not seeding.")
         return
     with db.write_session() as session:
-        counts = seeds.load(session, seed_set)
+        loaded = seeds.load(session, seed_set)
     db.analyze()
-    click.echo(f"Seeded {_counted(counts)}.")
+    if loaded.unchanged:
+        click.echo(f"The database already holds these seeds ({_counted(loaded.held)}): nothing changed.")
+        return
+    done = [f"{loaded.added} points added", f"{loaded.changed} changed"]
+    done += [f"{loaded.merged} merged into others"] if loaded.merged else []
+    done += [f"{loaded.links} links, citations or themes of points changed"] if loaded.links else []
+    done += (
+        [f"{loaded.described} sources, voices, themes, debates or terms added or changed"] if loaded.described else []
+    )
+    click.echo(f"Seeded {_counted(loaded.held)}: {', '.join(done)}.")
 
 
 def _counted(counts: dict[str, int]) -> str:

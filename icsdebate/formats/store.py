@@ -21,7 +21,7 @@ def _free_slug(session: Session, wanted: str) -> str:
 def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
     """Write `seeds` as new debates (imports): nodes are always new; themes, sources and voices are
     reused when one with the same key exists. Runs in the session's open transaction."""
-    themes, sources, voices = catalogue(session, seeds, update=False)
+    themes, sources, voices, _added = catalogue(session, seeds, update=False)
     debates = {}
     for key, d in seeds.debates.items():
         debates[key] = Debate(

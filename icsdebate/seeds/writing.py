@@ -1,6 +1,7 @@
 """Write checked seeds into the database: rows are found by key and updated in place, so that loading the same
 seeds again changes nothing and what users added (points, links, citations without a key) is left alone."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
@@ -22,15 +23,15 @@ def _assign(row, values: dict) -> bool:
     return changed
 
 
-def _upsert(session: Session, model, rows_by_key: dict, key: str, values: dict, key_field: str = "key"):
+def _upsert(session: Session, model, rows_by_key: dict, key: str, values: dict, key_field: str = "key") -> bool:
+    """The row `key` of `rows_by_key` added, or brought into line with `values`; True when anything was written."""
     row = rows_by_key.get(key)
     if row is None:
         row = model(**{key_field: key}, **values)
         session.add(row)
         rows_by_key[key] = row
-    else:
-        _assign(row, values)
-    return row
+        return True
+    return _assign(row, values)
 
 
 def _existing(session: Session, model, key_field: str = "key") -> dict:
@@ -38,10 +39,11 @@ def _existing(session: Session, model, key_field: str = "key") -> dict:
     return {getattr(row, key_field): row for row in session.exec(select(model).where(column.is_not(None)))}
 
 
-def catalogue(session: Session, seeds: SeedSet, *, update: bool) -> tuple[dict, dict, dict]:
+def catalogue(session: Session, seeds: SeedSet, *, update: bool) -> tuple[dict, dict, dict, int]:
     """The themes, sources and voices `seeds` defines, as three dicts of rows by key (each with every such row in
     the database, too). One missing is added; one already there is brought into line with the seeds when `update`
-    (seeding again), and reused as it is otherwise (an import, which must not change what is here)."""
+    (seeding again), and reused as it is otherwise (an import, which must not change what is here). The fourth
+    value counts the rows added or changed."""
     themes, sources, voices = _existing(session, Theme), _existing(session, Source), _existing(session, Voice)
     wanted = [
         (Theme, themes, {key: {"name": t.name, "description": t.description} for key, t in seeds.themes.items()}),
@@ -55,11 +57,12 @@ def catalogue(session: Session, seeds: SeedSet, *, update: bool) -> tuple[dict, 
             },
         ),
     ]
+    written = 0
     for model, rows, values_by_key in wanted:
         for key, values in values_by_key.items():
             if update or key not in rows:
-                _upsert(session, model, rows, key, values)
-    return themes, sources, voices
+                written += _upsert(session, model, rows, key, values)
+    return themes, sources, voices, written
 
 
 def node_values(seeds: SeedSet, key: str, debates: dict, voices: dict) -> dict[str, Any]:
@@ -78,30 +81,53 @@ def node_values(seeds: SeedSet, key: str, debates: dict, voices: dict) -> dict[s
     }
 
 
-def load(session: Session, seeds: SeedSet, *, derive: bool = True) -> dict[str, int]:
+@dataclass
+class Loaded:
+    """What a load wrote: `held`, what the seeds hold, counted by kind of row; `added` and `changed`, how many of
+    their points were new or differed from the database; `merged`, how many old points were folded into others;
+    `links`, how many links, citations and themes of seeded points were added, removed or changed; `described`,
+    how many themes, sources, voices, debates and glossary terms were added or changed."""
+
+    held: dict[str, int]
+    added: int = 0
+    changed: int = 0
+    merged: int = 0
+    links: int = 0  # links, citations and themes of seeded points added, removed or changed
+    described: int = 0  # themes, sources, voices, debates and glossary terms added or changed
+
+    @property
+    def unchanged(self) -> bool:
+        """True when the database already held everything in the seeds as it is."""
+        return not (self.added or self.changed or self.merged or self.links or self.described)
+
+
+def load(session: Session, seeds: SeedSet, *, derive: bool = True) -> Loaded:
     """Write `seeds` into the session's open transaction; returns counts of what the seeds hold. With `derive`
     False the derived values (standing, sides, support) are left for the caller's `derived.after_load`, for a
     caller that writes more before they are worked out."""
-    themes, sources, voices = catalogue(session, seeds, update=True)
+    themes, sources, voices, described = catalogue(session, seeds, update=True)
     debates = _existing(session, Debate, "slug")
     for key, d in seeds.debates.items():
         values = {"title": d.title, "summary": d.summary, "summary_html": render_markdown(d.summary)}
-        _upsert(session, Debate, debates, key, values, key_field="slug")
+        described += _upsert(session, Debate, debates, key, values, key_field="slug")
     session.flush()
 
     nodes = _existing(session, Node)
     merges = _take_over_replaced(seeds, nodes)
+    added = changed = 0
     for key in seeds.nodes:
         values = node_values(seeds, key, debates, voices)
         row = nodes.get(key)
         if row is None:
             nodes[key] = Node(key=key, **values)
             session.add(nodes[key])
+            added += 1
         elif _assign(row, values):
             row.updated_at = utcnow()
+            changed += 1
     session.flush()
     for key, d in seeds.debates.items():
-        _assign(debates[key], {"thesis_id": nodes[d.thesis].id if d.thesis else None})
+        described += _assign(debates[key], {"thesis_id": nodes[d.thesis].id if d.thesis else None})
     for old, kept in merges:
         merge_node(session, old, kept)
 
@@ -115,20 +141,20 @@ def load(session: Session, seeds: SeedSet, *, derive: bool = True) -> dict[str, 
             "quote": g.citation.quote,
             "locator": g.citation.locator,
         }
-        _upsert(session, GlossaryTerm, terms, key, values)
+        described += _upsert(session, GlossaryTerm, terms, key, values)
     by_id = {row.id: key for key, row in nodes.items()}
-    _sync_links(session, seeds, nodes, by_id)
-    _sync_citations(session, seeds, nodes, sources)
-    _sync_themes(session, seeds, nodes, debates, themes)
+    relinked = _sync_links(session, seeds, nodes, by_id)
+    relinked += _sync_citations(session, seeds, nodes, sources) + _sync_themes(session, seeds, nodes, debates, themes)
     if derive:
         derived.after_load(session)
-    return {
+    held = {
         "debates": len(seeds.debates),
         "nodes": len(seeds.nodes),
         "sources": len(seeds.sources),
         "voices": len(seeds.voices),
         "citations": sum(len(n.citations) for n in seeds.nodes.values()),
     }
+    return Loaded(held, added=added, changed=changed, merged=len(merges), links=relinked, described=described)
 
 
 def _take_over_replaced(seeds: SeedSet, nodes: dict) -> list[tuple[Node, Node]]:
@@ -153,9 +179,10 @@ def _take_over_replaced(seeds: SeedSet, nodes: dict) -> list[tuple[Node, Node]]:
 KEYED = Node.key.is_not(None)
 
 
-def _sync_links(session: Session, seeds: SeedSet, nodes: dict, by_id: dict) -> None:
-    """Links between seeded nodes mirror the seeds; links a user made are left alone."""
-    wanted = {}
+def _sync_links(session: Session, seeds: SeedSet, nodes: dict, by_id: dict) -> int:
+    """Links between seeded nodes mirror the seeds; links a user made are left alone. Returns how many links were
+    added, removed or changed."""
+    wanted, touched = {}, 0
     for key, n in seeds.nodes.items():
         for position, (parent, relation) in enumerate(n.parents()):
             wanted[(nodes[key].id, nodes[parent].id)] = (relation, position)
@@ -166,14 +193,18 @@ def _sync_links(session: Session, seeds: SeedSet, nodes: dict, by_id: dict) -> N
         target = wanted.pop((link.child_id, link.parent_id), None)
         if target is None:
             session.delete(link)
+            touched += 1
         else:
-            _assign(link, {"relation": target[0], "position": target[1]})
+            touched += _assign(link, {"relation": target[0], "position": target[1]})
     for (child_id, parent_id), (relation, position) in wanted.items():
         session.add(Link(child_id=child_id, parent_id=parent_id, relation=relation, position=position))
+    return touched + len(wanted)
 
 
-def _sync_citations(session: Session, seeds: SeedSet, nodes: dict, sources: dict) -> None:
+def _sync_citations(session: Session, seeds: SeedSet, nodes: dict, sources: dict) -> int:
+    """Each seeded point's citations are the seeds' ones, in order. Returns how many points' citations changed."""
     current: dict[int, list[Citation]] = {}
+    touched = 0
     keyed = select(Citation).join(Node, Node.id == Citation.node_id).where(KEYED).order_by(Citation.position)
     for citation in session.exec(keyed):
         current.setdefault(citation.node_id, []).append(citation)
@@ -183,17 +214,22 @@ def _sync_citations(session: Session, seeds: SeedSet, nodes: dict, sources: dict
         have = [(c.source_id, c.quote, c.locator) for c in current.get(node_id, [])]
         if wanted == have:
             continue
+        touched += 1
         for citation in current.get(node_id, []):
             session.delete(citation)
         for position, (source_id, quote, locator) in enumerate(wanted):
             session.add(Citation(node_id=node_id, source_id=source_id, quote=quote, locator=locator, position=position))
+    return touched
 
 
-def _sync_themes(session: Session, seeds: SeedSet, nodes: dict, debates: dict, themes: dict) -> None:
+def _sync_themes(session: Session, seeds: SeedSet, nodes: dict, debates: dict, themes: dict) -> int:
+    """Seeded points' and debates' themes are the seeds' ones. Returns how many were added or removed."""
+    touched = 0
     node_ids = {nodes[key].id for key in seeds.nodes}
     keyed = select(NodeTheme).join(Node, Node.id == NodeTheme.node_id).where(KEYED)
     have = {(r.node_id, r.theme_id) for r in session.exec(keyed) if r.node_id in node_ids}
     want = {(nodes[k].id, themes[t].id) for k, n in seeds.nodes.items() for t in n.themes}
+    touched += len(want ^ have)
     for node_id, theme_id in want - have:
         session.add(NodeTheme(node_id=node_id, theme_id=theme_id))
     for node_id, theme_id in have - want:
@@ -208,3 +244,4 @@ def _sync_themes(session: Session, seeds: SeedSet, nodes: dict, debates: dict, t
         session.add(DebateTheme(debate_id=debate_id, theme_id=theme_id))
     for debate_id, theme_id in have - want:
         session.delete(session.get(DebateTheme, (debate_id, theme_id)))
+    return touched + len(want ^ have)
