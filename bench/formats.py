@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from icsdebate import create_app, db, migrate  # noqa: E402
-from icsdebate.formats import mapdoc, registry, store  # noqa: E402
+from icsdebate.formats import gather, registry, store  # noqa: E402
 from icsdebate.generate import generate  # noqa: E402
 
 
@@ -46,7 +46,7 @@ def main() -> None:
         debate = _generate(args.nodes)
         seconds = time.perf_counter() - started
         print(f"generated {args.nodes} nodes in {seconds:.2f} s on {db.engine().dialect.name}\n")
-        document, seconds, peak = measure(lambda: mapdoc.collect(db.session(), debate=debate))
+        document, seconds, peak = measure(lambda: gather.collect(db.session(), debate=debate))
         print(f"{'collect (shared by all formats)':34} {seconds:8.2f} s {peak:9.1f} MB")
         print(f"{'format':12}{'export s':>10}{'MB':>8}{'size MB':>9}{'import s':>10}{'MB':>8}{'nodes back':>12}")
         for name, exporter in registry.EXPORTERS.items():

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
 from . import auth, db, fields, migrate, quotecheck, seeds
-from .formats import MAX_IMPORT_BYTES, FormatError, backup, mapdoc, registry, store
+from .formats import MAX_IMPORT_BYTES, FormatError, backup, gather, mapdoc, registry, store
 from .formats.registry import EXPORTERS, IMPORTERS
 from .generate import generate
 from .models import ROLES, Debate, Node, Source
@@ -145,7 +145,7 @@ def export(debate: str | None, every: bool, format_: str, node: int | None, outp
                 f"Node {node} is a point of the debate {other.slug!r}, not of {debate!r}: "
                 f"export it with `export {other.slug} --node {node}`."
             )
-    output.write(EXPORTERS[format_].write(mapdoc.collect(session, debate=row, root_id=node)))
+    output.write(EXPORTERS[format_].write(gather.collect(session, debate=row, root_id=node)))
 
 
 def _export_every_debate(debate: str | None, format_: str, node: int | None, output) -> None:
@@ -159,7 +159,7 @@ def _export_every_debate(debate: str | None, format_: str, node: int | None, out
         engine = engine.execution_options(isolation_level="REPEATABLE READ")
     with Session(engine) as session:
         try:
-            document = mapdoc.collect_all(session)
+            document = gather.collect_all(session)
         except FormatError as exc:
             raise click.ClickException(f"No backup was written: the database holds what a map file cannot.\n{exc}")
     output.write(EXPORTERS[format_].write(document))

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from icsdebate import db
-from icsdebate.formats import aif, argdown, csvmap, kialo, mapdoc, sadface
+from icsdebate.formats import aif, argdown, csvmap, gather, kialo, mapdoc, sadface
 from icsdebate.models import Debate
 
 from .conftest import ROOT, load_seeds
@@ -26,7 +26,7 @@ def documents(app):
     load_seeds(app, Path(os.environ.get("TEST_SEEDS", ROOT / "seeds")))
     with app.app_context():
         session = db.session()
-        return {d.slug: mapdoc.collect(session, debate=d) for d in session.exec(select(Debate).order_by(Debate.slug))}
+        return {d.slug: gather.collect(session, debate=d) for d in session.exec(select(Debate).order_by(Debate.slug))}
 
 
 def relations(document: dict) -> Counter:

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from icsdebate import db, seeds
-from icsdebate.formats import aif, argdown, jsonmap, kialo, mapdoc, registry, sadface, store
+from icsdebate.formats import aif, argdown, gather, jsonmap, kialo, mapdoc, registry, sadface, store
 from icsdebate.models import Debate
 
 from .conftest import ROOT, load_seeds
@@ -199,7 +199,7 @@ def round_trip(app, document: dict, fmt: str) -> None:
         with db.write_session() as session:
             debate = store.load_as_new(session, loaded)[0]
             debate_id = debate.id
-        again = mapdoc.collect(db.session(), debate=db.session().get(Debate, debate_id))
+        again = gather.collect(db.session(), debate=db.session().get(Debate, debate_id))
     second = write(again)
     assert shape(registry.parse(second, f"again.{extension}", fmt)) == shape(read_first)
     if fmt in ("json", "kialo", "argdown", "sadface"):  # AIF has no title
@@ -210,7 +210,7 @@ def round_trip(app, document: dict, fmt: str) -> None:
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 def test_every_sample_round_trips(app, fmt):
     for path in sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.name != "README.md"):
-        document = {**registry.parse(path.read_text(encoding="utf-8"), path.name), **mapdoc._header("sample")}
+        document = {**registry.parse(path.read_text(encoding="utf-8"), path.name), **mapdoc.header("sample")}
         round_trip(app, document, fmt)
 
 
@@ -219,6 +219,6 @@ def test_every_shipped_debate_round_trips(app, fmt):
     load_seeds(app, Path(os.environ.get("TEST_SEEDS", ROOT / "seeds")))
     with app.app_context():
         session = db.session()
-        documents = [mapdoc.collect(session, debate=d) for d in session.exec(select(Debate).order_by(Debate.slug))]
+        documents = [gather.collect(session, debate=d) for d in session.exec(select(Debate).order_by(Debate.slug))]
     for document in documents:
         round_trip(app, document, fmt)

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from sqlmodel import select
 
 from .. import auth, db
-from ..formats import FormatError, mapdoc, registry, store, summary
+from ..formats import FormatError, gather, registry, store, summary
 from ..formats.registry import EXPORTERS, IMPORTERS
 from ..models import Debate, Node
 from ..text import partial_date
@@ -21,7 +21,7 @@ def _download(debate: Debate, root_id: int | None, name: str, fmt: str) -> Respo
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         abort(404, f"There is no export format called “{fmt}”.")
-    body = exporter.write(mapdoc.collect(db.session(), debate=debate, root_id=root_id))
+    body = exporter.write(gather.collect(db.session(), debate=debate, root_id=root_id))
     response = Response(body, mimetype=exporter.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{exporter.extension}"'
     return response
@@ -45,7 +45,7 @@ def node(node_id: int, fmt: str):
 
 
 def _briefing(debate: Debate, root_id: int | None, back: str, markdown_url: str):
-    document = mapdoc.collect(db.session(), debate=debate, root_id=root_id)
+    document = gather.collect(db.session(), debate=debate, root_id=root_id)
     return render_template(
         "export/summary.html",
         s=summary.build(document),

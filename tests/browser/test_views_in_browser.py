@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from icsdebate import db, diagram
-from icsdebate.formats import mapdoc
+from icsdebate.formats import gather
 from icsdebate.models import Debate
 
 from .conftest import screenshot
@@ -27,7 +27,7 @@ def _branch_drawn_whole(app) -> tuple[int, dict]:
         best = None
         for debate in session.exec(select(Debate).order_by(Debate.slug)).all():
             for child_id in session.exec(select(Link.child_id).where(Link.parent_id == debate.thesis_id)).all():
-                document = mapdoc.collect(session, debate=debate, root_id=child_id)
+                document = gather.collect(session, debate=debate, root_id=child_id)
                 fan = Counter(p for n in document["nodes"] for p in n.get("supports", []) + n.get("opposes", []))
                 if (
                     len(document["nodes"]) <= diagram.MAX_POINTS
