@@ -4,9 +4,10 @@ from collections import Counter
 
 from sqlmodel import select
 
-from icsdebate import db, edits, graph, queries, seeds
+from icsdebate import db, edits, graph, seeds
 from icsdebate.generate import generate, generate_shape
 from icsdebate.models import Node, User
+from icsdebate.queries import catalogue as queries
 from icsdebate.schemas import NodeCreate
 
 from .conftest import FIXTURES

@@ -3,9 +3,10 @@
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from .. import db, queries
+from .. import db
 from ..extensions import htmx
 from ..models import SIDES, Debate, Node, NodeAlias
+from ..queries import catalogue as queries
 from ..web import page_number, render_page
 
 bp = Blueprint("browse", __name__)

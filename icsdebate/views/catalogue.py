@@ -2,8 +2,9 @@
 
 from flask import Blueprint, abort, current_app
 
-from .. import db, queries
+from .. import db
 from ..models import Source, Theme, Voice
+from ..queries import catalogue as queries
 from ..web import render_page, seek
 
 bp = Blueprint("catalogue", __name__)

@@ -6,11 +6,12 @@ import json
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from .. import auth, db, edits, queries, quotecheck
+from .. import auth, db, edits, quotecheck
 from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
 from ..models import OUTCOMES, SIDES, Debate, Node, Source, Theme, Voice
 from ..params import parse_int
+from ..queries import catalogue as queries
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
 from ..web import form_page, render_page, seek

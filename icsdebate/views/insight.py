@@ -4,9 +4,10 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlmodel import select
 from werkzeug.exceptions import ServiceUnavailable
 
-from .. import db, diagram, queries, search
+from .. import db, diagram, search
 from ..models import Debate, Node, Voice
 from ..params import int_arg
+from ..queries import catalogue as queries
 from ..web import render_page, seek
 from .browse import _redirect_if_merged
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
 
-from . import graph, quotecheck, search, strength
-from .models import (
+from .. import graph, quotecheck, search, strength
+from ..models import (
     ChildTally,
     Citation,
     Debate,
@@ -30,8 +30,8 @@ from .models import (
     Voice,
     VoiceTally,
 )
-from .params import DIGITS, parse_int
-from .standing import STANDS
+from ..params import DIGITS, parse_int
+from ..standing import STANDS
 
 ACTIVE = Node.status == "active"
 TALLIED = {"supports": "pros", "opposes": "cons"}  # answers (a position under a question) is neither

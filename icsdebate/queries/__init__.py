@@ -1,0 +1,1 @@
+"""What each page reads, in a fixed number of queries whatever the size of the debate."""
