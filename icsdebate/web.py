@@ -31,7 +31,7 @@ def page_number() -> int:
 def seek():
     """Where the reader is in a list: ?after=KEY or ?before=KEY (as the list's own links carry them) and the
     page number shown, ?page=N. An address with ?page=N alone still opens that page (by counting rows)."""
-    from .queries.catalogue import Seek
+    from .queries.paging import Seek
 
     after, before = request.args.get("after") or None, request.args.get("before") or None
     return Seek(page_number(), after[:200] if after else None, None if after or not before else before[:200])

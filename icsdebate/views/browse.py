@@ -6,17 +6,17 @@ from sqlmodel import select
 from .. import db
 from ..extensions import htmx
 from ..models import SIDES, Debate, Node, NodeAlias
-from ..queries import catalogue as queries
+from ..queries import cards, debates, points
 from ..web import page_number, render_page
 
 bp = Blueprint("browse", __name__)
 
 
-def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, queries.Page], bool]:
+def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, cards.Page], bool]:
     """A page of `parent_id`'s children for each relation: only those that still stand, when the reader asks."""
     still = request.args.get("still") == "1"
     pages = {
-        rel: queries.children(
+        rel: cards.children(
             db.session(),
             parent_id=parent_id,
             relation=rel,
@@ -37,16 +37,16 @@ def health():
 
 @bp.get("/")
 def home():
-    summaries = queries.debate_summaries(db.session())
+    summaries = debates.debate_summaries(db.session())
     return render_page("browse/_home.html", "ICS Debate", summaries=summaries)
 
 
 @bp.get("/debates/<slug>")
 def debate(slug: str):
-    summary = next(iter(queries.debate_summaries(db.session(), slug=slug)), None)
+    summary = next(iter(debates.debate_summaries(db.session(), slug=slug)), None)
     if summary is None:
         abort(404, f"There is no debate called “{slug}”.")
-    positions = queries.positions(db.session(), debate=summary.debate, size=current_app.config["PAGE_SIZE"])
+    positions = debates.positions(db.session(), debate=summary.debate, size=current_app.config["PAGE_SIZE"])
     if summary.thesis is None:  # a map with several top-level points: each shown with its own for and against
         return render_page(
             "browse/_debate.html",
@@ -57,7 +57,7 @@ def debate(slug: str):
             still=False,
             positions=positions,
         )
-    thesis = queries.node_detail(db.session(), node_id=summary.thesis.id)
+    thesis = points.node_detail(db.session(), node_id=summary.thesis.id)
     columns, still = _children(summary.thesis.id, SIDES)
     return render_page(
         "browse/_debate.html",
@@ -70,11 +70,11 @@ def debate(slug: str):
     )
 
 
-def _detail_or_404(node_id: int) -> queries.NodeDetail:
+def _detail_or_404(node_id: int) -> points.NodeDetail:
     if g.user and g.user.can("moderate"):
-        detail = queries.node_any_status(db.session(), node_id=node_id)
+        detail = points.node_any_status(db.session(), node_id=node_id)
     else:
-        detail = queries.node_detail(db.session(), node_id=node_id)
+        detail = points.node_detail(db.session(), node_id=node_id)
     if detail is None:
         _redirect_if_merged(node_id)
         abort(404, f"There is no claim numbered {node_id}.")
@@ -128,7 +128,7 @@ def node_outline(node_id: int):
     and of the points against); htmx asks for one level at a time."""
     number = page_number()
     sides = {
-        rel: queries.children(
+        rel: cards.children(
             db.session(), parent_id=node_id, relation=rel, page=number, size=current_app.config["PAGE_SIZE"]
         )
         for rel in SIDES

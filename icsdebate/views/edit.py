@@ -11,7 +11,7 @@ from ..extensions import htmx, limiter, per_user
 from ..forms import FormError, validate
 from ..models import OUTCOMES, SIDES, Debate, Node, Source, Theme, Voice
 from ..params import parse_int
-from ..queries import catalogue as queries
+from ..queries import cards, chronology, points
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
 from ..web import form_page, render_page, seek
@@ -113,7 +113,7 @@ def _render_add(parent: Node, values: dict, errors: dict, status: int = 200, war
         "errors": errors,
         "warnings": warnings or {},
         "kinds": EDIT_KINDS,
-        "choices": queries.form_choices(db.session()),
+        "choices": points.form_choices(db.session()),
         "label": LABELS.get((values.get("kind"), values.get("relation")), "Add a point"),
     }
     if _is_htmx() and (htmx.target or "").startswith("add-slot"):
@@ -155,7 +155,7 @@ def add(node_id: int):
     if _is_htmx():
         session = db.session()
         added = session.get(Node, node.id)
-        card = queries.card(session, added, session.get(Voice, added.voice_id))
+        card = cards.card(session, added, session.get(Voice, added.voice_id))
         card.relation = valid.relation
         return render_template("edit/_added.html", card=card, relation=valid.relation, parent=_node_or_404(node_id))
     flash(f"Added “{node.title}”." + KEPT_NOTE * bool(data.get("keep_quote")))
@@ -243,7 +243,7 @@ def _render_conflict(node: Node, data: dict, valid, conflict: edits.EditConflict
         values={**data, "base": conflict.number},
         errors={},
         kinds=EDIT_KINDS,
-        choices=queries.form_choices(session),
+        choices=points.form_choices(session),
     ), 409
 
 
@@ -256,7 +256,7 @@ def _render_edit(node: Node, values: dict, errors: dict, status: int = 200, warn
         errors=errors,
         warnings=warnings or {},
         kinds=EDIT_KINDS,
-        choices=queries.form_choices(db.session()),
+        choices=points.form_choices(db.session()),
     ), status
 
 
@@ -338,7 +338,7 @@ def _set_status(node_id: int, status: str, message: str):
 @bp.get("/nodes/<id:node_id>/history")
 def history(node_id: int):
     node = _node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
-    rows = queries.revisions(db.session(), node_id=node_id)
+    rows = points.revisions(db.session(), node_id=node_id)
     return render_page("edit/_history.html", f"History: {node.title}", node=node, rows=rows)
 
 
@@ -376,7 +376,7 @@ def _compare(old: dict, new: dict) -> list[tuple[str, object]]:
 @bp.get("/nodes/<id:node_id>/history/compare")
 def compare(node_id: int):
     node = _node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
-    rows = {revision.number: (revision, user) for revision, user in queries.revisions(db.session(), node_id=node_id)}
+    rows = {revision.number: (revision, user) for revision, user in points.revisions(db.session(), node_id=node_id)}
     a, b = parse_int(request.args.get("from", "")), parse_int(request.args.get("to", ""))
     if a not in rows or b not in rows:
         abort(404, "Choose two versions of this point that exist.")
@@ -422,7 +422,7 @@ def link(node_id: int):
         if not errors:
             flash("Linked. The point now appears here as well as where it was.")
             return redirect(url_for("browse.node", node_id=node_id))
-    found = queries.find_nodes(db.session(), words=words, exclude=node_id) if words else []
+    found = points.find_nodes(db.session(), words=words, exclude=node_id) if words else []
     if request.method == "POST" and not found:
         found = _chosen(request.form.get("child", ""))
     if _is_htmx() and htmx.target == "link-results":
@@ -474,7 +474,7 @@ def _outcome_again(message: str, node_id: int):
         values=_form_data(),
         errors={"form": message},
         outcomes=OUTCOMES,
-        sources=queries.form_choices(db.session()).sources,
+        sources=points.form_choices(db.session()).sources,
     ), 503
 
 
@@ -514,7 +514,7 @@ def outcome(node_id: int):
         values=values,
         errors=errors,
         outcomes=OUTCOMES,
-        sources=queries.form_choices(db.session()).sources,
+        sources=points.form_choices(db.session()).sources,
     ), 422 if errors else 200
 
 
@@ -532,6 +532,6 @@ def debate_changes(slug: str):
 
 
 def _changes(debate: Debate | None):
-    rows, window = queries.recent_changes(db.session(), debate_id=debate.id if debate else None, seek=seek())
+    rows, window = chronology.recent_changes(db.session(), debate_id=debate.id if debate else None, seek=seek())
     title = f"Recent changes: {debate.title}" if debate else "Recent changes"
     return render_page("edit/_changes.html", title, rows=rows, window=window, debate=debate)

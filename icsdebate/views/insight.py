@@ -7,7 +7,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from .. import db, diagram, search
 from ..models import Debate, Node, Voice
 from ..params import int_arg
-from ..queries import catalogue as queries
+from ..queries import catalogue, chronology, maps
 from ..web import render_page, seek
 from .browse import _redirect_if_merged
 
@@ -16,7 +16,7 @@ bp = Blueprint("insight", __name__)
 
 @bp.get("/timeline")
 def timeline():
-    rows, window = queries.timeline(db.session(), seek=seek())
+    rows, window = chronology.timeline(db.session(), seek=seek())
     return render_page("insight/_timeline.html", "Timeline", rows=rows, window=window, debate=None)
 
 
@@ -25,13 +25,13 @@ def debate_timeline(slug: str):
     debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
     if debate is None:
         abort(404, f"There is no debate called “{slug}”.")
-    rows, window = queries.timeline(db.session(), debate_id=debate.id, seek=seek())
+    rows, window = chronology.timeline(db.session(), debate_id=debate.id, seek=seek())
     return render_page("insight/_timeline.html", f"Timeline: {debate.title}", rows=rows, window=window, debate=debate)
 
 
 @bp.get("/who-argued-what")
 def matrix():
-    debates, groups = queries.voice_matrix(db.session())
+    debates, groups = catalogue.voice_matrix(db.session())
     return render_page("insight/_matrix.html", "Who argued what", debates=debates, groups=groups)
 
 
@@ -39,13 +39,13 @@ def matrix():
 def group(name: str):
     if db.session().exec(select(Voice.id).where(Voice.group_name == name)).first() is None:
         abort(404, f"There is no group of voices called “{name}”.")
-    listing = queries.group_nodes(db.session(), group_name=name, seek=seek(), size=current_app.config["LIST_SIZE"])
+    listing = catalogue.group_nodes(db.session(), group_name=name, seek=seek(), size=current_app.config["LIST_SIZE"])
     return render_page("insight/_group.html", name, name=name, listing=listing)
 
 
 @bp.get("/glossary")
 def glossary():
-    return render_page("insight/_glossary.html", "Glossary", terms=queries.glossary(db.session()))
+    return render_page("insight/_glossary.html", "Glossary", terms=catalogue.glossary(db.session()))
 
 
 def _depth() -> int:
@@ -91,7 +91,7 @@ def _map_page(debate: Debate, root: Node):
 
     def make():
         side = diagram.root_side(db.session(), root.id)
-        return (_picture(root.id), side, queries.branch_shape(db.session(), root_id=root.id, root_side=side))
+        return (_picture(root.id), side, maps.branch_shape(db.session(), root_id=root.id, root_side=side))
 
     picture, side, shape = diagram.kept(("page", version, root.id, depth, breadth), make)
     svg_url = url_for("insight.node_svg", node_id=root.id, depth=depth, breadth=breadth)
