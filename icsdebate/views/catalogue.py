@@ -5,7 +5,8 @@ from flask import Blueprint, abort, current_app
 from .. import db
 from ..models import Source, Theme, Voice
 from ..queries import catalogue
-from ..web import render_page, seek
+from ..web import render_page
+from .lookup import seek
 
 bp = Blueprint("catalogue", __name__)
 

@@ -14,8 +14,8 @@ from ..params import parse_int
 from ..queries import cards, chronology, points
 from ..schemas import EDIT_KINDS, HINTS, LinkCreate, NodeCreate, NodeUpdate, OutcomeSet
 from ..text import render_markdown, word_diff
-from ..web import form_page, render_page, seek
-from .browse import _redirect_if_merged
+from ..web import form_page, render_page
+from .lookup import debate_or_404, node_or_404, seek
 
 bp = Blueprint("edit", __name__)
 write_limit = limiter.shared_limit(
@@ -34,14 +34,6 @@ LABELS = {
     ("event", "supports"): "Add an event",
     ("event", "opposes"): "Add an event",
 }
-
-
-def _node_or_404(node_id: int, *, archived: bool = False) -> Node:
-    node = db.session().get(Node, node_id)
-    if node is None or (node.status != "active" and not archived):
-        _redirect_if_merged(node_id)
-        abort(404, f"There is no claim numbered {node_id}.")
-    return node
 
 
 def _is_htmx() -> bool:
@@ -124,7 +116,7 @@ def _render_add(parent: Node, values: dict, errors: dict, status: int = 200, war
 @bp.get("/nodes/<id:node_id>/add")
 @auth.signed_in
 def add_form(node_id: int):
-    parent = _node_or_404(node_id)
+    parent = node_or_404(node_id)
     kind = request.args.get("kind", "claim")
     relation = request.args.get("relation", "supports")
     if kind not in EDIT_KINDS or relation not in SIDES:
@@ -141,23 +133,20 @@ def add(node_id: int):
         valid = validate(NodeCreate, data, HINTS)
         warnings = _quote_warnings(valid, data)
         if warnings:
-            return _render_add(_node_or_404(node_id), data, {}, 422, warnings)
+            return _render_add(node_or_404(node_id), data, {}, 422, warnings)
         with db.write_session() as session:
-            parent = session.get(Node, node_id)
-            if parent is None or parent.status != "active":
-                _redirect_if_merged(node_id)
-                abort(404, f"There is no claim numbered {node_id}.")
+            parent = node_or_404(node_id, session=session)
             node = edits.create_node(session, parent=parent, data=valid, author=g.user)
     except FormError as exc:
-        return _render_add(_node_or_404(node_id), data, exc.errors, 422)
+        return _render_add(node_or_404(node_id), data, exc.errors, 422)
     except edits.EditError as exc:
-        return _render_add(_node_or_404(node_id), data, {exc.field: str(exc)}, 422)
+        return _render_add(node_or_404(node_id), data, {exc.field: str(exc)}, 422)
     if _is_htmx():
         session = db.session()
         added = session.get(Node, node.id)
         card = cards.card(session, added, session.get(Voice, added.voice_id))
         card.relation = valid.relation
-        return render_template("edit/_added.html", card=card, relation=valid.relation, parent=_node_or_404(node_id))
+        return render_template("edit/_added.html", card=card, relation=valid.relation, parent=node_or_404(node_id))
     flash(f"Added “{node.title}”." + KEPT_NOTE * bool(data.get("keep_quote")))
     return redirect(url_for("browse.node", node_id=node_id, _anchor=f"point-{node.id}"))
 
@@ -165,7 +154,7 @@ def add(node_id: int):
 @form_page("edit.add")
 def _add_again(message: str, node_id: int):
     """The add form as it was sent, with `message` above it: the database refused the write."""
-    return _render_add(_node_or_404(node_id), _form_data(), {"form": message}, 503)
+    return _render_add(node_or_404(node_id), _form_data(), {"form": message}, 503)
 
 
 @bp.get("/add-slot/<relation>")
@@ -269,7 +258,7 @@ def _may_edit_or_403(node: Node) -> None:
 @auth.signed_in
 @write_limit
 def edit(node_id: int):
-    node = _node_or_404(node_id, archived=True)
+    node = node_or_404(node_id, archived=True)
     _may_edit_or_403(node)
     if node.kind == "thesis" and not g.user.can("moderate"):
         abort(403, "Only moderators edit a debate's thesis.")
@@ -301,14 +290,14 @@ def edit(node_id: int):
 @form_page("edit.edit")
 def _edit_again(message: str, node_id: int):
     """The edit form as it was sent, with `message` above it: the database refused the write."""
-    return _render_edit(_node_or_404(node_id, archived=True), _form_data(), {"form": message}, 503)
+    return _render_edit(node_or_404(node_id, archived=True), _form_data(), {"form": message}, 503)
 
 
 @bp.post("/nodes/<id:node_id>/archive")
 @auth.signed_in
 @write_limit
 def archive(node_id: int):
-    node = _node_or_404(node_id)
+    node = node_or_404(node_id)
     _may_edit_or_403(node)
     return _set_status(node_id, "archived", "Archived. A moderator can restore it from its history.")
 
@@ -317,7 +306,7 @@ def archive(node_id: int):
 @auth.require("moderate")
 @write_limit
 def unarchive(node_id: int):
-    _node_or_404(node_id, archived=True)
+    node_or_404(node_id, archived=True)
     return _set_status(node_id, "active", "Restored to the tree.")
 
 
@@ -337,7 +326,7 @@ def _set_status(node_id: int, status: str, message: str):
 
 @bp.get("/nodes/<id:node_id>/history")
 def history(node_id: int):
-    node = _node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
+    node = node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
     rows = points.revisions(db.session(), node_id=node_id)
     return render_page("edit/_history.html", f"History: {node.title}", node=node, rows=rows)
 
@@ -375,7 +364,7 @@ def _compare(old: dict, new: dict) -> list[tuple[str, object]]:
 
 @bp.get("/nodes/<id:node_id>/history/compare")
 def compare(node_id: int):
-    node = _node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
+    node = node_or_404(node_id, archived=bool(g.user and g.user.can("moderate")))
     rows = {revision.number: (revision, user) for revision, user in points.revisions(db.session(), node_id=node_id)}
     a, b = parse_int(request.args.get("from", "")), parse_int(request.args.get("to", ""))
     if a not in rows or b not in rows:
@@ -389,7 +378,7 @@ def compare(node_id: int):
 @auth.require("moderate")
 @write_limit
 def restore(node_id: int, number: int):
-    _node_or_404(node_id, archived=True)
+    node_or_404(node_id, archived=True)
     try:
         with db.write_session() as session:
             edits.restore_revision(session, node=session.get(Node, node_id), number=number, author=g.user)
@@ -404,7 +393,7 @@ def restore(node_id: int, number: int):
 @write_limit
 def link(node_id: int):
     """Link an existing point under this one, as support or opposition."""
-    parent = _node_or_404(node_id)
+    parent = node_or_404(node_id)
     errors, words = {}, request.values.get("q", "").strip()
     if request.method == "POST":
 
@@ -441,7 +430,7 @@ def link(node_id: int):
 @form_page("edit.link")
 def _link_again(message: str, node_id: int):
     """The link form as it was sent, with `message` above it: the database refused the write."""
-    parent = _node_or_404(node_id)
+    parent = node_or_404(node_id)
     return render_page(
         "edit/_link.html",
         f"Link a point under: {parent.title}",
@@ -466,7 +455,7 @@ def _chosen(child: str) -> list:
 @form_page("edit.outcome")
 def _outcome_again(message: str, node_id: int):
     """The status form as it was sent, with `message` above it: the database refused the write."""
-    node = _node_or_404(node_id)
+    node = node_or_404(node_id)
     return render_page(
         "edit/_outcome.html",
         f"Status: {node.title}",
@@ -483,7 +472,7 @@ def _outcome_again(message: str, node_id: int):
 @write_limit
 def outcome(node_id: int):
     """Moderators record whether later events answered, confirmed or contested a point."""
-    node = _node_or_404(node_id)
+    node = node_or_404(node_id)
     errors, values = (
         {},
         {
@@ -525,9 +514,7 @@ def changes():
 
 @bp.get("/debates/<slug>/changes")
 def debate_changes(slug: str):
-    debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
-    if debate is None:
-        abort(404, f"There is no debate called “{slug}”.")
+    debate = debate_or_404(slug)
     return _changes(debate)
 
 

@@ -8,8 +8,8 @@ from .. import db, diagram, search
 from ..models import Debate, Node, Voice
 from ..params import int_arg
 from ..queries import catalogue, chronology, maps
-from ..web import render_page, seek
-from .browse import _redirect_if_merged
+from ..web import render_page
+from .lookup import debate_or_404, node_or_404, seek
 
 bp = Blueprint("insight", __name__)
 
@@ -22,9 +22,7 @@ def timeline():
 
 @bp.get("/debates/<slug>/timeline")
 def debate_timeline(slug: str):
-    debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
-    if debate is None:
-        abort(404, f"There is no debate called “{slug}”.")
+    debate = debate_or_404(slug)
     rows, window = chronology.timeline(db.session(), debate_id=debate.id, seek=seek())
     return render_page("insight/_timeline.html", f"Timeline: {debate.title}", rows=rows, window=window, debate=debate)
 
@@ -114,27 +112,19 @@ def _map_page(debate: Debate, root: Node):
 
 @bp.get("/debates/<slug>/map")
 def debate_map(slug: str):
-    debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
-    if debate is None:
-        abort(404, f"There is no debate called “{slug}”.")
+    debate = debate_or_404(slug)
     return _map_page(debate, db.session().get(Node, debate.thesis_id))
 
 
 @bp.get("/nodes/<id:node_id>/map")
 def node_map(node_id: int):
-    node = db.session().get(Node, node_id)
-    if node is None or node.status != "active":
-        _redirect_if_merged(node_id)
-        abort(404, f"There is no claim numbered {node_id}.")
+    node = node_or_404(node_id)
     return _map_page(db.session().get(Debate, node.debate_id), node)
 
 
 @bp.get("/nodes/<id:node_id>/map.svg")
 def node_svg(node_id: int):
-    node = db.session().get(Node, node_id)
-    if node is None or node.status != "active":
-        _redirect_if_merged(node_id)
-        abort(404, f"There is no claim numbered {node_id}.")
+    node_or_404(node_id)
     picture = _picture(node_id, db.content_version())
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg
     return Response(
