@@ -116,8 +116,7 @@ def changes():
 
 @bp.get("/debates/<slug>/changes")
 def debate_changes(slug: str):
-    debate = debate_or_404(slug)
-    return _changes(debate)
+    return _changes(debate_or_404(slug))
 
 
 def _changes(debate: Debate | None):

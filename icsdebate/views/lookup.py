@@ -14,29 +14,29 @@ from ..queries.paging import Seek
 from ..queries.points import NodeDetail, node_any_status, node_detail
 
 
-def no_such_debate(slug: str) -> NoReturn:
-    """Raise the 404 for a debate address that names no debate: “There is no debate called “slug”.”"""
+def _no_such_debate(slug: str) -> NoReturn:
+    """Raise the 404 for a debate address that names no debate, saying "There is no debate called “slug”."."""
     abort(404, f"There is no debate called “{slug}”.")
 
 
 def debate_or_404(slug: str) -> Debate:
-    """The Debate whose address is /debates/<slug>; a 404 (no_such_debate) when there is none. One query."""
+    """The Debate whose address is /debates/<slug>; a 404 (_no_such_debate) when there is none. One query."""
     debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
     if debate is None:
-        no_such_debate(slug)
+        _no_such_debate(slug)
     return debate
 
 
 def summary_or_404(slug: str) -> DebateSummary:
-    """The DebateSummary (queries.debates) of the debate called `slug`; a 404 (no_such_debate) when there is none."""
+    """The DebateSummary (queries.debates) of the debate called `slug`; a 404 (_no_such_debate) when there is none."""
     summary = next(iter(debate_summaries(db.session(), slug=slug)), None)
     if summary is None:
-        no_such_debate(slug)
+        _no_such_debate(slug)
     return summary
 
 
-def no_such_point(node_id: int, *, follow_merged: bool = True) -> NoReturn:
-    """Raise the 404 for a point's address that names no point: “There is no claim numbered N.” With
+def _no_such_point(node_id: int, *, follow_merged: bool = True) -> NoReturn:
+    """Raise the 404 for a point's address that names no point, saying "There is no claim numbered N.". With
     `follow_merged`, a GET for a point merged into another (seeds' `replaces`) is first answered with a permanent
     redirect to the same page of the point it became."""
     if follow_merged:
@@ -51,22 +51,22 @@ def node_or_404(
     node_id: int, *, archived: bool = False, session: Session | None = None, follow_merged: bool = True
 ) -> Node:
     """The Node numbered `node_id`, read in `session` (the request's session when None); archived points too
-    when `archived`. A 404 (or the redirect of a merged point; see no_such_point) when there is none."""
+    when `archived`. A 404 (or the redirect of a merged point; see _no_such_point) when there is none."""
     node = (session or db.session()).get(Node, node_id)
     if node is None or (node.status != "active" and not archived):
-        no_such_point(node_id, follow_merged=follow_merged)
+        _no_such_point(node_id, follow_merged=follow_merged)
     return node
 
 
 def detail_or_404(node_id: int) -> NodeDetail:
     """The NodeDetail (queries.points) of point `node_id` for its page: archived points for moderators only. A 404
-    (or the redirect of a merged point; see no_such_point) when there is none."""
+    (or the redirect of a merged point; see _no_such_point) when there is none."""
     if g.user and g.user.can("moderate"):
         detail = node_any_status(db.session(), node_id=node_id)
     else:
         detail = node_detail(db.session(), node_id=node_id)
     if detail is None:
-        no_such_point(node_id)
+        _no_such_point(node_id)
     return detail
 
 
