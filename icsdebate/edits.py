@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from . import graph, sides, standing, strength
+from . import derived, graph
 from .models import Citation, Link, Node, NodeTheme, Revision, Source, Theme, User, Voice, utcnow
 from .schemas import NodeCreate, NodeFields, NodeUpdate, OutcomeSet
 from .text import render_markdown
@@ -225,9 +225,7 @@ def create_node(session: Session, *, parent: Node, data: NodeCreate, author: Use
     _add_citation(session, node, data, first=True)
     _set_themes(session, node, data.themes, fresh=True)
     graph.add_link(session, child=node, parent=parent, relation=data.relation, created_by_id=author.id, fresh=True)
-    standing.refresh(session, [node.id])
-    strength.refresh(session, [node.id])
-    sides.refresh(session, [node.id])
+    derived.after_point_write(session, [node.id])
     _record(session, node, "created", author, f"{data.relation} “{parent.title}”", first=True)
     return node
 
@@ -249,7 +247,7 @@ def update_node(session: Session, *, node: Node, data: NodeUpdate, author: User,
     _correct_citations(session, node, data.citations)
     _add_citation(session, node, data)
     _set_themes(session, node, data.themes)
-    sides.refresh(session, [node.id])  # its kind or voice may have changed
+    derived.after_point_write(session, [node.id])  # its kind or voice may have changed
     return _record(session, node, "edited", author, data.note)
 
 
@@ -259,9 +257,7 @@ def set_status(session: Session, *, node: Node, status: str, author: User) -> Re
         raise EditError("A debate's thesis cannot be archived.")
     _keep_original(session, node)
     node.status, node.updated_at = status, utcnow()
-    standing.refresh(session, [node.id])
-    strength.refresh(session, [node.id])
-    sides.refresh(session, [node.id])
+    derived.after_point_write(session, [node.id])
     return _record(session, node, "archived" if status == "archived" else "restored", author)
 
 
@@ -295,9 +291,7 @@ def restore_revision(session: Session, *, node: Node, number: int, author: User)
         )
     session.flush()
     _set_themes(session, node, [theme["id"] for theme in content["themes"]])
-    standing.refresh(session, [node.id])  # the version may have another status
-    strength.refresh(session, [node.id])
-    sides.refresh(session, [node.id])
+    derived.after_point_write(session, [node.id])  # the version may have another status, kind or voice
     return _record(session, node, "restored", author, f"Restored version {number}")
 
 
@@ -309,9 +303,7 @@ def link_existing(session: Session, *, child: Node, parent: Node, relation: str,
         link = graph.add_link(session, child=child, parent=parent, relation=relation, created_by_id=author.id)
     except graph.GraphError as exc:
         raise EditError(str(exc), "child") from exc
-    standing.refresh(session, [child.id])
-    strength.refresh(session, [child.id])
-    sides.refresh(session, [child.id])
+    derived.after_point_write(session, [child.id])
     _keep_original(session, child)
     _record(session, child, "linked", author, f"Also {relation} “{parent.title}”")
     return link

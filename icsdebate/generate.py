@@ -4,7 +4,7 @@ import random
 
 from sqlmodel import Session, select
 
-from . import graph, sides, standing, strength
+from . import derived
 from .db import insert_rows
 from .models import Citation, Debate, Link, Node, NodeTheme, Source, Theme, Voice, utcnow
 
@@ -118,10 +118,7 @@ def generate(
         node_themes.append({"node_id": ids[index], "theme_id": rng.choice(themes).id})
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
-    standing.refresh_all(session, [debate.id])
-    graph.refresh_sides(session, [debate.id])
-    strength.refresh_all(session, [debate.id])
-    sides.refresh_all(session, [debate.id])
+    derived.after_load(session, [debate.id])
     return debate
 
 
@@ -210,8 +207,5 @@ def generate_shape(session: Session, *, shape: str, size: int, slug: str | None 
             for node_id in ids
         ],
     )
-    standing.refresh_all(session, [debate.id])
-    graph.refresh_sides(session, [debate.id])
-    strength.refresh_all(session, [debate.id])
-    sides.refresh_all(session, [debate.id])
+    derived.after_load(session, [debate.id])
     return debate

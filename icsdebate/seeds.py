@@ -8,7 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 from sqlmodel import Session, select
 
-from . import graph, sides, standing, strength
+from . import derived
 from .db import insert_rows
 from .models import (
     NODE_KINDS,
@@ -428,8 +428,10 @@ def _existing(session: Session, model, key_field: str = "key") -> dict:
     return {getattr(row, key_field): row for row in session.exec(select(model).where(column.is_not(None)))}
 
 
-def load(session: Session, seeds: SeedSet) -> dict[str, int]:
-    """Write `seeds` into the session's open transaction; returns counts of what the seeds hold."""
+def load(session: Session, seeds: SeedSet, *, derive: bool = True) -> dict[str, int]:
+    """Write `seeds` into the session's open transaction; returns counts of what the seeds hold. With `derive`
+    False the derived values (standing, sides, support) are left for the caller's `derived.after_load`, for a
+    caller that writes more before they are worked out."""
     themes = _existing(session, Theme)
     for key, t in seeds.themes.items():
         _upsert(session, Theme, themes, key, {"name": t.name, "description": t.description})
@@ -486,10 +488,8 @@ def load(session: Session, seeds: SeedSet) -> dict[str, int]:
     _sync_links(session, seeds, nodes, by_id)
     _sync_citations(session, seeds, nodes, sources)
     _sync_themes(session, seeds, nodes, debates, themes)
-    standing.refresh_all(session)
-    graph.refresh_sides(session)
-    strength.refresh_all(session)
-    sides.refresh_all(session)
+    if derive:
+        derived.after_load(session)
     return {
         "debates": len(seeds.debates),
         "nodes": len(seeds.nodes),
@@ -711,8 +711,5 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
         node_themes += [{"node_id": ids[key], "theme_id": themes[t].id} for t in dict.fromkeys(n.themes)]
     for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
         insert_rows(session, model, values)
-    standing.refresh_all(session, [debate.id for debate in debates.values()])
-    graph.refresh_sides(session, [debate.id for debate in debates.values()])
-    strength.refresh_all(session, [debate.id for debate in debates.values()])
-    sides.refresh_all(session, [debate.id for debate in debates.values()])
+    derived.after_load(session, [debate.id for debate in debates.values()])
     return list(debates.values())

@@ -8,9 +8,9 @@ many parents it has there.
 
 `NodeSide` keeps one row per (point, debate it reaches); `SideKindTally` and `SideVoiceTally` count those rows by side
 and kind, and by side and voice, so that the home and debate pages read their counts with one small query whatever
-the size of the debate; triggers on NodeSide keep the tallies (migration 0018). Every write that changes links,
-status, kind or voice calls `refresh` for the points it touched (their descendants are worked out again too); bulk
-loads call `refresh_all`. Both walk the graph with loops over rows read in one query, never by recursion.
+the size of the debate; triggers on NodeSide keep the tallies (migration 0018). Every write reaches `refresh` for
+the points it touched (their descendants are worked out again too), and every bulk load `refresh_all`, through
+`derived`. Both walk the graph with loops over rows read in one query, never by recursion.
 """
 
 from collections import defaultdict, deque

@@ -5,7 +5,7 @@ opposing it stands. Points caught in a circle of unresolved opposition are left 
 links do not attack, so they never change a point's standing.
 
 Each node stores its standing, so that a page reads it with the node however deep the chains of opposition
-below it run. Every write that changes what opposes a point calls `refresh`; bulk loads call `refresh_all`.
+below it run. Every write reaches `refresh`, and every bulk load `refresh_all`, through `derived`.
 The map has no circles (graph.py refuses them), so a stored standing is never undecided.
 """
 

@@ -6,7 +6,7 @@ points support it, directly or through a chain of supporting points, counted onc
 supports two points beneath the same parent adds to each of them).
 
 Each node stores its support, so that a page orders its cards with one indexed query however deep the chains run:
-every write that changes links or whether a point counts calls `refresh`; bulk loads call `refresh_all`.
+every write reaches `refresh`, and every bulk load `refresh_all`, through `derived`.
 """
 
 from collections.abc import Hashable, Iterable

@@ -1,4 +1,5 @@
-"""docs/derived-state.md names every trigger a migrated database has: none is added or dropped unseen."""
+"""docs/derived-state.md names every trigger a migrated database has: none is added or dropped unseen; and the
+values kept in code are kept through one after-write step."""
 
 import re
 from pathlib import Path
@@ -38,3 +39,18 @@ def test_every_trigger_family_is_explained_in_the_table():
     for name in _documented("sqlite") | _documented("postgresql"):
         family = "version" if name.startswith("version_") else "_".join(name.split("_")[:2])
         assert f"`{family}_*`" in table, name
+
+
+PACKAGE = Path(__file__).resolve().parent.parent / "icsdebate"
+REFRESHERS = re.compile(r"\b(standing|strength|sides)\.refresh(_all)?\(|\bgraph\.refresh_sides\(")
+
+
+def test_standing_support_and_sides_are_refreshed_only_through_the_after_write_step():
+    """Every write reaches standing, support and sides through `derived`, so no write can forget one of them;
+    migrations, which work them out once for the rows already there, are the only other callers."""
+    callers = {
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "migrations" not in path.parts and REFRESHERS.search(path.read_text())
+    }
+    assert callers == {"derived.py"}

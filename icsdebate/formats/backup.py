@@ -6,7 +6,7 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import graph, seeds, sides, standing, strength
+from .. import derived, seeds
 from ..models import Debate, GlossaryTerm, Node, Source, Theme, Voice
 from . import FormatError, mapdoc
 
@@ -76,12 +76,9 @@ def restore(session: Session, backup: Backup) -> dict[str, int]:
             "database, so that nothing here is overwritten: restore it into a new database (after "
             "init-db), or import a single debate's export to add that debate as a copy."
         )
-    counts = seeds.load(session, backup.seeds)
+    counts = seeds.load(session, backup.seeds, derive=False)
     _apply_state(session, backup.state)
-    standing.refresh_all(session)  # archived points no longer count
-    graph.refresh_sides(session)
-    strength.refresh_all(session)
-    sides.refresh_all(session)
+    derived.after_load(session)  # with the archived points, which no longer count
     return counts
 
 
