@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from . import fields
+
 NODE_KINDS = ("thesis", "claim", "evidence", "question", "event")
 RELATIONS = ("supports", "opposes", "answers")  # answers: a position answering a question, neither for nor against it
 SIDES = ("supports", "opposes")  # the relations that argue for or against: pro and con columns, forms
@@ -33,36 +35,36 @@ def _in(column: str, values: tuple[str, ...]) -> CheckConstraint:
 
 class Theme(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=60, unique=True)
-    name: str = Field(max_length=120)
+    key: str = Field(max_length=fields.KEY, unique=True)
+    name: str = Field(max_length=fields.THEME_NAME)
     description: str = Field(default="", sa_type=Text)
 
 
 class Source(SQLModel, table=True):
     __table_args__ = (_in("kind", SOURCE_KINDS),)
     id: int | None = Field(default=None, primary_key=True)
-    key: str | None = Field(default=None, max_length=80, unique=True)
-    title: str = Field(max_length=400)
-    publisher: str = Field(default="", max_length=200)
-    author: str = Field(default="", max_length=200)
-    date: str | None = Field(default=None, max_length=10)
-    address: str | None = Field(default=None, max_length=600)
+    key: str | None = Field(default=None, max_length=fields.KEY, unique=True)
+    title: str = Field(max_length=fields.SOURCE_TITLE)
+    publisher: str = Field(default="", max_length=fields.NAME)
+    author: str = Field(default="", max_length=fields.NAME)
+    date: str | None = Field(default=None, max_length=fields.DATE)
+    address: str | None = Field(default=None, max_length=fields.ADDRESS)
     kind: str = Field(max_length=20)
 
 
 class Voice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    key: str | None = Field(default=None, max_length=80, unique=True)
-    name: str = Field(max_length=200)
-    role: str = Field(default="", max_length=200)
-    organisation: str = Field(default="", max_length=200)
-    group_name: str = Field(max_length=80, index=True)
+    key: str | None = Field(default=None, max_length=fields.KEY, unique=True)
+    name: str = Field(max_length=fields.NAME)
+    role: str = Field(default="", max_length=fields.NAME)
+    organisation: str = Field(default="", max_length=fields.NAME)
+    group_name: str = Field(max_length=fields.GROUP, index=True)
 
 
 class Debate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(max_length=80, unique=True)
-    title: str = Field(max_length=280)
+    slug: str = Field(max_length=fields.KEY, unique=True)
+    title: str = Field(max_length=fields.TITLE)
     summary: str = Field(default="", sa_type=Text)
     summary_html: str = Field(default="", sa_type=Text)
     thesis_id: int | None = Field(
@@ -80,15 +82,15 @@ class Node(SQLModel, table=True):
         Index("ix_node_voice_debate", "voice_id", "debate_id", "id"),
     )  # a voice's page, in order
     id: int | None = Field(default=None, primary_key=True)
-    key: str | None = Field(default=None, max_length=80, unique=True)
+    key: str | None = Field(default=None, max_length=fields.KEY, unique=True)
     debate_id: int = Field(foreign_key="debate.id", index=True)
     kind: str = Field(max_length=10)
-    title: str = Field(max_length=280)
+    title: str = Field(max_length=fields.TITLE)
     annotation: str = Field(default="", sa_type=Text)
     annotation_html: str = Field(default="", sa_type=Text)
     voice_id: int | None = Field(default=None, foreign_key="voice.id", index=True)
-    argued_on: str | None = Field(default=None, max_length=10)
-    happened_on: str | None = Field(default=None, max_length=10)
+    argued_on: str | None = Field(default=None, max_length=fields.DATE)
+    happened_on: str | None = Field(default=None, max_length=fields.DATE)
     status: str = Field(default="active", max_length=10)
     standing: str = Field(default="stands", max_length=10, sa_column_kwargs={"server_default": "stands"})
     # which side of the thesis, over every path up to it: 1 for, 2 against, 3 both, 0 none (graph.py, 0016)
@@ -96,11 +98,11 @@ class Node(SQLModel, table=True):
     support: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # see strength.py (migration 0013)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     outcome: str | None = Field(default=None, max_length=10)
-    outcome_on: str | None = Field(default=None, max_length=10)
+    outcome_on: str | None = Field(default=None, max_length=fields.DATE)
     outcome_reason: str = Field(default="", sa_type=Text)
     outcome_source_id: int | None = Field(default=None, foreign_key="source.id")
     outcome_quote: str = Field(default="", sa_type=Text)
-    outcome_locator: str = Field(default="", max_length=300)
+    outcome_locator: str = Field(default="", max_length=fields.LOCATOR)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -137,7 +139,7 @@ class Citation(SQLModel, table=True):
     node_id: int = Field(foreign_key="node.id", index=True)
     source_id: int = Field(foreign_key="source.id", index=True)
     quote: str = Field(sa_type=Text)
-    locator: str = Field(default="", max_length=300)
+    locator: str = Field(default="", max_length=fields.LOCATOR)
     position: int = Field(default=0)
     # found word for word in the source's attached copy (True/False); None while the source has no copy
     found_in_copy: bool | None = Field(default=None)
@@ -198,7 +200,7 @@ class NodeAlias(SQLModel, table=True):
 
     __tablename__ = "nodealias"
     old_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    old_key: str | None = Field(default=None, max_length=80, unique=True)
+    old_key: str | None = Field(default=None, max_length=fields.KEY, unique=True)
     node_id: int = Field(foreign_key="node.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -216,7 +218,7 @@ class Revision(SQLModel, table=True):
     debate_id: int = Field(foreign_key="debate.id", index=True)
     number: int
     action: str = Field(max_length=20)
-    note: str = Field(default="", max_length=300)
+    note: str = Field(default="", max_length=fields.NOTE)
     author_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     content: str = Field(sa_type=Text)  # JSON: the node's fields, citations and themes at this version
@@ -226,13 +228,13 @@ class GlossaryTerm(SQLModel, table=True):
     """An acronym of the debate, defined in our words, with the source that explains it."""
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=40, unique=True)
-    term: str = Field(max_length=20, unique=True)
-    expansion: str = Field(max_length=200)
+    key: str = Field(max_length=fields.KEY, unique=True)
+    term: str = Field(max_length=fields.TERM, unique=True)
+    expansion: str = Field(max_length=fields.NAME)
     definition: str = Field(sa_type=Text)
     source_id: int = Field(foreign_key="source.id")
     quote: str = Field(sa_type=Text)
-    locator: str = Field(default="", max_length=300)
+    locator: str = Field(default="", max_length=fields.LOCATOR)
 
 
 # Tallies kept by database triggers (migration 0007), so that counting a debate never scans it.

@@ -4,15 +4,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
 
+from . import fields
 from .models import OUTCOMES, SIDES, SOURCE_KINDS
 from .params import Id, IdOrNew, RealDate
 
 Clean = StringConstraints(strip_whitespace=True)
-Title = Annotated[str, Clean, StringConstraints(min_length=1, max_length=280)]
-Short = Annotated[str, Clean, StringConstraints(max_length=200)]
-DATE_PATTERN = r"^([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
-PartialDate = Annotated[str, Clean, StringConstraints(pattern=DATE_PATTERN), RealDate]
-Address = Annotated[str, Clean, StringConstraints(max_length=600, pattern=r"^(https?://\S+)?$")]
+OPTIONAL_ADDRESS = "^$|" + fields.ADDRESS_PATTERN  # a form field left empty, or an address
+Title = Annotated[str, Clean, StringConstraints(min_length=1, max_length=fields.TITLE)]
+Short = Annotated[str, Clean, StringConstraints(max_length=fields.NAME)]
+PartialDate = Annotated[str, Clean, StringConstraints(pattern="^$|" + fields.DATE_PATTERN), RealDate]  # "" or a date
+Address = Annotated[str, Clean, StringConstraints(max_length=fields.ADDRESS, pattern=OPTIONAL_ADDRESS)]
 
 HINTS = {
     "argued_on": "Write a date as 2018, 2018-02 or 2018-02-22.",
@@ -60,7 +61,7 @@ class NodeFields(_Form):
 
     kind: Literal[EDIT_KINDS]  # type: ignore[valid-type]
     title: Title
-    annotation: Annotated[str, StringConstraints(max_length=10_000)] = ""
+    annotation: Annotated[str, StringConstraints(max_length=fields.ANNOTATION)] = ""
     argued_on: PartialDate = ""
     happened_on: PartialDate = ""
     themes: list[Id] = []
@@ -76,14 +77,14 @@ class CitationFields(_Form):
     """A quote with where it comes from: an existing source, or a new one described here."""
 
     source: IdOrNew = ""
-    source_title: Annotated[str, Clean, StringConstraints(max_length=400)] = ""
+    source_title: Annotated[str, Clean, StringConstraints(max_length=fields.SOURCE_TITLE)] = ""
     source_publisher: Short = ""
     source_author: Short = ""
     source_date: PartialDate = ""
     source_address: Address = ""
     source_kind: Literal[("",) + SOURCE_KINDS] = ""  # type: ignore[valid-type]
-    quote: Annotated[str, Clean, StringConstraints(max_length=2000)] = ""
-    locator: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
+    quote: Annotated[str, Clean, StringConstraints(max_length=fields.QUOTE)] = ""
+    locator: Annotated[str, Clean, StringConstraints(max_length=fields.LOCATOR)] = ""
 
     @model_validator(mode="after")
     def _citation_complete(self):
@@ -107,7 +108,7 @@ class VoiceFields(_Form):
     voice_name: Short = ""
     voice_role: Short = ""
     voice_organisation: Short = ""
-    voice_group: Annotated[str, Clean, StringConstraints(max_length=80)] = ""
+    voice_group: Annotated[str, Clean, StringConstraints(max_length=fields.GROUP)] = ""
 
     @model_validator(mode="after")
     def _voice_complete(self):
@@ -141,14 +142,14 @@ class CitationEdit(_Form):
     """A correction of a quote the point already cites: its source, words and place in the source."""
 
     source: Id
-    quote: Annotated[str, Clean, StringConstraints(min_length=1, max_length=2000)]
-    locator: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
+    quote: Annotated[str, Clean, StringConstraints(min_length=1, max_length=fields.QUOTE)]
+    locator: Annotated[str, Clean, StringConstraints(max_length=fields.LOCATOR)] = ""
 
 
 class NodeUpdate(NodeFields, VoiceFields, CitationFields):
     """An edit: new fields, its quotes corrected (in their order; none are dropped), and optionally one more."""
 
-    note: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
+    note: Annotated[str, Clean, StringConstraints(max_length=fields.NOTE)] = ""
     citations: list[CitationEdit] | None = None
 
 
@@ -162,10 +163,10 @@ class OutcomeSet(_Form):
 
     outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
     outcome_on: PartialDate
-    outcome_reason: Annotated[str, Clean, StringConstraints(min_length=1, max_length=2000)]
+    outcome_reason: Annotated[str, Clean, StringConstraints(min_length=1, max_length=fields.QUOTE)]
     source: Id
-    quote: Annotated[str, Clean, StringConstraints(min_length=1, max_length=2000)]
-    locator: Annotated[str, Clean, StringConstraints(max_length=300)] = ""
+    quote: Annotated[str, Clean, StringConstraints(min_length=1, max_length=fields.QUOTE)]
+    locator: Annotated[str, Clean, StringConstraints(max_length=fields.LOCATOR)] = ""
 
     @field_validator("outcome_on")
     @classmethod

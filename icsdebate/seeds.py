@@ -8,7 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 from sqlmodel import Session, select
 
-from . import derived
+from . import derived, fields
 from .db import insert_rows
 from .models import (
     NODE_KINDS,
@@ -31,11 +31,10 @@ from .models import (
 from .params import RealDate, no_nul
 from .text import render_markdown
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-PartialDate = Annotated[
-    str, StringConstraints(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"), RealDate
-]
+Key = Annotated[str, StringConstraints(pattern=fields.KEY_PATTERN, max_length=fields.KEY)]
+PartialDate = Annotated[str, StringConstraints(pattern=fields.DATE_PATTERN), RealDate]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Name = Annotated[str, StringConstraints(max_length=fields.NAME)]
 
 
 class SeedError(Exception):
@@ -64,17 +63,17 @@ def _keys(value):
 
 class ThemeSeed(_Entry):
     key: Key
-    name: Annotated[Text, StringConstraints(max_length=120)]
+    name: Annotated[Text, StringConstraints(max_length=fields.THEME_NAME)]
     description: str = ""
 
 
 class SourceSeed(_Entry):
     key: Key
-    title: Annotated[Text, StringConstraints(max_length=400)]
-    publisher: str = ""
-    author: str = ""
+    title: Annotated[Text, StringConstraints(max_length=fields.SOURCE_TITLE)]
+    publisher: Name = ""
+    author: Name = ""
     date: PartialDate | None = None
-    address: Annotated[str, StringConstraints(pattern=r"^https?://", max_length=600)] | None = None
+    address: Annotated[str, StringConstraints(pattern=fields.ADDRESS_PATTERN, max_length=fields.ADDRESS)] | None = None
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
     voice: Key | None = None  # the voice who wrote it: whose words its quotes are, unless a citation names a speaker
 
@@ -86,10 +85,10 @@ class SourceSeed(_Entry):
 
 class VoiceSeed(_Entry):
     key: Key
-    name: Annotated[Text, StringConstraints(max_length=200)]
-    role: str = ""
-    organisation: str = ""
-    group: Annotated[Text, StringConstraints(max_length=80)]
+    name: Annotated[Text, StringConstraints(max_length=fields.NAME)]
+    role: Name = ""
+    organisation: Name = ""
+    group: Annotated[Text, StringConstraints(max_length=fields.GROUP)]
 
 
 class DebateSeed(_Entry):
@@ -97,7 +96,7 @@ class DebateSeed(_Entry):
     top-level points as a map with several top-level claims has them."""
 
     key: Key
-    title: Annotated[Text, StringConstraints(max_length=280)]
+    title: Annotated[Text, StringConstraints(max_length=fields.TITLE)]
     thesis: Key | None = None
     top: list[Key] = []
     themes: list[Key] = []
@@ -107,14 +106,14 @@ class DebateSeed(_Entry):
 class CitationSeed(_Entry):
     source: Key
     quote: Text
-    locator: Annotated[str, StringConstraints(max_length=300)] = ""
+    locator: Annotated[str, StringConstraints(max_length=fields.LOCATOR)] = ""
     speaker: Key | None = None  # whose words the quote is, when the source quotes or reports someone else
 
 
 class NodeSeed(_Entry):
     key: Key
     kind: Literal[NODE_KINDS]  # type: ignore[valid-type]
-    title: Annotated[Text, StringConstraints(max_length=280)]
+    title: Annotated[Text, StringConstraints(max_length=fields.TITLE)]
     voice: Key
     supports: list[Key] = []
     opposes: list[Key] = []
@@ -155,8 +154,8 @@ class NodeSeed(_Entry):
 
 class GlossarySeed(_Entry):
     key: Key
-    term: Annotated[Text, StringConstraints(max_length=20)]
-    expansion: Annotated[Text, StringConstraints(max_length=200)]
+    term: Annotated[Text, StringConstraints(max_length=fields.TERM)]
+    expansion: Annotated[Text, StringConstraints(max_length=fields.NAME)]
     definition: Text
     citation: CitationSeed
 
@@ -546,7 +545,7 @@ def merge_node(session: Session, old: Node, kept: Node) -> None:
     for revision in session.exec(select(Revision).where(Revision.node_id == old.id).order_by(Revision.number)).all():
         number += 1
         revision.node_id, revision.number = kept.id, number
-        revision.note = (f"[from merged point {old.key or old.id}] " + revision.note)[:300]
+        revision.note = (f"[from merged point {old.key or old.id}] " + revision.note)[: fields.NOTE]
     if kept.outcome is None and old.outcome is not None:
         for name in (
             "outcome",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import fields
 from . import FormatError, imported
 from .tree import tree
 
@@ -181,7 +182,7 @@ def parse(text: str, name: str) -> dict:
             body, data, tags = _body(item, title)
             ids[(kind, title)] = f"{prefix}:{title}"
             for tag in tags:
-                themes.setdefault(imported.theme_key(tag), str(tag)[:120])
+                themes.setdefault(imported.theme_key(tag), str(tag)[: fields.THEME_NAME])
             data_kind = data.get("kind") if data.get("kind") in KEPT_KINDS else None
             statements.append(
                 imported.Statement(

@@ -6,9 +6,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .. import fields
 from . import FormatError
-
-TITLE_LIMIT = 280
 
 
 @dataclass
@@ -34,15 +33,15 @@ def _slug(text: str) -> str:
 
 def theme_key(name: str) -> str:
     """The key of a theme named in an imported file (an Argdown tag, say)."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "theme"
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[: fields.KEY] or "theme"
 
 
 def _title(text: str) -> tuple[str, str]:
     """A title within the limit, and the full text as annotation when it had to be cut."""
     flat = " ".join(text.split())
-    if len(flat) <= TITLE_LIMIT:
+    if len(flat) <= fields.TITLE:
         return flat, ""
-    return flat[: TITLE_LIMIT - 1].rsplit(" ", 1)[0] + "…", text
+    return flat[: fields.TITLE - 1].rsplit(" ", 1)[0] + "…", text
 
 
 def document(
@@ -101,12 +100,12 @@ def document(
             kind = "claim"
         annotation = "\n\n".join(part for part in (statement.annotation, cut) if part)
         citations = [
-            {"source": local[key], "quote": quote or statement.text, "locator": locator[:300]}
+            {"source": local[key], "quote": quote or statement.text, "locator": locator[: fields.LOCATOR]}
             for key, quote, locator in statement.cites
             if key in local
         ]
         citations.append(
-            {"source": source_key, "quote": statement.text or "(empty)", "locator": statement.locator[:300]}
+            {"source": source_key, "quote": statement.text or "(empty)", "locator": statement.locator[: fields.LOCATOR]}
         )
         node = {
             "key": keys[statement.id],

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .. import fields
 from . import FormatError, imported
 from .tree import tree
 
@@ -271,8 +272,9 @@ def _source(mark: str, lines: list[str]) -> dict:
     )
     return {
         "key": f"kialo-{mark}",
-        "title": title[:400],
+        "title": title[: fields.SOURCE_TITLE],
         "publisher": "",
         "kind": "argument map",
-        **({"address": address[0][:600]} if address else {}),
+        # an address cut short would lead nowhere: one too long to store is left out, its text stays in the title
+        **({"address": address[0]} if address and len(address[0]) <= fields.ADDRESS else {}),
     }

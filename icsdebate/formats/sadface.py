@@ -4,6 +4,7 @@ answering a question (the name arguebuf gives Kialo's neutral relation)."""
 import json
 import uuid
 
+from .. import fields
 from . import imported
 
 NAMES = {"supports": "support", "opposes": "conflict", "answers": "rephrase"}
@@ -100,7 +101,7 @@ def parse(text: str, name: str) -> dict:
             else []
         )
         for tag in tags:
-            themes.setdefault(imported.theme_key(tag), tag[:120])
+            themes.setdefault(imported.theme_key(tag), tag[: fields.THEME_NAME])
         statements.append(
             imported.Statement(
                 node_id,
