@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from icsdebate import create_app, db, migrate, seeds  # noqa: E402
-from icsdebate.formats import mapdoc, registry  # noqa: E402
+from icsdebate import create_app, db, migrate  # noqa: E402
+from icsdebate.formats import mapdoc, registry, store  # noqa: E402
 from icsdebate.generate import generate  # noqa: E402
 
 
@@ -66,7 +66,7 @@ def _generate(nodes: int):
 def _import(text: str, name: str, fmt: str) -> int:
     seed_set = registry.read(text, name, fmt)
     with db.write_session() as session:
-        seeds.load_as_new(session, seed_set)
+        store.load_as_new(session, seed_set)
     return len(seed_set.nodes)
 
 

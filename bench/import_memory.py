@@ -23,7 +23,7 @@ import resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from icsdebate import create_app, db, migrate, seeds
-from icsdebate.formats import mapdoc, registry
+from icsdebate.formats import mapdoc, registry, store
 app = create_app({{"DATABASE_URL": {url!r}, "SECRET_KEY": "bench"}})
 with app.app_context():
     migrate.upgrade(db.engine())
@@ -33,7 +33,7 @@ with app.app_context():
     loaded = mapdoc.validate(registry.parse(registry.decode(raw, "bench"), "bench", {fmt!r}), "bench")
     del raw
     with db.write_session() as session:
-        seeds.load_as_new(session, loaded)
+        store.load_as_new(session, loaded)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"{{len(loaded.nodes)}} {{(peak - bare) / 1024:.1f}} {{bare / 1024:.1f}} "
           f"{{time.perf_counter() - started:.1f}}")

@@ -9,13 +9,13 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
-from . import auth, db, migrate, quotecheck, seeds
-from .formats import MAX_IMPORT_BYTES, FormatError, backup, mapdoc, registry
+from . import auth, db, fields, migrate, quotecheck, seeds
+from .formats import MAX_IMPORT_BYTES, FormatError, backup, mapdoc, registry, store
 from .formats.registry import EXPORTERS, IMPORTERS
 from .generate import generate
 from .models import ROLES, Debate, Node, Source
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # the seed files' key rule (seeds.Key), used in debate addresses
+SLUG = re.compile(fields.KEY_PATTERN)  # the seed files' key rule, used in debate addresses
 
 
 @click.command("init-db")
@@ -54,9 +54,18 @@ def seed(check: bool, if_empty: bool, folder: Path | None) -> None:
         click.echo("The database already holds debates: not seeding.")
         return
     with db.write_session() as session:
-        counts = seeds.load(session, seed_set)
+        loaded = seeds.load(session, seed_set)
     db.analyze()
-    click.echo(f"Seeded {_counted(counts)}.")
+    if loaded.unchanged:
+        click.echo(f"The database already holds these seeds ({_counted(loaded.held)}): nothing changed.")
+        return
+    done = [f"{loaded.added} points added", f"{loaded.changed} changed"]
+    done += [f"{loaded.merged} merged into others"] if loaded.merged else []
+    done += [f"{loaded.links} links, citations or themes of points changed"] if loaded.links else []
+    done += (
+        [f"{loaded.described} sources, voices, themes, debates or terms added or changed"] if loaded.described else []
+    )
+    click.echo(f"Seeded {_counted(loaded.held)}: {', '.join(done)}.")
 
 
 def _counted(counts: dict[str, int]) -> str:
@@ -176,7 +185,7 @@ def import_(path: Path, format_: str | None) -> None:
         click.echo(f"Restored {_counted(counts)} from {path.name}.")
         return
     with db.write_session() as session:
-        debates = seeds.load_as_new(session, loaded)
+        debates = store.load_as_new(session, loaded)
     db.analyze()
     for debate in debates:
         click.echo(f"Imported {debate.title!r} as /debates/{debate.slug} ({len(loaded.nodes)} nodes).")
@@ -205,10 +214,10 @@ def gen_debate(nodes: int, seed_: int, slug: str | None) -> None:
     """Build a synthetic debate (varied depth and fan-out, ~3% cross-links, cited and themed) for measuring speed."""
     migrate.upgrade(db.engine())
     slug = slug or f"generated-{nodes}-{seed_}"
-    if not SLUG.fullmatch(slug):
+    if not SLUG.fullmatch(slug) or len(slug) > fields.KEY:
         raise click.BadParameter(
             f"{slug!r} is not a usable address: use lower-case letters, digits and hyphens, "
-            "starting with a letter or digit, at most 80 characters.",
+            f"starting with a letter or digit, at most {fields.KEY} characters.",
             param_hint="--slug",
         )
     if db.session().exec(select(Debate.id).where(Debate.slug == slug)).first() is not None:

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from icsdebate import db, seeds
-from icsdebate.formats import aif, argdown, jsonmap, kialo, mapdoc, registry, sadface
+from icsdebate.formats import aif, argdown, jsonmap, kialo, mapdoc, registry, sadface, store
 from icsdebate.models import Debate
 
 from .conftest import ROOT, load_seeds
@@ -197,7 +197,7 @@ def round_trip(app, document: dict, fmt: str) -> None:
     loaded = mapdoc.validate(read_first, "export")
     with app.app_context():
         with db.write_session() as session:
-            debate = seeds.load_as_new(session, loaded)[0]
+            debate = store.load_as_new(session, loaded)[0]
             debate_id = debate.id
         again = mapdoc.collect(db.session(), debate=db.session().get(Debate, debate_id))
     second = write(again)

@@ -46,11 +46,20 @@ def test_seeding_twice_changes_nothing(app, mini):
 def test_seed_command_reports_counts_and_is_idempotent(app, runner):
     first = runner.invoke(args=["seed", "--folder", str(FIXTURES / "seeds")])
     assert first.exit_code == 0, first.output
-    assert "1 debates, 5 nodes" in first.output
+    assert "Seeded 1 debates, 5 nodes" in first.output
     before = snapshot(app)
     second = runner.invoke(args=["seed", "--folder", str(FIXTURES / "seeds")])
     assert second.exit_code == 0
+    assert "nothing changed" in second.output and "added" not in second.output
     assert snapshot(app) == before
+
+
+def test_the_seed_command_says_how_many_points_a_changed_seed_file_changed(app, runner, tmp_path):
+    runner.invoke(args=["seed", "--folder", str(FIXTURES / "seeds")])
+    (tmp_path / "mini.yaml").write_text(MINI.replace("title: Private companies could sit on ICS boards", "title: X"))
+    result = runner.invoke(args=["seed", "--folder", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "0 points added, 1 changed" in result.output
 
 
 def test_editing_a_seed_updates_in_place(app, mini, tmp_path):

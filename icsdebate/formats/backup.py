@@ -76,7 +76,7 @@ def restore(session: Session, backup: Backup) -> dict[str, int]:
             "database, so that nothing here is overwritten: restore it into a new database (after "
             "init-db), or import a single debate's export to add that debate as a copy."
         )
-    counts = seeds.load(session, backup.seeds, derive=False)
+    counts = seeds.load(session, backup.seeds, derive=False).held
     _apply_state(session, backup.state)
     derived.after_load(session)  # with the archived points, which no longer count
     return counts

@@ -28,6 +28,7 @@ from ..models import (
     Voice,
 )
 from ..params import no_nul
+from ..seeds import entries
 from . import FormatError
 
 FORMAT = "icsdebate-map"
@@ -42,11 +43,11 @@ class NodeState(BaseModel):
     another; its status when archived; and what later events made of it."""
 
     model_config = ConfigDict(extra="forbid")
-    key: seeds.Key
-    debate: seeds.Key | None = None
+    key: entries.Key
+    debate: entries.Key | None = None
     status: Literal[STATUSES] = "active"  # type: ignore[valid-type]
     outcome: Literal[OUTCOMES] | None = None  # type: ignore[valid-type]
-    outcome_on: seeds.PartialDate | None = None
+    outcome_on: entries.PartialDate | None = None
     outcome_reason: str = ""
     outcome_citation: seeds.CitationSeed | None = None
 
@@ -362,7 +363,7 @@ def json_schema() -> dict:
     """The JSON Schema of a map document, built from the same models that validate seeds, imports and backups."""
     sections = {
         name: {"type": "array", "items": model.model_json_schema(ref_template="#/$defs/{model}")}
-        for name, model in {**seeds.SECTIONS, STATE: NodeState}.items()
+        for name, model in {**entries.SECTIONS, STATE: NodeState}.items()
     }
     definitions = {}
     for section in sections.values():

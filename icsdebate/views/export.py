@@ -5,8 +5,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
-from .. import auth, db, seeds
-from ..formats import FormatError, mapdoc, registry, summary
+from .. import auth, db
+from ..formats import FormatError, mapdoc, registry, store, summary
 from ..formats.registry import EXPORTERS, IMPORTERS
 from ..models import Debate
 from ..text import partial_date
@@ -100,7 +100,7 @@ def upload():
                 name = Path(file.filename).name
                 seed_set = registry.read(registry.decode(file.read(), name), name, fmt)
                 with db.write_session() as session:
-                    debate_ = seeds.load_as_new(session, seed_set)[0]
+                    debate_ = store.load_as_new(session, seed_set)[0]
             except FormatError as exc:
                 error = str(exc)
             else:

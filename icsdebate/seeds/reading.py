@@ -1,0 +1,226 @@
+"""Read seed files and map documents: parse, check every entry and every reference, and work out which debate
+each point belongs to; every problem is reported at once, each with its file and entry."""
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .entries import SECTIONS, SeedError, SeedSet
+
+
+def _location(error: dict) -> str:
+    return ".".join(str(part) for part in error["loc"])
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML in which dates stay text, so that an impossible one (2018-02-31) is reported with its field by
+    the date check rather than raised by the YAML reader."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _parse_file(path: Path, seeds: SeedSet, problems: list[str]) -> None:
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        problems.append(f"{path.name}:{line} is not valid YAML: {getattr(exc, 'problem', exc)}")
+        return
+    _parse_document(path.name, document, seeds, problems)
+
+
+def _parse_document(name: str, document, seeds: SeedSet, problems: list[str], ignore=()) -> None:
+    if document is None:
+        return
+    if not isinstance(document, dict):
+        problems.append(f"{name}: expected a mapping of {', '.join(SECTIONS)} at the top")
+        return
+    for section, entries in document.items():
+        model = SECTIONS.get(section)
+        if section in ignore:
+            continue
+        if model is None:
+            problems.append(f"{name}: unknown section '{section}' (expected one of {', '.join(SECTIONS)})")
+            continue
+        if not isinstance(entries, list):
+            problems.append(f"{name}: '{section}' must be a list")
+            continue
+        for index, raw in enumerate(entries):
+            label = f"{name}: {section}[{index}]"
+            if isinstance(raw, dict) and isinstance(raw.get("key"), str):
+                label += f" ({raw['key']})"
+            try:
+                entry = model.model_validate(raw)
+            except ValidationError as exc:
+                for error in exc.errors():
+                    problems.append(f"{label}: {_location(error) or 'entry'}: {error['msg']}")
+                continue
+            table = getattr(seeds, section)
+            if entry.key in table:
+                problems.append(f"{label}: key '{entry.key}' is already used in {seeds.where[(section, entry.key)]}")
+                continue
+            table[entry.key] = entry
+            seeds.where[(section, entry.key)] = name
+
+
+def _check_references(seeds: SeedSet, problems: list[str]) -> None:
+    def missing(label, section, key, what):
+        if key not in getattr(seeds, section):
+            problems.append(f"{label}: {what} '{key}' is not defined in any seed file")
+
+    heads = set()  # the nodes that head a debate: its thesis, or its top-level points
+    for key, debate in seeds.debates.items():
+        label = f"{seeds.where[('debates', key)]}: debate {key}"
+        if (debate.thesis is None) == (not debate.top):
+            problems.append(f"{label}: needs either a thesis or, without one, its top-level points (top:)")
+        for head in [debate.thesis] * (debate.thesis is not None) + debate.top:
+            missing(label, "nodes", head, "top-level point" if debate.top else "thesis")
+            heads.add(head)
+        for theme in debate.themes:
+            missing(label, "themes", theme, "theme")
+        thesis = seeds.nodes.get(debate.thesis)
+        if thesis and thesis.kind not in ("thesis", "question"):
+            problems.append(f"{label}: thesis '{debate.thesis}' is of kind {thesis.kind}, not thesis or question")
+        for head in debate.top:
+            if head in seeds.nodes and (seeds.nodes[head].kind == "thesis" or seeds.nodes[head].parents()):
+                problems.append(f"{label}: top-level point '{head}' must be a point without a parent, not a thesis")
+    for key, entry in seeds.glossary.items():
+        missing(f"{seeds.where[('glossary', key)]}: glossary {key}", "sources", entry.citation.source, "source")
+    replaced: dict[str, str] = {}
+    for key, node in seeds.nodes.items():
+        label = f"{seeds.where[('nodes', key)]}: node {key}"
+        missing(label, "voices", node.voice, "voice")
+        for theme in node.themes:
+            missing(label, "themes", theme, "theme")
+        for citation in node.citations:
+            missing(label, "sources", citation.source, "source")
+        parents = [parent for parent, _relation in node.parents()]
+        for parent in {p for p in parents if parents.count(p) > 1}:
+            problems.append(f"{label}: links to '{parent}' more than once")
+        for parent, _relation in node.parents():
+            missing(label, "nodes", parent, "parent")
+            if parent == key:
+                problems.append(f"{label}: a node cannot be its own parent")
+        if node.kind == "thesis" and node.parents():
+            problems.append(f"{label}: a thesis has no parent")
+        if key in heads and node.parents():
+            problems.append(f"{label}: heads a debate, so it has no parent")
+        if node.kind != "thesis" and not node.parents() and key not in heads:
+            problems.append(f"{label}: needs a parent (supports:, opposes: or answers:)")
+        if node.kind == "event" and not node.happened_on:
+            problems.append(f"{label}: an event needs happened_on")
+        if node.yes_means and node.kind != "question":
+            problems.append(f"{label}: only a question says which side its 'yes' takes")
+        for citation in node.citations:
+            if citation.speaker:
+                missing(label, "voices", citation.speaker, "speaker")
+        for old in node.replaces:
+            if old in seeds.nodes:
+                problems.append(f"{label}: replaces '{old}', which is still a node of its own")
+            elif old in replaced:
+                problems.append(f"{label}: '{old}' is already replaced by {replaced[old]}")
+            replaced.setdefault(old, key)
+    for key, source in seeds.sources.items():
+        if source.voice:
+            missing(f"{seeds.where[('sources', key)]}: source {key}", "voices", source.voice, "voice")
+
+
+def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
+    """Depth-first search over child -> parent edges, with a stack instead of recursion (a chain may run
+    thousands of points deep); reports each cycle once."""
+    state: dict[str, int] = {}  # 1: on the current trail, 2: done
+    for start in seeds.nodes:
+        if start in state:
+            continue
+        state[start], trail, stack = 1, [start], [iter(seeds.nodes[start].parents())]
+        while stack:
+            for parent, _relation in stack[-1]:
+                if parent not in seeds.nodes:
+                    continue
+                if state.get(parent) == 1:
+                    cycle = trail[trail.index(parent) :] + [parent]
+                    problems.append(f"{seeds.where[('nodes', trail[-1])]}: links make a cycle: {' -> '.join(cycle)}")
+                elif parent not in state:
+                    state[parent] = 1
+                    trail.append(parent)
+                    stack.append(iter(seeds.nodes[parent].parents()))
+                    break
+            else:
+                stack.pop()
+                state[trail.pop()] = 2
+
+
+def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
+    """Each node belongs to a debate its parents lead to: the one defined in its own file when there is one."""
+    thesis_debate = {
+        head: key
+        for key, debate in seeds.debates.items()
+        for head in [debate.thesis] * (debate.thesis is not None) + debate.top
+    }
+
+    def settle(start: str) -> None:
+        """Work out debate_of for `start` and every node above it, parents first, with a stack."""
+        seeds.debate_of[start] = None  # guards against revisiting while the answer is worked out
+        stack = [(start, iter(seeds.nodes[start].parents()), [])]  # (node, parents left, debates found)
+        while stack:
+            key, parents, found = stack[-1]
+            for parent, _relation in parents:
+                if parent in thesis_debate:
+                    found.append(thesis_debate[parent])
+                elif parent not in seeds.debate_of:
+                    seeds.debate_of[parent] = None
+                    stack.append((parent, iter(seeds.nodes[parent].parents()), []))
+                    break
+                elif seeds.debate_of[parent]:
+                    found.append(seeds.debate_of[parent])
+            else:
+                stack.pop()
+                home = seeds.where[("nodes", key)]
+                same_file = [d for d in found if seeds.where[("debates", d)] == home]
+                seeds.debate_of[key] = (same_file or found or [None])[0]
+                if stack and seeds.debate_of[key]:
+                    stack[-1][2].append(seeds.debate_of[key])
+
+    for key in seeds.nodes:
+        if key in thesis_debate:
+            seeds.debate_of[key] = thesis_debate[key]
+            continue
+        if key not in seeds.debate_of:
+            settle(key)
+        if not seeds.debate_of[key]:
+            problems.append(f"{seeds.where[('nodes', key)]}: node {key} is not reached from any debate's thesis")
+
+
+def read(folder: Path) -> SeedSet:
+    """Parse and validate every *.yaml file in `folder`; raise SeedError listing every problem."""
+    files = sorted(Path(folder).glob("*.yaml"))
+    if not files:
+        raise SeedError([f"{folder}: no *.yaml seed files found"])
+    seeds, problems = SeedSet(), list[str]()
+    for path in files:
+        _parse_file(path, seeds, problems)
+    return _validate(seeds, problems)
+
+
+def read_document(name: str, document, ignore=()) -> SeedSet:
+    """Validate one map document already parsed (from JSON, say); raise SeedError listing every problem."""
+    seeds, problems = SeedSet(), list[str]()
+    _parse_document(name, document, seeds, problems, ignore)
+    return _validate(seeds, problems)
+
+
+def _validate(seeds: SeedSet, problems: list[str]) -> SeedSet:
+    _check_references(seeds, problems)
+    if not problems:
+        _check_cycles(seeds, problems)
+    if not problems:
+        _assign_debates(seeds, problems)
+    if problems:
+        raise SeedError(problems)
+    return seeds
