@@ -59,13 +59,14 @@ def seed(check: bool, if_empty: bool, folder: Path | None) -> None:
     if loaded.unchanged:
         click.echo(f"The database already holds these seeds ({_counted(loaded.held)}): nothing changed.")
         return
-    done = [f"{loaded.added} points added", f"{loaded.changed} changed"]
-    done += [f"{loaded.merged} merged into others"] if loaded.merged else []
-    done += [f"{loaded.links} links, citations or themes of points changed"] if loaded.links else []
-    done += (
-        [f"{loaded.described} sources, voices, themes, debates or terms added or changed"] if loaded.described else []
-    )
-    click.echo(f"Seeded {_counted(loaded.held)}: {', '.join(done)}.")
+    if loaded.added == loaded.held["nodes"]:
+        click.echo(f"Seeded {_counted(loaded.held)}.")
+        return
+    done = f"{loaded.added} points added, {loaded.changed} changed"
+    done += f", {loaded.merged} merged into others" if loaded.merged else ""
+    other = loaded.links + loaded.described
+    done += f"; {other} links, citations, themes, sources, voices or terms written" if other else ""
+    click.echo(f"Seeded {_counted(loaded.held)}: {done}.")
 
 
 def _counted(counts: dict[str, int]) -> str:
