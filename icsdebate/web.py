@@ -14,27 +14,12 @@ from . import db, fragments, pagecache
 from .extensions import htmx
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
-from .params import int_arg
 from .text import acronym_pattern, expand_acronyms, lead, partial_date
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'"
 )
-
-
-def page_number() -> int:
-    """The page the reader asked for with ?page=N (1 to 99,999; the first when absent); a 400 for anything else."""
-    return int_arg("page", 1, hi=99_999)
-
-
-def seek():
-    """Where the reader is in a list: ?after=KEY or ?before=KEY (as the list's own links carry them) and the
-    page number shown, ?page=N. An address with ?page=N alone still opens that page (by counting rows)."""
-    from .queries import Seek
-
-    after, before = request.args.get("after") or None, request.args.get("before") or None
-    return Seek(page_number(), after[:200] if after else None, None if after or not before else before[:200])
 
 
 def render_page(partial: str, title: str, **context):

@@ -4,9 +4,10 @@ from collections import Counter
 
 from sqlmodel import select
 
-from icsdebate import db, edits, graph, queries, seeds
+from icsdebate import db, edits, graph, seeds
 from icsdebate.generate import generate, generate_shape
 from icsdebate.models import Node, User
+from icsdebate.queries import catalogue
 from icsdebate.schemas import NodeCreate
 
 from .conftest import FIXTURES
@@ -23,7 +24,7 @@ def agrees(session) -> bool:
     for n in nodes:
         if n.status == "active" and n.kind != "thesis" and n.voice_id is not None:
             expected[(n.voice_id, n.debate_id, graph.SIDE_OF[n.side])] += 1
-    _debates, groups = queries.voice_matrix(session)
+    _debates, groups = catalogue.voice_matrix(session)
     counted = Counter(
         {
             (row.voice.id, debate_id, side): count

@@ -1,21 +1,22 @@
 """Browsing debates: the home page, a debate, a node, the outline."""
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from sqlmodel import select
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from .. import db, queries
+from .. import db
 from ..extensions import htmx
-from ..models import SIDES, Debate, Node, NodeAlias
-from ..web import page_number, render_page
+from ..models import SIDES
+from ..queries import cards, debates, points
+from ..web import render_page
+from .lookup import debate_or_404, detail_or_404, node_or_404, seek, summary_or_404
 
 bp = Blueprint("browse", __name__)
 
 
-def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, queries.Page], bool]:
+def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, cards.Page], bool]:
     """A page of `parent_id`'s children for each relation: only those that still stand, when the reader asks."""
     still = request.args.get("still") == "1"
     pages = {
-        rel: queries.children(
+        rel: cards.children(
             db.session(),
             parent_id=parent_id,
             relation=rel,
@@ -36,16 +37,14 @@ def health():
 
 @bp.get("/")
 def home():
-    summaries = queries.debate_summaries(db.session())
+    summaries = debates.debate_summaries(db.session())
     return render_page("browse/_home.html", "ICS Debate", summaries=summaries)
 
 
 @bp.get("/debates/<slug>")
 def debate(slug: str):
-    summary = next(iter(queries.debate_summaries(db.session(), slug=slug)), None)
-    if summary is None:
-        abort(404, f"There is no debate called “{slug}”.")
-    positions = queries.positions(db.session(), debate=summary.debate, size=current_app.config["PAGE_SIZE"])
+    summary = summary_or_404(slug)
+    positions = debates.positions(db.session(), debate=summary.debate, size=current_app.config["PAGE_SIZE"])
     if summary.thesis is None:  # a map with several top-level points: each shown with its own for and against
         return render_page(
             "browse/_debate.html",
@@ -56,7 +55,7 @@ def debate(slug: str):
             still=False,
             positions=positions,
         )
-    thesis = queries.node_detail(db.session(), node_id=summary.thesis.id)
+    thesis = points.node_detail(db.session(), node_id=summary.thesis.id)
     columns, still = _children(summary.thesis.id, SIDES)
     return render_page(
         "browse/_debate.html",
@@ -69,29 +68,9 @@ def debate(slug: str):
     )
 
 
-def _detail_or_404(node_id: int) -> queries.NodeDetail:
-    if g.user and g.user.can("moderate"):
-        detail = queries.node_any_status(db.session(), node_id=node_id)
-    else:
-        detail = queries.node_detail(db.session(), node_id=node_id)
-    if detail is None:
-        _redirect_if_merged(node_id)
-        abort(404, f"There is no claim numbered {node_id}.")
-    return detail
-
-
-def _redirect_if_merged(node_id: int) -> None:
-    """A point merged into another (seeds' `replaces`) answers with a permanent redirect to the same page of the
-    point it became; otherwise returns and the caller answers 404."""
-    alias = db.session().get(NodeAlias, node_id)
-    if alias is not None and request.method == "GET":
-        args = {**request.view_args, "node_id": alias.node_id, **request.args.to_dict()}
-        abort(redirect(url_for(request.endpoint, **args), 301))
-
-
 @bp.get("/nodes/<id:node_id>")
 def node(node_id: int):
-    detail = _detail_or_404(node_id)
+    detail = detail_or_404(node_id)
     columns, still = _children(node_id, SIDES)
     return render_page("browse/_node.html", detail.node.title, detail=detail, columns=columns, still=still)
 
@@ -101,8 +80,8 @@ def children(node_id: int, relation: str):
     """One page of a node's supporting or opposing children: cards for htmx, a full page otherwise."""
     if relation not in SIDES:
         abort(404, "Children either support or oppose.")
-    detail = _detail_or_404(node_id)
-    pages, still = _children(node_id, (relation,), page_number())
+    detail = detail_or_404(node_id)
+    pages, still = _children(node_id, (relation,), seek().page)
     context = {"page": pages[relation], "relation": relation, "still": still}
     if htmx and htmx.target != "main":
         return render_template("browse/_cards.html", parent=detail.node, **context)
@@ -113,9 +92,7 @@ def children(node_id: int, relation: str):
 
 @bp.get("/debates/<slug>/outline")
 def outline(slug: str):
-    debate_ = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
-    if debate_ is None:
-        abort(404, f"There is no debate called “{slug}”.")
+    debate_ = debate_or_404(slug)
     if debate_.thesis_id is None:  # no thesis to hang an outline from: the debate's page lists its top-level points
         return redirect(url_for("browse.debate", slug=slug))
     return node_outline(debate_.thesis_id)
@@ -125,21 +102,18 @@ def outline(slug: str):
 def node_outline(node_id: int):
     """The tree below a node as an outline, both sides on every page (page N holds the Nth page of the points for
     and of the points against); htmx asks for one level at a time."""
-    number = page_number()
+    number = seek().page
     sides = {
-        rel: queries.children(
+        rel: cards.children(
             db.session(), parent_id=node_id, relation=rel, page=number, size=current_app.config["PAGE_SIZE"]
         )
         for rel in SIDES
     }
     more = any(side.has_more for side in sides.values())
     if htmx and (htmx.target or "").startswith("outline-"):
-        node_ = db.session().get(Node, node_id)
-        if node_ is None:
-            _redirect_if_merged(node_id)
-            abort(404, f"There is no claim numbered {node_id}.")
+        node_ = node_or_404(node_id, archived=True)
         return render_template("browse/_outline_items.html", sides=sides, more=more, number=number, parent=node_)
-    detail = _detail_or_404(node_id)
+    detail = detail_or_404(node_id)
     return render_page(
         "browse/_outline.html", f"Outline: {detail.node.title}", detail=detail, sides=sides, more=more, number=number
     )

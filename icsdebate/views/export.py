@@ -4,15 +4,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from sqlmodel import select
 
 from .. import auth, db
 from ..formats import FormatError, gather, registry, store, summary
 from ..formats.registry import EXPORTERS, IMPORTERS
-from ..models import Debate, Node
+from ..models import Debate
 from ..text import partial_date
 from ..web import render_page
-from .browse import _redirect_if_merged
+from .lookup import debate_or_404, node_or_404
 
 bp = Blueprint("export", __name__)
 
@@ -29,18 +28,13 @@ def _download(debate: Debate, root_id: int | None, name: str, fmt: str) -> Respo
 
 @bp.get("/debates/<slug>/export/<fmt>")
 def debate(slug: str, fmt: str):
-    row = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
-    if row is None:
-        abort(404, f"There is no debate called “{slug}”.")
+    row = debate_or_404(slug)
     return _download(row, None, slug, fmt)
 
 
 @bp.get("/nodes/<id:node_id>/export/<fmt>")
 def node(node_id: int, fmt: str):
-    row = db.session().get(Node, node_id)
-    if row is None or row.status != "active":
-        _redirect_if_merged(node_id)
-        abort(404, f"There is no claim numbered {node_id}.")
+    row = node_or_404(node_id)
     return _download(db.session().get(Debate, row.debate_id), node_id, f"ics-debate-node-{node_id}", fmt)
 
 
@@ -64,34 +58,25 @@ def _print_css(title: str, briefing: str) -> Response:
 
 @bp.get("/debates/<slug>/summary-print.css")
 def debate_print_css(slug: str):
-    row = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
-    if row is None:
-        abort(404, f"There is no debate called “{slug}”.")
+    row = debate_or_404(slug)
     return _print_css(row.title, url_for("export.debate_summary", slug=slug, _external=True))
 
 
 @bp.get("/nodes/<int:node_id>/summary-print.css")
 def node_print_css(node_id: int):
-    row = db.session().get(Node, node_id)
-    if row is None or row.status != "active":
-        abort(404, f"There is no claim numbered {node_id}.")
+    row = node_or_404(node_id, follow_merged=False)
     return _print_css(row.title, url_for("export.node_summary", node_id=node_id, _external=True))
 
 
 @bp.get("/debates/<slug>/summary")
 def debate_summary(slug: str):
-    row = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
-    if row is None:
-        abort(404, f"There is no debate called “{slug}”.")
+    row = debate_or_404(slug)
     return _briefing(row, None, url_for("browse.debate", slug=slug), url_for("export.debate", slug=slug, fmt="md"))
 
 
 @bp.get("/nodes/<id:node_id>/summary")
 def node_summary(node_id: int):
-    row = db.session().get(Node, node_id)
-    if row is None or row.status != "active":
-        _redirect_if_merged(node_id)
-        abort(404, f"There is no claim numbered {node_id}.")
+    row = node_or_404(node_id)
     return _briefing(
         db.session().get(Debate, row.debate_id),
         node_id,

@@ -4,33 +4,32 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlmodel import select
 from werkzeug.exceptions import ServiceUnavailable
 
-from .. import db, diagram, queries, search
+from .. import db, diagram, search
 from ..models import Debate, Node, Voice
 from ..params import int_arg
-from ..web import render_page, seek
-from .browse import _redirect_if_merged
+from ..queries import catalogue, chronology, maps
+from ..web import render_page
+from .lookup import debate_or_404, node_or_404, seek
 
 bp = Blueprint("insight", __name__)
 
 
 @bp.get("/timeline")
 def timeline():
-    rows, window = queries.timeline(db.session(), seek=seek())
+    rows, window = chronology.timeline(db.session(), seek=seek())
     return render_page("insight/_timeline.html", "Timeline", rows=rows, window=window, debate=None)
 
 
 @bp.get("/debates/<slug>/timeline")
 def debate_timeline(slug: str):
-    debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
-    if debate is None:
-        abort(404, f"There is no debate called “{slug}”.")
-    rows, window = queries.timeline(db.session(), debate_id=debate.id, seek=seek())
+    debate = debate_or_404(slug)
+    rows, window = chronology.timeline(db.session(), debate_id=debate.id, seek=seek())
     return render_page("insight/_timeline.html", f"Timeline: {debate.title}", rows=rows, window=window, debate=debate)
 
 
 @bp.get("/who-argued-what")
 def matrix():
-    debates, groups = queries.voice_matrix(db.session())
+    debates, groups = catalogue.voice_matrix(db.session())
     return render_page("insight/_matrix.html", "Who argued what", debates=debates, groups=groups)
 
 
@@ -38,13 +37,13 @@ def matrix():
 def group(name: str):
     if db.session().exec(select(Voice.id).where(Voice.group_name == name)).first() is None:
         abort(404, f"There is no group of voices called “{name}”.")
-    listing = queries.group_nodes(db.session(), group_name=name, seek=seek(), size=current_app.config["LIST_SIZE"])
+    listing = catalogue.group_nodes(db.session(), group_name=name, seek=seek(), size=current_app.config["LIST_SIZE"])
     return render_page("insight/_group.html", name, name=name, listing=listing)
 
 
 @bp.get("/glossary")
 def glossary():
-    return render_page("insight/_glossary.html", "Glossary", terms=queries.glossary(db.session()))
+    return render_page("insight/_glossary.html", "Glossary", terms=catalogue.glossary(db.session()))
 
 
 def _depth() -> int:
@@ -90,7 +89,7 @@ def _map_page(debate: Debate, root: Node):
 
     def make():
         side = diagram.root_side(db.session(), root.id)
-        return (_picture(root.id), side, queries.branch_shape(db.session(), root_id=root.id, root_side=side))
+        return (_picture(root.id), side, maps.branch_shape(db.session(), root_id=root.id, root_side=side))
 
     picture, side, shape = diagram.kept(("page", version, root.id, depth, breadth), make)
     svg_url = url_for("insight.node_svg", node_id=root.id, depth=depth, breadth=breadth)
@@ -113,27 +112,19 @@ def _map_page(debate: Debate, root: Node):
 
 @bp.get("/debates/<slug>/map")
 def debate_map(slug: str):
-    debate = db.session().exec(select(Debate).where(Debate.slug == slug)).first()
-    if debate is None:
-        abort(404, f"There is no debate called “{slug}”.")
+    debate = debate_or_404(slug)
     return _map_page(debate, db.session().get(Node, debate.thesis_id))
 
 
 @bp.get("/nodes/<id:node_id>/map")
 def node_map(node_id: int):
-    node = db.session().get(Node, node_id)
-    if node is None or node.status != "active":
-        _redirect_if_merged(node_id)
-        abort(404, f"There is no claim numbered {node_id}.")
+    node = node_or_404(node_id)
     return _map_page(db.session().get(Debate, node.debate_id), node)
 
 
 @bp.get("/nodes/<id:node_id>/map.svg")
 def node_svg(node_id: int):
-    node = db.session().get(Node, node_id)
-    if node is None or node.status != "active":
-        _redirect_if_merged(node_id)
-        abort(404, f"There is no claim numbered {node_id}.")
+    node_or_404(node_id)
     picture = _picture(node_id, db.content_version())
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + picture.svg
     return Response(

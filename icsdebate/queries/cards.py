@@ -1,0 +1,99 @@
+"""Points as cards (a point with its voice, sources and counts of pros and cons), and a page of a point's
+children."""
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from .. import strength
+from ..models import ChildTally, Citation, Link, Node, Source, Voice
+from ..standing import STANDS
+
+ACTIVE = Node.status == "active"
+
+
+TALLIED = {"supports": "pros", "opposes": "cons"}  # answers (a position under a question) is neither
+
+
+@dataclass
+class Card:
+    """A node as a card: its voice, the sources it cites and how many pros and cons it has itself."""
+
+    node: Node
+    voice: Voice | None
+    relation: str | None = None
+    sources: list[Source] = field(default_factory=list)
+    pros: int = 0
+    cons: int = 0
+
+
+@dataclass
+class Page:
+    """One page of cards under a parent, for one relation."""
+
+    cards: list[Card]
+    page: int
+    has_more: bool
+
+
+def _tally(relation: str):
+    """A point's count of active children that `relation` it (ChildTally), as a column of the query that reads
+    the point, so that a list of cards needs no query of its own for their counts."""
+    return select(ChildTally.n).where(ChildTally.node_id == Node.id, ChildTally.relation == relation).scalar_subquery()
+
+
+COUNTS = (_tally("supports"), _tally("opposes"))
+
+
+def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[Card]:
+    """Fill in sources (and, unless the cards were read with COUNTS, child counts from ChildTally) for a list of
+    cards: one or two queries."""
+    ids = [card.node.id for card in cards]
+    if not ids:
+        return cards
+    by_id = {card.node.id: card for card in cards}
+    rows = session.exec(
+        select(Citation.node_id, Source)
+        .join(Source, Source.id == Citation.source_id)
+        .where(Citation.node_id.in_(ids))
+        .order_by(Citation.position)
+    )
+    for node_id, source in rows:
+        if source not in by_id[node_id].sources:
+            by_id[node_id].sources.append(source)
+    if not counts:
+        return cards
+    counts = session.exec(
+        select(ChildTally.node_id, ChildTally.relation, ChildTally.n).where(ChildTally.node_id.in_(ids))
+    )
+    for parent_id, relation, count in counts:
+        if relation in TALLIED:
+            setattr(by_id[parent_id], TALLIED[relation], count)
+    return cards
+
+
+def card(session: Session, node: Node, voice: Voice | None) -> Card:
+    return _decorate(session, [Card(node, voice)])[0]
+
+
+def children(
+    session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40, still: bool = False
+) -> Page:
+    """A page of a node's active children, supporting or opposing (or both when relation is None, supporting
+    first), strongest first (strength.py), only those that still stand when `still`."""
+    query = (
+        select(Node, Voice, Link.relation, *COUNTS)
+        .join(Link, Link.child_id == Node.id)
+        .outerjoin(Voice, Voice.id == Node.voice_id)
+        .where(Link.parent_id == parent_id, ACTIVE)
+        .order_by(Link.relation.desc(), *strength.order_by(), Link.position, Node.id)
+        .offset((page - 1) * size)
+        .limit(size + 1)
+    )
+    if relation:
+        query = query.where(Link.relation == relation)
+    if still:
+        query = query.where(Node.standing == STANDS)
+    rows = list(session.exec(query))
+    cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows[:size]]
+    return Page(_decorate(session, cards, counts=False), page, len(rows) > size)
