@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -423,12 +424,17 @@ def throughput(database: str, path: str, seconds: int, cache_pages: int = 2000, 
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(50):
+        deadline = time.monotonic() + 120  # four workers start slowly on a busy machine
+        while True:  # until the app itself answers, not only the socket
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
             except OSError:
-                time.sleep(0.2)
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(f"gunicorn did not answer /healthz on port {port}")
+            time.sleep(0.5)
         headers = ["-H", f"Cookie: {cookie}"] if cookie else []
         out = subprocess.run(
             ["wrk", "-t2", "-c16", f"-d{seconds}s", *headers, f"http://127.0.0.1:{port}{path}"],
@@ -458,7 +464,8 @@ def section_throughput(app, database: str, seconds: int) -> None:
     if not shutil.which("wrk"):
         print("\nthroughput: wrk is not installed (apt-get install wrk)")
         return
-    node_url = debate_pages(app, "bench-10000")["node"]
+    size = 10_000 if 10_000 in SIZES else SIZES[-1]
+    node_url = debate_pages(app, f"bench-{size}")["node"]
     trivial = throughput(database, "/healthz", seconds)
     results = {
         "node page, page cache on": throughput(database, node_url, seconds),
@@ -466,7 +473,7 @@ def section_throughput(app, database: str, seconds: int) -> None:
         "node page, signed in": throughput(database, node_url, seconds, cookie=signed_in_cookie(app)),
     }
     table(
-        f"Throughput under gunicorn -w 4 (wrk -t2 -c16, {seconds} s each; {node_url} at 10,000 points)",
+        f"Throughput under gunicorn -w 4 (wrk -t2 -c16, {seconds} s each; {node_url} at {size:,} points)",
         ["path", "req/s", "ratio to /healthz"],
         [["/healthz", f"{trivial:.0f}", "1.00"]]
         + [[name, f"{rate:.0f}", f"{rate / trivial:.2f}"] for name, rate in results.items()],
@@ -478,14 +485,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page and size")
     parser.add_argument("--seconds", type=int, default=10, help="length of each throughput run")
     parser.add_argument(
+        "--sizes", default="100,1000,10000,100000", help="debate sizes, comma-separated (fewer for a quick run)"
+    )
+    parser.add_argument(
         "--sections", default="sizes,shapes,deep,writes,throughput", help="which tables, comma-separated"
     )
     args = parser.parse_args()
     sections = set(args.sections.split(","))
+    global SIZES
+    SIZES = tuple(int(size) for size in args.sizes.split(","))
     url = os.environ.get("DATABASE_URL")
     database, small = fresh_database(url), fresh_database(url, "_small")
     app, small_app = _app(database), _app(small)
-    took = build(app, revisions=100_000)
+    took = build(app, sizes=SIZES, shapes=bool(sections & {"shapes", "deep", "writes"}), revisions=100_000)
     build(small_app, sizes=(100,), shapes=False, revisions=50)
     with app.app_context():
         dialect = db.engine().dialect.name
