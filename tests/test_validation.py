@@ -130,10 +130,10 @@ def test_ids_in_the_add_form_are_read_strictly(app, client, mini, users, form, f
     assert _counts(app) == before
 
 
-def post_status(client, mini, token, **fields):
-    """Post the status form of the mini map's pro-boards point: answered in September 2021, with `fields` over."""
+def post_outcome(client, mini, token, **fields):
+    """Post the outcome form of the mini map's pro-boards point: answered in September 2021, with `fields` over."""
     data = {"outcome": "answered", "outcome_on": "2021-09", "outcome_reason": "Because.", "quote": "words"}
-    return client.post(f"/nodes/{mini['pro-boards']}/status", data={**data, **fields, "csrf_token": token})
+    return client.post(f"/nodes/{mini['pro-boards']}/outcome", data={**data, **fields, "csrf_token": token})
 
 
 @pytest.mark.parametrize("value", ["²", "１", "99999999999999999999", "9223372036854775807", "2147483648", "-1", ""])
@@ -142,7 +142,7 @@ def test_ids_in_the_link_and_status_forms_are_read_strictly(app, client, mini, u
     before = _counts(app)
     link = client.post(f"/nodes/{mini['t']}/link", data={"child": value, "relation": "supports", "csrf_token": token})
     assert link.status_code == 422
-    status = post_status(client, mini, token, source=value)
+    status = post_outcome(client, mini, token, source=value)
     assert status.status_code == 422 and 'id="e-source"' in status.get_data(as_text=True)
     assert _counts(app) == before
 
@@ -206,7 +206,7 @@ def test_the_status_form_refuses_an_impossible_date(app, client, mini, users):
     token = sign_in(client, "moderator-user")
     with app.app_context():
         source = db.session().exec(select(Source.id).where(Source.key == "kf")).one()
-    response = post_status(client, mini, token, source=str(source), outcome_on="2021-02-30")
+    response = post_outcome(client, mini, token, source=str(source), outcome_on="2021-02-30")
     assert response.status_code == 422 and "February 2021 has 28 days" in response.get_data(as_text=True)
 
 
