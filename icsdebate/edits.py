@@ -180,7 +180,7 @@ def _correct_citations(session: Session, node: Node, corrected: list | None) -> 
     cited = session.exec(select(Citation).where(Citation.node_id == node.id).order_by(Citation.position)).all()
     if len(corrected) != len(cited):
         raise EditError("The quotes of this point changed while you were editing it; reload the page.")
-    for number, (citation, change) in enumerate(zip(cited, corrected), start=1):
+    for number, (citation, change) in enumerate(zip(cited, corrected, strict=True), start=1):
         if session.get(Source, int(change.source)) is None:
             raise EditError("That source no longer exists; choose another.", f"citations-{number - 1}-source")
         citation.source_id, citation.quote, citation.locator = int(change.source), change.quote, change.locator

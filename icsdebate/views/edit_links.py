@@ -10,7 +10,7 @@ from ..params import parse_int
 from ..queries import points
 from ..schemas import HINTS, LinkCreate, OutcomeSet
 from ..web import form_page, render_page
-from .edit import bp, errors_of, form_data, is_htmx, write_limit
+from .edit_forms import bp, errors_of, form_data, is_htmx, write_limit
 from .lookup import node_or_404
 
 
