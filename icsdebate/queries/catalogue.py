@@ -22,7 +22,8 @@ from ..models import (
     VoiceTally,
 )
 from ..params import DIGITS, parse_int
-from .paging import FIRST_PAGE, GroupedPage, Seek, _grouped_page, _points
+from .keyset import FIRST_PAGE, Seek
+from .paging import GroupedPage, _grouped_page, _points
 
 
 def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
