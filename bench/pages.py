@@ -129,6 +129,12 @@ def deepest(session, slug: str) -> int:
     return session.exec(select(func.max(Node.id)).where(Node.debate_id == debate.id)).one()
 
 
+def shape_targets(session) -> dict[str, int]:
+    """The point of each extreme shape that the sections work on: the bottom of the chain, the hub of the fan,
+    the deepest point of the paths."""
+    return {"chain": deepest(session, "chain"), "fan": busiest(session, "fan"), "paths": deepest(session, "paths")}
+
+
 def debate_pages(app, slug: str, node_id: int | None = None) -> dict[str, str]:
     """The pages of one debate, opened on `node_id` (its busiest point, when not given)."""
     with app.app_context():
@@ -247,15 +253,9 @@ def section_sizes(app, small_app, requests: int) -> None:
 
 def section_shapes(app, requests: int) -> None:
     """The pages of the deepest point of each shape (the hub of the fan), against the same pages at 100 points."""
-    targets = {}
     with app.app_context():
         session = db.session()
-        targets = {
-            "chain": deepest(session, "chain"),
-            "fan": busiest(session, "fan"),
-            "paths": deepest(session, "paths"),
-            "one-voice": busiest(session, "one-voice"),
-        }
+        targets = {**shape_targets(session), "one-voice": busiest(session, "one-voice")}
     small = debate_pages(app, "bench-100")
     rows = []
     for slug, node_id in targets.items():
@@ -345,12 +345,9 @@ def section_writes(app) -> None:
     rows = []
     with app.app_context():
         session = db.session()
-        targets = {
-            "chain of 5,000 (bottom)": deepest(session, "chain"),
-            "fan of 5,000 (hub)": busiest(session, "fan"),
-            "2^20 paths (deepest)": deepest(session, "paths"),
-            f"{SIZES[-1]:,} points (busiest)": busiest(session, f"bench-{SIZES[-1]}"),
-        }
+        names = {"chain": "chain of 5,000 (bottom)", "fan": "fan of 5,000 (hub)", "paths": "2^20 paths (deepest)"}
+        targets = {names[shape]: node_id for shape, node_id in shape_targets(session).items()}
+        targets[f"{SIZES[-1]:,} points (busiest)"] = busiest(session, f"bench-{SIZES[-1]}")
         with db.write_session() as session:
             author = create_user(
                 session, name=f"bench{secrets.token_hex(3)}", password="bench-password-1", role="moderator"

@@ -8,9 +8,9 @@ from icsdebate import db, edits, graph, seeds
 from icsdebate.generate import generate, generate_shape
 from icsdebate.models import Node, User
 from icsdebate.queries import catalogue
-from icsdebate.schemas import NodeCreate
 
 from .conftest import FIXTURES
+from .factories import add_reply, tally_voices
 
 
 def agrees(session) -> bool:
@@ -22,14 +22,17 @@ def agrees(session) -> bool:
         n.id: walked.get((n.id, n.debate_id), "both") for n in nodes if n.kind != "thesis"
     }
     counted_nodes = {n.id: n for n in nodes if n.status == "active" and n.kind != "thesis" and n.voice_id is not None}
-    expected = Counter()
-    for (node_id, debate_id), side in walked.items():
-        if node_id in counted_nodes:
-            expected[(counted_nodes[node_id].voice_id, debate_id, side)] += 1
+    expected = tally_voices(
+        {
+            (node_id, debate_id): (side, counted_nodes[node_id].voice_id)
+            for (node_id, debate_id), side in walked.items()
+            if node_id in counted_nodes
+        }
+    )
     _debates, groups = catalogue.voice_matrix(session)
     counted = Counter(
         {
-            (row.voice.id, debate_id, side): count
+            (debate_id, side, row.voice.id): count
             for group in groups
             for row in group.voices
             for debate_id, cell in row.cells.items()
@@ -42,23 +45,7 @@ def agrees(session) -> bool:
 
 
 def _add(session, parent, author, relation="opposes"):
-    return edits.create_node(
-        session,
-        parent=parent,
-        author=author,
-        data=NodeCreate(
-            kind="claim",
-            title=f"A reply to point {parent.id}",
-            relation=relation,
-            voice="new",
-            voice_name="A reader",
-            voice_group="Commenters",
-            source="new",
-            source_title="A comment",
-            source_kind="comment",
-            quote="a reply",
-        ),
-    )
+    return add_reply(session, parent, author, f"A reply to point {parent.id}", relation, quote="a reply")
 
 
 def test_sides_and_the_matrix_follow_every_kind_of_write(app, mini, users):
