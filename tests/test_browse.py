@@ -151,6 +151,17 @@ def test_following_show_more_lists_every_reply_once_in_the_columns_order(app, cl
         link = re.search(r'class="more" href="([^"]+)"', html)
         url = link[1].replace("&amp;", "&") if link else None
     assert seen == expected
+    pages, url = [], f"/nodes/{hub_id}/children/opposes"  # the full pages, by Next page, then back by Previous
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        pages.append(re.findall(r'class="card-title"[^>]*>(?:<a[^>]*>)?([^<]+)<', html))
+        link = re.search(r'href="([^"]+)">Next page<', html)
+        url = link[1].replace("&amp;", "&") if link else None
+    assert [title for page in pages for title in page] == expected
+    back = re.search(r'href="([^"]+)">Previous page<', html)[1].replace("&amp;", "&")
+    assert "before=" in back
+    html = client.get(back).get_data(as_text=True)
+    assert re.findall(r'class="card-title"[^>]*>(?:<a[^>]*>)?([^<]+)<', html) == pages[-2]
 
 
 @pytest.mark.parametrize(

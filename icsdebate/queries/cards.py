@@ -30,13 +30,14 @@ class Card:
 
 @dataclass
 class Page:
-    """One page of cards under a parent, for one relation: its number, whether more follow, and the key of its
-    last card, which the next page's link carries (None on an empty page)."""
+    """One page of cards under a parent, for one relation: its number, whether more follow, and the keys of its
+    first and last cards, which the links to the pages before and after it carry (None on an empty page)."""
 
     cards: list[Card]
     page: int
     has_more: bool
     last: str | None = None
+    first: str | None = None
 
 
 def _tally(relation: str):
@@ -103,4 +104,4 @@ def children(
         query = query.where(Node.standing == STANDS)
     rows, window = seek_page(session, query, keys, (int, signed, int, int), seek, size)
     cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows]
-    return Page(_decorate(session, cards, counts=False), window.page, window.has_more, window.last)
+    return Page(_decorate(session, cards, counts=False), window.page, window.has_more, window.last, window.first)
