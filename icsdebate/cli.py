@@ -64,13 +64,19 @@ def seed(check: bool, if_empty: bool, folder: Path | None) -> None:
         return
     done = f"{loaded.added} points added, {loaded.changed} changed"
     done += f", {loaded.merged} merged into others" if loaded.merged else ""
+    if loaded.reseeded:
+        done += (
+            f"; {loaded.reseeded} of them had been edited on the site: each edit is kept in that point's history, "
+            "with the seeded version after it"
+        )
     other = loaded.links + loaded.described
     done += f"; {other} links, citations, themes, sources, voices or terms written" if other else ""
     click.echo(f"Seeded {_counted(loaded.held)}: {done}.")
 
 
 def _counted(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {what}" for what, n in counts.items())
+    """'1 debate, 311 nodes, …': each count with its noun, singular for one."""
+    return ", ".join(f"{n} {what[:-1] if n == 1 else what}" for what, n in counts.items())
 
 
 @click.command("db-revision")

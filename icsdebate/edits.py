@@ -103,7 +103,7 @@ def snapshot(session: Session, node: Node) -> dict:
     }
 
 
-def _record(
+def record(
     session: Session, node: Node, action: str, author: User | None, note: str = "", first: bool = False
 ) -> Revision:
     """Keep the node's current content as its next version (`first` for a node made just now: version 1)."""
@@ -129,7 +129,7 @@ def _record(
 def _keep_original(session: Session, node: Node) -> None:
     """A node loaded from the seeds has no revision yet: keep its original before the first change."""
     if session.exec(select(Revision.id).where(Revision.node_id == node.id)).first() is None:
-        _record(session, node, "original", None, "As first published")
+        record(session, node, "original", None, "As first published")
 
 
 def _voice(session: Session, data, author: User) -> int:
@@ -226,7 +226,7 @@ def create_node(session: Session, *, parent: Node, data: NodeCreate, author: Use
     _set_themes(session, node, data.themes, fresh=True)
     graph.add_link(session, child=node, parent=parent, relation=data.relation, created_by_id=author.id, fresh=True)
     derived.after_point_write(session, [node.id])
-    _record(session, node, "created", author, f"{data.relation} “{parent.title}”", first=True)
+    record(session, node, "created", author, f"{data.relation} “{parent.title}”", first=True)
     return node
 
 
@@ -248,7 +248,7 @@ def update_node(session: Session, *, node: Node, data: NodeUpdate, author: User,
     _add_citation(session, node, data)
     _set_themes(session, node, data.themes)
     derived.after_point_write(session, [node.id])  # its kind or voice may have changed
-    return _record(session, node, "edited", author, data.note)
+    return record(session, node, "edited", author, data.note)
 
 
 def set_status(session: Session, *, node: Node, status: str, author: User) -> Revision:
@@ -258,7 +258,7 @@ def set_status(session: Session, *, node: Node, status: str, author: User) -> Re
     _keep_original(session, node)
     node.status, node.updated_at = status, utcnow()
     derived.after_point_write(session, [node.id])
-    return _record(session, node, "archived" if status == "archived" else "restored", author)
+    return record(session, node, "archived" if status == "archived" else "restored", author)
 
 
 def restore_revision(session: Session, *, node: Node, number: int, author: User) -> Revision:
@@ -292,7 +292,7 @@ def restore_revision(session: Session, *, node: Node, number: int, author: User)
     session.flush()
     _set_themes(session, node, [theme["id"] for theme in content["themes"]])
     derived.after_point_write(session, [node.id])  # the version may have another status, kind or voice
-    return _record(session, node, "restored", author, f"Restored version {number}")
+    return record(session, node, "restored", author, f"Restored version {number}")
 
 
 def link_existing(session: Session, *, child: Node, parent: Node, relation: str, author: User) -> Link:
@@ -305,7 +305,7 @@ def link_existing(session: Session, *, child: Node, parent: Node, relation: str,
         raise EditError(str(exc), "child") from exc
     derived.after_point_write(session, [child.id])
     _keep_original(session, child)
-    _record(session, child, "linked", author, f"Also {relation} “{parent.title}”")
+    record(session, child, "linked", author, f"Also {relation} “{parent.title}”")
     return link
 
 
@@ -317,4 +317,4 @@ def set_outcome(session: Session, *, node: Node, data: OutcomeSet, author: User)
     node.outcome, node.outcome_on, node.outcome_reason = data.outcome, data.outcome_on, data.outcome_reason
     node.outcome_source_id, node.outcome_quote, node.outcome_locator = int(data.source), data.quote, data.locator
     node.updated_at = utcnow()
-    return _record(session, node, "outcome", author, f"{data.outcome} ({data.outcome_on})")
+    return record(session, node, "outcome", author, f"{data.outcome} ({data.outcome_on})")

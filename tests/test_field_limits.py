@@ -143,3 +143,12 @@ def test_the_map_format_schema_carries_the_same_limits():
     text = repr(schema)
     for limit in (fields.KEY, fields.TITLE, fields.SOURCE_TITLE, fields.NAME, fields.LOCATOR, fields.ADDRESS):
         assert f"'maxLength': {limit}" in text
+
+
+def test_a_map_imported_twice_with_the_longest_key_gets_a_second_address_that_fits(app):
+    from icsdebate.formats import store
+
+    with app.app_context(), db.write_session() as session:
+        first = store.load_as_new(session, seeds.read_document("longest.yaml", _document()))[0].slug
+        second = store.load_as_new(session, seeds.read_document("longest.yaml", _document()))[0].slug
+    assert len(first) == fields.KEY and len(second) <= fields.KEY and second != first and second.endswith("-2")

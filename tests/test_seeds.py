@@ -1,5 +1,6 @@
 """The seed loader: idempotent, and a broken file names itself and loads nothing."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def test_seeding_twice_changes_nothing(app, mini):
 def test_seed_command_reports_counts_and_is_idempotent(app, runner):
     first = runner.invoke(args=["seed", "--folder", str(FIXTURES / "seeds")])
     assert first.exit_code == 0, first.output
-    assert "Seeded 1 debates, 5 nodes" in first.output
+    assert "Seeded 1 debate, 5 nodes" in first.output
     before = snapshot(app)
     second = runner.invoke(args=["seed", "--folder", str(FIXTURES / "seeds")])
     assert second.exit_code == 0
@@ -165,3 +166,57 @@ def test_seed_if_empty_leaves_a_seeded_database_alone(app, runner, mini, tmp_pat
     assert "not seeding" in result.output
     with app.app_context():
         assert db.session().get(Node, mini["con-nhs-bodies"]).title == "NHS bodies can hold the contracts"
+
+
+def test_seeding_again_keeps_what_users_did_to_seeded_points(app, runner, mini, users, tmp_path):
+    """A link a moderator made between two seeded points stays; an edit the seed files then change is kept in
+    the point's history, with the seeded version after it, and the command says so."""
+    from sqlmodel import select
+
+    from icsdebate import edits
+    from icsdebate.models import Revision, User
+    from icsdebate.schemas import NodeUpdate
+
+    with app.app_context(), db.write_session() as session:
+        moderator = session.get(User, users["moderator"])
+        boards, question = session.get(Node, mini["pro-boards"]), session.get(Node, mini["question"])
+        edits.link_existing(session, child=question, parent=boards, relation="opposes", author=moderator)
+        amendment = session.get(Node, mini["amendment"])
+        content = edits.snapshot(session, amendment)
+        edits.update_node(
+            session,
+            node=amendment,
+            author=moderator,
+            data=NodeUpdate(
+                kind=content["kind"],
+                title="Ministers keep private companies off ICB boards",
+                annotation=content["annotation"],
+                happened_on=content["happened_on"],
+                voice=str(content["voice_id"]),
+                note="sharper",
+            ),
+        )
+    changed = MINI.replace(
+        "title: Government keeps private companies off ICB boards",
+        "title: The government keeps private companies off ICB boards",
+    )
+    (tmp_path / "mini.yaml").write_text(changed)
+    result = runner.invoke(args=["seed", "--folder", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "1 of them had been edited on the site" in result.output
+    with app.app_context():
+        session = db.session()
+        link = session.exec(
+            select(Link).where(Link.child_id == mini["question"], Link.parent_id == mini["pro-boards"])
+        ).first()
+        assert link is not None and link.created_by_id == users["moderator"]
+        history = session.exec(
+            select(Revision.action, Revision.content)
+            .where(Revision.node_id == mini["amendment"])
+            .order_by(Revision.number)
+        ).all()
+        titles = [(action, json.loads(content)["title"]) for action, content in history]
+        assert titles[-2:] == [
+            ("edited", "Ministers keep private companies off ICB boards"),
+            ("seeded", "The government keeps private companies off ICB boards"),
+        ]

@@ -3,7 +3,7 @@ new rows; its themes, sources and voices are reused when ones with the same keys
 
 from sqlmodel import Session, select
 
-from .. import derived
+from .. import derived, fields
 from ..db import insert_rows
 from ..models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, utcnow
 from ..seeds.entries import SeedSet
@@ -12,10 +12,13 @@ from ..text import render_markdown
 
 
 def _free_slug(session: Session, wanted: str) -> str:
-    taken = set(session.exec(select(Debate.slug).where(Debate.slug.like(f"{wanted}%"))).all())
+    """`wanted`, or `wanted`-2, -3, … (cut short to leave room for the number within fields.KEY) when taken."""
+    taken = set(session.exec(select(Debate.slug).where(Debate.slug.like(f"{wanted[: fields.KEY - 5]}%"))).all())
     if wanted not in taken:
         return wanted
-    return next(f"{wanted}-{n}" for n in range(2, 10_000) if f"{wanted}-{n}" not in taken)
+    return next(
+        slug for n in range(2, 10_000) if (slug := f"{wanted[: fields.KEY - len(str(n)) - 1]}-{n}") not in taken
+    )
 
 
 def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:

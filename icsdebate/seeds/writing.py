@@ -1,13 +1,28 @@
 """Write checked seeds into the database: rows are found by key and updated in place, so that loading the same
 seeds again changes nothing and what users added (points, links, citations without a key) is left alone."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import derived
-from ..models import Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice, utcnow
+from .. import derived, edits
+from ..models import (
+    Citation,
+    Debate,
+    DebateTheme,
+    GlossaryTerm,
+    Link,
+    Node,
+    NodeTheme,
+    Revision,
+    Source,
+    Theme,
+    Voice,
+    utcnow,
+)
 from ..text import render_markdown
 from .entries import SeedSet
 from .merging import merge_node
@@ -94,6 +109,7 @@ class Loaded:
     merged: int = 0
     links: int = 0  # links, citations and themes of seeded points added, removed or changed
     described: int = 0  # themes, sources, voices, debates and glossary terms added or changed
+    reseeded: int = 0  # points users had edited that the seeds changed again; each kept as a new version
 
     @property
     def unchanged(self) -> bool:
@@ -113,6 +129,7 @@ def load(session: Session, seeds: SeedSet, *, derive: bool = True) -> Loaded:
     session.flush()
 
     nodes = _existing(session, Node)
+    edited = _edited(session)  # before anything is written: the seeded points users have changed
     merges = _take_over_replaced(seeds, nodes)
     added = changed = 0
     for key in seeds.nodes:
@@ -145,6 +162,7 @@ def load(session: Session, seeds: SeedSet, *, derive: bool = True) -> Loaded:
     by_id = {row.id: key for key, row in nodes.items()}
     relinked = _sync_links(session, seeds, nodes, by_id)
     relinked += _sync_citations(session, seeds, nodes, sources) + _sync_themes(session, seeds, nodes, debates, themes)
+    reseeded = _record_reseeded(session, edited, nodes)
     if derive:
         derived.after_load(session)
     held = {
@@ -154,7 +172,44 @@ def load(session: Session, seeds: SeedSet, *, derive: bool = True) -> Loaded:
         "voices": len(seeds.voices),
         "citations": sum(len(n.citations) for n in seeds.nodes.values()),
     }
-    return Loaded(held, added=added, changed=changed, merged=len(merges), links=relinked, described=described)
+    return Loaded(
+        held,
+        added=added,
+        changed=changed,
+        merged=len(merges),
+        links=relinked,
+        described=described,
+        reseeded=reseeded,
+    )
+
+
+def _edited(session: Session) -> dict[int, str]:
+    """{id: content of its latest version} of every seeded point that has versions: points users have edited,
+    archived, linked or given an outcome (a point loaded from the seeds has none). One query."""
+    latest = (
+        select(Revision.node_id, func.max(Revision.number).label("number"))
+        .join(Node, Node.id == Revision.node_id)
+        .where(KEYED)
+        .group_by(Revision.node_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Revision.node_id, Revision.content).join(
+            latest, (latest.c.node_id == Revision.node_id) & (latest.c.number == Revision.number)
+        )
+    )
+    return dict(rows.all())
+
+
+def _record_reseeded(session: Session, edited: dict[int, str], nodes: dict) -> int:
+    """Keep as a new version ('seeded') every point users had edited whose content the seeds just changed, so
+    that their version stays in its history and the change is seen there. Returns how many there were."""
+    count = 0
+    for row in nodes.values():
+        if row.id in edited and json.loads(edited[row.id]) != edits.snapshot(session, row):
+            edits.record(session, row, "seeded", None, "Brought into line with the seed files")
+            count += 1
+    return count
 
 
 def _take_over_replaced(seeds: SeedSet, nodes: dict) -> list[tuple[Node, Node]]:
@@ -191,9 +246,11 @@ def _sync_links(session: Session, seeds: SeedSet, nodes: dict, by_id: dict) -> i
         if link.child_id not in seeded_ids or link.parent_id not in seeded_ids:
             continue
         target = wanted.pop((link.child_id, link.parent_id), None)
-        if target is None:
+        if target is None and link.created_by_id is None:  # a seeded link the seeds no longer make
             session.delete(link)
             touched += 1
+        elif target is None:  # a link a user made between two seeded points: theirs, kept
+            continue
         else:
             touched += _assign(link, {"relation": target[0], "position": target[1]})
     for (child_id, parent_id), (relation, position) in wanted.items():

@@ -74,7 +74,7 @@ def seek() -> Seek:
     """Where the reader is in a list, from the query string: ?after=KEY or ?before=KEY (as the list's own links
     carry them; at most 200 characters each, `after` winning over `before`) and the page number shown, ?page=N
     (1 to 99,999; the first when absent; a 400 for anything else). An address with ?page=N alone still opens that
-    page (by counting rows). Lists paged by number alone (a point's children, the outline) read only `.page`."""
+    page (by counting rows). The outline, which pages both sides of a point together, reads only `.page`."""
     page = int_arg("page", 1, hi=99_999)
     after, before = request.args.get("after") or None, request.args.get("before") or None
     return Seek(page, after[:200] if after else None, None if after or not before else before[:200])
