@@ -1,5 +1,6 @@
 """Flask commands: init-db, seed, db-revision, create-user, export, import, gen-debate, attach-text."""
 
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -145,7 +146,8 @@ def export(debate: str | None, every: bool, format_: str, node: int | None, outp
                 f"Node {node} is a point of the debate {other.slug!r}, not of {debate!r}: "
                 f"export it with `export {other.slug} --node {node}`."
             )
-    output.write(EXPORTERS[format_].write(gather.collect(session, debate=row, root_id=node)))
+    for chunk in registry.chunks(format_, gather.sections(session, debate=row, root_id=node)):
+        output.write(chunk)
 
 
 def _export_every_debate(debate: str | None, format_: str, node: int | None, output) -> None:
@@ -158,12 +160,30 @@ def _export_every_debate(debate: str | None, format_: str, node: int | None, out
     if engine.dialect.name == "postgresql":  # SQLite's transactions read one state already
         engine = engine.execution_options(isolation_level="REPEATABLE READ")
     with Session(engine) as session:
+        document = gather.sections_all(session)
         try:
-            document = gather.collect_all(session)
+            first = next(document)  # the backup is checked whole before this
         except FormatError as exc:
             raise click.ClickException(f"No backup was written: the database holds what a map file cannot.\n{exc}")
-    output.write(EXPORTERS[format_].write(document))
-    click.echo(f"Exported {len(document['debates'])} debates, {len(document['nodes'])} nodes.", err=True)
+        counted = {"debates": 0, "nodes": 0}
+        for chunk in registry.chunks(format_, _counting(itertools.chain([first], document), counted)):
+            output.write(chunk)
+    click.echo(f"Exported {counted['debates']} debates, {counted['nodes']} nodes.", err=True)
+
+
+def _counting(document, counted: dict[str, int]):
+    """The (name, value) pairs of `document`, counting in `counted` the entries of the sections it names."""
+    for name, value in document:
+        if name in counted:
+            yield name, _counted_items(value, counted, name)
+        else:
+            yield name, value
+
+
+def _counted_items(items, counted: dict[str, int], name: str):
+    for item in items:
+        counted[name] += 1
+        yield item
 
 
 @click.command("import")
