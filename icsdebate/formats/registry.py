@@ -47,7 +47,7 @@ EXPORTERS = {
     "argdown": Exporter("Argdown", argdown.dump, "argdown", "text/plain"),
     "aif": Exporter("AIF", aif.dump, "aif.json", "application/json"),
     "sadface": Exporter("SADFace", sadface.dump, "sadface.json", "application/json"),
-    "csv": Exporter("CSV", csvmap.dump, "csv", "text/csv"),
+    "csv": Exporter("CSV", csvmap.dump, "csv", "text/csv", csvmap.write),
 }
 
 
