@@ -1,6 +1,6 @@
 # make run        set up everything on a new machine and serve on http://127.0.0.1:5000 (PORT=8000 for another port)
 # make test       run the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)
-# make lint       ruff check and ruff format --check
+# make lint       ruff check, ruff format --check and vulture (dead code, at 80% confidence and above)
 # make typecheck  mypy on icsdebate/, held to the committed baseline (mypy-baseline.txt), which may only shrink
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -40,6 +40,7 @@ test: $(VENV)/.dev node_modules/.installed
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vulture
 
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy icsdebate | $(BIN)/mypy-baseline filter --baseline-path mypy-baseline.txt --no-colors

@@ -46,7 +46,7 @@ def seed(check: bool, if_empty: bool, folder: Path | None) -> None:
     try:
         seed_set = seeds.read(folder)
     except seeds.SeedError as exc:
-        raise click.ClickException(f"The seeds in {folder} cannot be loaded:\n  " + "\n  ".join(exc.problems))
+        raise click.ClickException(f"The seeds in {folder} cannot be loaded:\n  " + "\n  ".join(exc.problems)) from None
     if check:
         click.echo(f"Seeds OK: {len(seed_set.debates)} debates, {len(seed_set.nodes)} nodes.")
         return
@@ -97,7 +97,7 @@ def create_user(name: str, role: str, password: str | None) -> None:
         with db.write_session() as session:
             auth.create_user(session, name=name, password=password, role=role)
     except ValueError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Created {role} {name}.")
 
 
@@ -164,7 +164,8 @@ def _export_every_debate(debate: str | None, format_: str, node: int | None, out
         try:
             first = next(document)  # the backup is checked whole before this
         except FormatError as exc:
-            raise click.ClickException(f"No backup was written: the database holds what a map file cannot.\n{exc}")
+            refused = f"No backup was written: the database holds what a map file cannot.\n{exc}"
+            raise click.ClickException(refused) from None
         counted = {"debates": 0, "nodes": 0}
         for chunk in registry.chunks(format_, _counting(itertools.chain([first], document), counted)):
             output.write(chunk)
@@ -201,7 +202,7 @@ def import_(path: Path, format_: str | None) -> None:
             with db.write_session() as session:
                 counts = backup.restore(session, loaded)
         except backup.RestoreError as exc:
-            raise click.ClickException(f"Nothing was restored.\n{exc}")
+            raise click.ClickException(f"Nothing was restored.\n{exc}") from None
         db.analyze()
         click.echo(f"Restored {_counted(counts)} from {path.name}.")
         return
@@ -231,7 +232,7 @@ def _read_map(path: Path, format_: str | None) -> seeds.SeedSet | backup.Backup:
         document = registry.parse(registry.decode(path.read_bytes(), path.name), path.name, format_)
         return backup.read(document, path.name) if mapdoc.is_backup(document) else mapdoc.validate(document, path.name)
     except FormatError as exc:
-        raise click.ClickException(f"Nothing was imported.\n{exc}")
+        raise click.ClickException(f"Nothing was imported.\n{exc}") from None
 
 
 def _is_json_map(head: str, name: str, format_: str | None) -> bool:
@@ -287,11 +288,11 @@ def attach_text(source_key: str, path: Path) -> None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise click.ClickException(f"{path} cannot be read: {exc.strerror or exc}.")
+        raise click.ClickException(f"{path} cannot be read: {exc.strerror or exc}.") from None
     try:
         text = quotecheck.read_text(data, path.name)
     except quotecheck.TextError as exc:
-        raise click.ClickException(f"Nothing was attached. {exc}")
+        raise click.ClickException(f"Nothing was attached. {exc}") from None
     with db.write_session() as session:
         done = quotecheck.attach(session, source=session.get(Source, source.id), text=text, name=path.name)
     verb = "Replaced the copy of" if done.replaced else "Attached a copy to"

@@ -48,7 +48,7 @@ def check_base(session: Session, node: Node, base: int) -> None:
     """Raise EditConflict when the point's content changed after version `base`, the one an edit started from.
 
     Version 0 is the published map, kept as the "original" version at the first change. A later version that
-    changed none of EDITED_FIELDS (a link, an archive, a status) is no conflict. Call it with the node's row
+    changed none of EDITED_FIELDS (a link, an archive, an outcome) is no conflict. Call it with the node's row
     locked (Session.get(..., with_for_update=True)), so that two saves from the same base cannot both pass."""
     latest = session.exec(
         select(Revision).where(Revision.node_id == node.id).order_by(Revision.number.desc()).limit(1)
@@ -180,7 +180,7 @@ def _correct_citations(session: Session, node: Node, corrected: list | None) -> 
     cited = session.exec(select(Citation).where(Citation.node_id == node.id).order_by(Citation.position)).all()
     if len(corrected) != len(cited):
         raise EditError("The quotes of this point changed while you were editing it; reload the page.")
-    for number, (citation, change) in enumerate(zip(cited, corrected), start=1):
+    for number, (citation, change) in enumerate(zip(cited, corrected, strict=True), start=1):
         if session.get(Source, int(change.source)) is None:
             raise EditError("That source no longer exists; choose another.", f"citations-{number - 1}-source")
         citation.source_id, citation.quote, citation.locator = int(change.source), change.quote, change.locator
@@ -317,4 +317,4 @@ def set_outcome(session: Session, *, node: Node, data: OutcomeSet, author: User)
     node.outcome, node.outcome_on, node.outcome_reason = data.outcome, data.outcome_on, data.outcome_reason
     node.outcome_source_id, node.outcome_quote, node.outcome_locator = int(data.source), data.quote, data.locator
     node.updated_at = utcnow()
-    return _record(session, node, "status", author, f"{data.outcome} ({data.outcome_on})")
+    return _record(session, node, "outcome", author, f"{data.outcome} ({data.outcome_on})")

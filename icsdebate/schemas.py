@@ -159,7 +159,7 @@ class LinkCreate(_Form):
 
 
 class OutcomeSet(_Form):
-    """What later events made of a point: a status, when, why, and the source that shows it."""
+    """What later events made of a point: an outcome, when, why, and the source that shows it."""
 
     outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
     outcome_on: PartialDate

@@ -395,7 +395,7 @@ def test_a_published_point_edited_twice_from_the_same_page_conflicts(app, mini, 
 
 
 def test_a_change_elsewhere_is_no_conflict(app, client, mini, users):
-    """A link (or an archive, or a status) since the form was opened changed nothing the form edits."""
+    """A link (or an archive, or an outcome) since the form was opened changed nothing the form edits."""
     token = sign_in(client, "moderator-user")
     opened = _edit_form(client, mini["question"])
     linked = client.post(

@@ -186,7 +186,7 @@ def _path(rule, arguments: dict, hostile: tuple[str, str] | None) -> str:
     path = rule.rule
     for name in rule.arguments:
         value = hostile[1] if hostile and hostile[0] == name else urllib.parse.quote(arguments.get(name, "x"), safe="")
-        path = re.sub(rf"<(?:\w+:)?{name}>", lambda _: value, path)
+        path = re.sub(rf"<(?:\w+:)?{name}>", lambda _match, value=value: value, path)
     return path
 
 

@@ -22,9 +22,9 @@ def form(app, **change):
     }
 
 
-def test_a_moderator_sets_a_status_that_shows_everywhere(app, client, mini, users):
+def test_a_moderator_sets_an_outcome_that_shows_everywhere(app, client, mini, users):
     token = sign_in(client, "moderator-user")
-    response = client.post(f"/nodes/{mini['pro-boards']}/status", data={**form(app), "csrf_token": token})
+    response = client.post(f"/nodes/{mini['pro-boards']}/outcome", data={**form(app), "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     node_page = client.get(f"/nodes/{mini['pro-boards']}").get_data(as_text=True)
     assert "answered by later events" in node_page and "since September 2021" in node_page
@@ -32,24 +32,24 @@ def test_a_moderator_sets_a_status_that_shows_everywhere(app, client, mini, user
     assert "answered by later events" in client.get("/debates/mini").get_data(as_text=True)
     assert "answered by later events, September 2021" in client.get("/debates/mini/timeline").get_data(as_text=True)
     history = client.get(f"/nodes/{mini['pro-boards']}/history").get_data(as_text=True)
-    assert "<strong>status</strong>" in history and "<strong>original</strong>" in history
+    assert "<strong>outcome</strong>" in history and "<strong>original</strong>" in history
     diff = client.get(f"/nodes/{mini['pro-boards']}/history/compare?from=1&to=2").get_data(as_text=True)
     assert "<ins>answered</ins>" in diff
-    # restoring the original version clears the status again
+    # restoring the original version clears the outcome again
     assert client.post(f"/nodes/{mini['pro-boards']}/history/1/restore", data={"csrf_token": token}).status_code == 302
     with app.app_context():
         assert db.session().get(Node, mini["pro-boards"]).outcome is None
 
 
-def test_contributors_cannot_set_a_status(app, client, mini, users):
+def test_contributors_cannot_set_an_outcome(app, client, mini, users):
     token = sign_in(client, "contributor-user")
-    assert client.get(f"/nodes/{mini['pro-boards']}/status").status_code == 403
+    assert client.get(f"/nodes/{mini['pro-boards']}/outcome").status_code == 403
     assert (
-        client.post(f"/nodes/{mini['pro-boards']}/status", data={**form(app), "csrf_token": token}).status_code == 403
+        client.post(f"/nodes/{mini['pro-boards']}/outcome", data={**form(app), "csrf_token": token}).status_code == 403
     )
 
 
-def test_a_status_needs_a_date_a_reason_and_a_quote(app, client, mini, users):
+def test_an_outcome_needs_a_date_a_reason_and_a_quote(app, client, mini, users):
     token = sign_in(client, "moderator-user")
     for change, message in (
         ({"outcome_on": ""}, "Say when"),
@@ -59,7 +59,8 @@ def test_a_status_needs_a_date_a_reason_and_a_quote(app, client, mini, users):
         ({"outcome": "settled"}, "Choose one of the options."),
         ({"source": "99999"}, "no longer exists"),
     ):
-        response = client.post(f"/nodes/{mini['pro-boards']}/status", data={**form(app, **change), "csrf_token": token})
+        data = {**form(app, **change), "csrf_token": token}
+        response = client.post(f"/nodes/{mini['pro-boards']}/outcome", data=data)
         assert response.status_code == 422, change
         assert message in response.get_data(as_text=True), change
     with app.app_context():

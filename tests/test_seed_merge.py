@@ -74,7 +74,7 @@ def test_reseeding_merges_copies_and_keeps_what_users_added(app, client, users, 
         "locator": "section: 2018",
         "csrf_token": token,
     }
-    assert client.post(f"/nodes/{copy}/status", data=status).status_code == 302
+    assert client.post(f"/nodes/{copy}/outcome", data=status).status_code == 302
     with app.app_context():
         copy_history = (
             db.session().exec(select(func.count()).select_from(Revision).where(Revision.node_id == copy)).one()

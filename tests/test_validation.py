@@ -153,7 +153,7 @@ def test_ids_in_the_link_and_status_forms_are_read_strictly(app, client, mini, u
     link = client.post(f"/nodes/{mini['t']}/link", data={"child": value, "relation": "supports", "csrf_token": token})
     assert link.status_code == 422
     status = client.post(
-        f"/nodes/{mini['pro-boards']}/status",
+        f"/nodes/{mini['pro-boards']}/outcome",
         data={
             "outcome": "answered",
             "outcome_on": "2021-09",
@@ -227,7 +227,7 @@ def test_the_status_form_refuses_an_impossible_date(app, client, mini, users):
     with app.app_context():
         source = db.session().exec(select(Source.id).where(Source.key == "kf")).one()
     response = client.post(
-        f"/nodes/{mini['pro-boards']}/status",
+        f"/nodes/{mini['pro-boards']}/outcome",
         data={
             "outcome": "answered",
             "outcome_on": "2021-02-30",

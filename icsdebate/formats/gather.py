@@ -1,5 +1,7 @@
 """Gather a debate, the subtree under one of its points, or every debate (a backup) from the database into a map
-document: the seed format's structure as plain data (see mapdoc), in a fixed number of queries whatever the size."""
+document: the seed format's structure as plain data (see mapdoc). A document comes as (name, value) pairs in document
+order, its nodes read BATCH at a time (a fixed number of queries, and four more a batch, whatever the size), so that
+a writer that streams holds one batch at a time; `collect` and `collect_all` make it one dict."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -297,8 +299,8 @@ def _backup_body(session: Session) -> Iterator[tuple[str, object]]:
     debates = list(session.exec(select(Debate).order_by(Debate.id)))
     debate_themes = _debate_themes(session, [debate.id for debate in debates])
     sources = {source.id: source for source in session.exec(select(Source).order_by(Source.id))}
-    theses = _keys(session, [d.thesis_id for d in debates if d.thesis_id is not None])
-    thesis_keys = dict(zip([d.thesis_id for d in debates if d.thesis_id is not None], theses))
+    thesis_ids = [d.thesis_id for d in debates if d.thesis_id is not None]
+    thesis_keys = dict(zip(thesis_ids, _keys(session, thesis_ids), strict=True))
     yield "themes", [_theme(t) for t in session.exec(select(Theme).order_by(Theme.id))]
     yield "sources", [_source(s) for s in sources.values()]
     yield "voices", [_voice(v) for v in session.exec(select(Voice).order_by(Voice.id))]

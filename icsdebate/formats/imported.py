@@ -222,7 +222,7 @@ def scheme_graph(data, name: str, *, id_key: str, edge_keys: tuple[str, str], pa
         graph.texts[node_id] = text if isinstance(text, str) else ""
     for index, edge in enumerate(data["edges"]):
         start, end = (_field(edge, key, f"{path}.edges[{index}]", name) for key in edge_keys)
-        for key, end_id in zip(edge_keys, (start, end)):
+        for key, end_id in zip(edge_keys, (start, end), strict=True):
             if end_id not in graph.kinds:
                 raise FormatError(f"{name}: {path}.edges[{index}].{key}: {end_id!r} is not a node in the file.")
         graph.into.setdefault(end, []).append(start)

@@ -33,7 +33,7 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
         node_values(seeds, key, debates, voices) | {"status": "active", "created_at": utcnow(), "updated_at": utcnow()}
         for key in seeds.nodes
     ]
-    ids = dict(zip(seeds.nodes, (row.id for row in insert_rows(session, Node, rows))))
+    ids = dict(zip(seeds.nodes, (row.id for row in insert_rows(session, Node, rows)), strict=True))
     for key, d in seeds.debates.items():
         debates[key].thesis_id = ids[d.thesis] if d.thesis else None
         session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in d.themes)

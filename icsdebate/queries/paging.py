@@ -57,7 +57,7 @@ def _parse(key: str, types: tuple) -> tuple:
     try:
         if len(parts) != len(types):
             raise ValueError(key)
-        return tuple(_strict_int(part) if kind is int else kind(part) for kind, part in zip(types, parts))
+        return tuple(_strict_int(part) if kind is int else kind(part) for kind, part in zip(types, parts, strict=True))
     except ValueError:
         raise BadRequest(
             f"“{key[:80]}” is not a place in this list; open its first page and follow its links."
@@ -121,7 +121,7 @@ class GroupedPage:
 def grouped(rows: list[tuple], cards: list[Card]) -> list[Group]:
     """Cards grouped by debate, then by the side of its thesis each point argues (stored with the point)."""
     groups: dict[int, Group] = {}
-    for card_, (_node, _voice, debate, *_counts) in zip(cards, rows):
+    for card_, (_node, _voice, debate, *_counts) in zip(cards, rows, strict=True):
         group = groups.setdefault(debate.id, Group(debate))
         side = "thesis" if card_.node.kind == "thesis" else graph.SIDE_OF[card_.node.side]
         group.sides[side].append(card_)

@@ -10,7 +10,7 @@ from ..params import parse_int
 from ..queries import chronology, points
 from ..text import word_diff
 from ..web import render_page
-from .edit import bp, may_edit_or_403, write_limit
+from .edit_forms import bp, may_edit_or_403, write_limit
 from .lookup import debate_or_404, node_or_404, seek
 
 

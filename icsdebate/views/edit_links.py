@@ -10,7 +10,7 @@ from ..params import parse_int
 from ..queries import points
 from ..schemas import HINTS, LinkCreate, OutcomeSet
 from ..web import form_page, render_page
-from .edit import bp, errors_of, form_data, is_htmx, write_limit
+from .edit_forms import bp, errors_of, form_data, is_htmx, write_limit
 from .lookup import node_or_404
 
 
@@ -80,7 +80,7 @@ def _chosen(child: str) -> list:
 
 @form_page("edit.outcome")
 def _outcome_again(message: str, node_id: int):
-    """The status form as it was sent, with `message` above it: the database refused the write."""
+    """The outcome form as it was sent, with `message` above it: the database refused the write."""
     node = node_or_404(node_id)
     return render_page(
         "edit/_outcome.html",
@@ -93,7 +93,7 @@ def _outcome_again(message: str, node_id: int):
     ), 503
 
 
-@bp.route("/nodes/<id:node_id>/status", methods=["GET", "POST"])
+@bp.route("/nodes/<id:node_id>/outcome", methods=["GET", "POST"])
 @auth.require("moderate")
 @write_limit
 def outcome(node_id: int):

@@ -12,7 +12,7 @@ from ..queries import cards, points
 from ..schemas import EDIT_KINDS, HINTS, NodeCreate, NodeUpdate
 from ..text import render_markdown, word_diff
 from ..web import form_page, render_page
-from .edit import KEPT_NOTE, bp, form_data, is_htmx, may_edit_or_403, quote_warnings, write_limit
+from .edit_forms import KEPT_NOTE, bp, form_data, is_htmx, may_edit_or_403, quote_warnings, write_limit
 from .lookup import node_or_404
 
 LABELS = {
