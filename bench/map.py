@@ -19,36 +19,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from icsdebate import create_app, db, migrate  # noqa: E402
 from icsdebate.db import count_queries  # noqa: E402
-from icsdebate.generate import generate  # noqa: E402
-from icsdebate.models import Debate, Link, Node  # noqa: E402
+from icsdebate.generate import generate, generate_shape  # noqa: E402
+from icsdebate.models import Node  # noqa: E402
 
 
 def fan(session, replies: int) -> str:
-    """A debate whose thesis has `replies` direct replies; returns its slug."""
-    debate = Debate(slug=f"map-fan-{replies}", title=f"A thesis with {replies} replies")
-    session.add(debate)
-    session.flush()
-    thesis = Node(debate_id=debate.id, kind="thesis", title="The thesis")
-    session.add(thesis)
-    session.flush()
-    debate.thesis_id = thesis.id
-    session.execute(
-        insert(Node), [{"debate_id": debate.id, "kind": "claim", "title": f"Reply {n}"} for n in range(replies)]
-    )
-    ids = session.exec(select(Node.id).where(Node.debate_id == debate.id, Node.id != thesis.id)).all()
-    session.execute(
-        insert(Link),
-        [
-            {"child_id": i, "parent_id": thesis.id, "relation": "supports" if i % 2 else "opposes", "position": i}
-            for i in ids
-        ],
-    )
-    return debate.slug
+    """A debate whose one point under the thesis has `replies` direct replies (generate_shape's fan); returns the
+    address of that point's map."""
+    debate = generate_shape(session, shape="fan", size=replies, slug=f"map-fan-{replies}-{time.time_ns()}")
+    hub = session.exec(select(Node.id).where(Node.debate_id == debate.id, Node.kind != "thesis").order_by(Node.id))
+    return f"/nodes/{hub.first()}/map"
 
 
 def main() -> None:
@@ -70,7 +54,8 @@ def main() -> None:
     for size in args.sizes:
         started = time.perf_counter()
         with app.app_context(), db.write_session() as session:
-            cases[f"{size:,} points"] = generate(session, nodes=size, seed=3, slug=f"map-{size}-{time.time_ns()}").slug
+            slug = generate(session, nodes=size, seed=3, slug=f"map-{size}-{time.time_ns()}").slug
+            cases[f"{size:,} points"] = f"/debates/{slug}/map"
         print(f"generated {size:,} points in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     with app.app_context(), db.write_session() as session:
         cases["fan of 5,000"] = fan(session, 5000)
@@ -79,7 +64,7 @@ def main() -> None:
         measure(
             app,
             client,
-            {name: f"/debates/{slug}/map{view}" for name, slug in cases.items()},
+            {name: f"{address}{view}" for name, address in cases.items()},
             args.requests,
             len(args.sizes),
             view or "(as it opens)",

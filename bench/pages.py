@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -126,6 +127,12 @@ def busiest(session, slug: str) -> int:
 def deepest(session, slug: str) -> int:
     debate = session.exec(select(Debate).where(Debate.slug == slug)).one()
     return session.exec(select(func.max(Node.id)).where(Node.debate_id == debate.id)).one()
+
+
+def shape_targets(session) -> dict[str, int]:
+    """The point of each extreme shape that the sections work on: the bottom of the chain, the hub of the fan,
+    the deepest point of the paths."""
+    return {"chain": deepest(session, "chain"), "fan": busiest(session, "fan"), "paths": deepest(session, "paths")}
 
 
 def debate_pages(app, slug: str, node_id: int | None = None) -> dict[str, str]:
@@ -246,15 +253,9 @@ def section_sizes(app, small_app, requests: int) -> None:
 
 def section_shapes(app, requests: int) -> None:
     """The pages of the deepest point of each shape (the hub of the fan), against the same pages at 100 points."""
-    targets = {}
     with app.app_context():
         session = db.session()
-        targets = {
-            "chain": deepest(session, "chain"),
-            "fan": busiest(session, "fan"),
-            "paths": deepest(session, "paths"),
-            "one-voice": busiest(session, "one-voice"),
-        }
+        targets = {**shape_targets(session), "one-voice": busiest(session, "one-voice")}
     small = debate_pages(app, "bench-100")
     rows = []
     for slug, node_id in targets.items():
@@ -344,12 +345,9 @@ def section_writes(app) -> None:
     rows = []
     with app.app_context():
         session = db.session()
-        targets = {
-            "chain of 5,000 (bottom)": deepest(session, "chain"),
-            "fan of 5,000 (hub)": busiest(session, "fan"),
-            "2^20 paths (deepest)": deepest(session, "paths"),
-            f"{SIZES[-1]:,} points (busiest)": busiest(session, f"bench-{SIZES[-1]}"),
-        }
+        names = {"chain": "chain of 5,000 (bottom)", "fan": "fan of 5,000 (hub)", "paths": "2^20 paths (deepest)"}
+        targets = {names[shape]: node_id for shape, node_id in shape_targets(session).items()}
+        targets[f"{SIZES[-1]:,} points (busiest)"] = busiest(session, f"bench-{SIZES[-1]}")
         with db.write_session() as session:
             author = create_user(
                 session, name=f"bench{secrets.token_hex(3)}", password="bench-password-1", role="moderator"
@@ -423,12 +421,17 @@ def throughput(database: str, path: str, seconds: int, cache_pages: int = 2000, 
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(50):
+        deadline = time.monotonic() + 120  # four workers start slowly on a busy machine
+        while True:  # until the app itself answers, not only the socket
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
             except OSError:
-                time.sleep(0.2)
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(f"gunicorn did not answer /healthz on port {port}")
+            time.sleep(0.5)
         headers = ["-H", f"Cookie: {cookie}"] if cookie else []
         out = subprocess.run(
             ["wrk", "-t2", "-c16", f"-d{seconds}s", *headers, f"http://127.0.0.1:{port}{path}"],
@@ -458,7 +461,8 @@ def section_throughput(app, database: str, seconds: int) -> None:
     if not shutil.which("wrk"):
         print("\nthroughput: wrk is not installed (apt-get install wrk)")
         return
-    node_url = debate_pages(app, "bench-10000")["node"]
+    size = 10_000 if 10_000 in SIZES else SIZES[-1]
+    node_url = debate_pages(app, f"bench-{size}")["node"]
     trivial = throughput(database, "/healthz", seconds)
     results = {
         "node page, page cache on": throughput(database, node_url, seconds),
@@ -466,7 +470,7 @@ def section_throughput(app, database: str, seconds: int) -> None:
         "node page, signed in": throughput(database, node_url, seconds, cookie=signed_in_cookie(app)),
     }
     table(
-        f"Throughput under gunicorn -w 4 (wrk -t2 -c16, {seconds} s each; {node_url} at 10,000 points)",
+        f"Throughput under gunicorn -w 4 (wrk -t2 -c16, {seconds} s each; {node_url} at {size:,} points)",
         ["path", "req/s", "ratio to /healthz"],
         [["/healthz", f"{trivial:.0f}", "1.00"]]
         + [[name, f"{rate:.0f}", f"{rate / trivial:.2f}"] for name, rate in results.items()],
@@ -478,14 +482,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page and size")
     parser.add_argument("--seconds", type=int, default=10, help="length of each throughput run")
     parser.add_argument(
+        "--sizes", default="100,1000,10000,100000", help="debate sizes, comma-separated (fewer for a quick run)"
+    )
+    parser.add_argument(
         "--sections", default="sizes,shapes,deep,writes,throughput", help="which tables, comma-separated"
     )
     args = parser.parse_args()
     sections = set(args.sections.split(","))
+    global SIZES
+    SIZES = tuple(int(size) for size in args.sizes.split(","))
     url = os.environ.get("DATABASE_URL")
     database, small = fresh_database(url), fresh_database(url, "_small")
     app, small_app = _app(database), _app(small)
-    took = build(app, revisions=100_000)
+    took = build(app, sizes=SIZES, shapes=bool(sections & {"shapes", "deep", "writes"}), revisions=100_000)
     build(small_app, sizes=(100,), shapes=False, revisions=50)
     with app.app_context():
         dialect = db.engine().dialect.name

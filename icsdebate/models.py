@@ -298,6 +298,15 @@ class SideVoiceTally(SQLModel, table=True):
     n: int = 0
 
 
+class SideTally(SQLModel, table=True):
+    """How many of a debate's active points (not its thesis) each voice argued on each side (migration 0016)."""
+
+    debate_id: int = Field(foreign_key="debate.id", primary_key=True, ondelete="CASCADE")
+    voice_id: int = Field(foreign_key="voice.id", primary_key=True, ondelete="CASCADE")
+    side: int = Field(primary_key=True)
+    n: int = 0
+
+
 class ContentVersion(SQLModel, table=True):
     """The site's number before versions per debate (migration 0013); no longer raised."""
 

@@ -10,6 +10,7 @@ The map has no circles (graph.py refuses them), so a stored standing is never un
 """
 
 from sqlalchemy import bindparam, text, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from .models import Link, Node
@@ -116,13 +117,13 @@ def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:
 
 def _store(session: Session, labels: dict[int, str], chunk: int = 30_000) -> None:
     """Write new labels: one UPDATE per label and per `chunk` ids (under SQLite's and PostgreSQL's limits on
-    bound parameters)."""
+    bound parameters), on the table itself; the rows this session holds are given their new label in place,
+    rather than read back."""
+    table = Node.__table__
     for label in (STANDS, ANSWERED, UNDECIDED):
         ids = [node_id for node_id, new in labels.items() if new == label]
         for start in range(0, len(ids), chunk):
-            session.execute(
-                update(Node)
-                .where(Node.id.in_(ids[start : start + chunk]))
-                .values(standing=label)
-                .execution_options(synchronize_session="fetch")
-            )
+            session.execute(update(table).where(table.c.id.in_(ids[start : start + chunk])).values(standing=label))
+    for held in list(session.identity_map.values()):
+        if isinstance(held, Node) and held.id in labels:
+            set_committed_value(held, "standing", labels[held.id])

@@ -31,6 +31,12 @@ def order_by():
     return case(RANK, value=Node.standing, else_=len(RANK)), Node.support.desc()
 
 
+def sort_keys():
+    """The same rule as two SQL values that sort it ascending, for lists read by key (queries/keyset.py): the
+    standing rank, then the support negated."""
+    return case(RANK, value=Node.standing, else_=len(RANK)).label("rank"), (-Node.support).label("less_support")
+
+
 def support_weights(children: dict[Hashable, list[tuple[Hashable, str]]], keys: Iterable[Hashable]) -> dict:
     """{key: support beneath it} for `keys`, from {parent: [(child, relation), ...]}: the sum over its supporting
     children of one plus their own support. Walks with an explicit stack (no recursion); the graph has no

@@ -9,9 +9,13 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from icsdebate import create_app, db, migrate, seeds
+from icsdebate.models import Source, Voice
+
+from .factories import ids
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
+ARGDOWN = ROOT / "node_modules" / ".bin" / "argdown"  # the Argdown CLI, installed by npm ci
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +102,20 @@ def sign_in(client, name: str) -> str:
 @pytest.fixture
 def users(app):
     return {role: make_user(app, f"{role}-user", role) for role in ("contributor", "moderator", "admin")}
+
+
+@pytest.fixture
+def form(app, mini):
+    """A valid 'add an opposing claim' form for the mini map."""
+    voice = ids(app, Voice, Voice.key == "ham")[0]
+    source = ids(app, Source, Source.key == "kf")[0]
+    return {
+        "relation": "opposes",
+        "kind": "claim",
+        "title": "Boards answer to NHS England",
+        "annotation": "See *the long read*.",
+        "voice": str(voice),
+        "source": str(source),
+        "quote": "NHS organisations continue to look upwards",
+        "locator": "section: Accountability",
+    }

@@ -10,9 +10,10 @@ from sqlmodel import select
 
 from icsdebate import db, edits
 from icsdebate.models import Debate, Link, Node, Source, Theme, User
-from icsdebate.schemas import NodeCreate, OutcomeSet
+from icsdebate.schemas import OutcomeSet
 
 from .conftest import FIXTURES, ROOT, _empty_tables, load_seeds, sign_in
+from .factories import add_reply
 
 USER_CLAIM = "Foundation trusts already hold NHS contracts"
 QUESTION = "Will care stay free at the point of use?"
@@ -94,22 +95,8 @@ def user_changes(app, users) -> None:
         author = session.get(User, users["moderator"])
         nodes = {node.key: node for node in session.exec(select(Node))}
         campaign = session.exec(select(Source).where(Source.key == "campaign")).one()
-        claim = edits.create_node(
-            session,
-            parent=nodes["con-nhs-bodies"],
-            author=author,
-            data=NodeCreate(
-                kind="claim",
-                title=USER_CLAIM,
-                relation="supports",
-                voice="new",
-                voice_name="A reader",
-                voice_group="Commenters",
-                source="new",
-                source_title="A comment",
-                source_kind="comment",
-                quote="the trusts hold the contracts now",
-            ),
+        claim = add_reply(
+            session, nodes["con-nhs-bodies"], author, USER_CLAIM, "supports", quote="the trusts hold the contracts now"
         )
         edits.link_existing(session, child=claim, parent=nodes["t"], relation="opposes", author=author)
         edits.set_status(session, node=nodes["question"], status="archived", author=author)

@@ -114,10 +114,43 @@ def test_long_columns_are_paged(app, client, mini):
             graph.add_link(session, child=child, parent=thesis, relation="opposes")
         session.commit()
     html = client.get("/debates/mini").get_data(as_text=True)
-    assert f'hx-get="/nodes/{mini["t"]}/children/opposes?page=2"' in html
-    more = client.get(f"/nodes/{mini['t']}/children/opposes?page=2", headers={"HX-Request": "true"})
+    link = re.search(rf'hx-get="(/nodes/{mini["t"]}/children/opposes\?page=2&amp;after=[^"]+)"', html)
+    assert link, "the column's Show more link carries the key of its last card"
+    more = client.get(link[1].replace("&amp;", "&"), headers={"HX-Request": "true"})
     assert more.get_data(as_text=True).count('class="card ') == 3  # 8 cons, 5 a page
     assert "Extra point 6" in more.get_data(as_text=True)
+
+
+def test_following_show_more_lists_every_reply_once_in_the_columns_order(app, client, mini, users):
+    """A point with many replies of every standing and support: the pages reached by Show more, one after the
+    other, hold every reply once, in the order of the whole column read at once."""
+    from sqlmodel import select
+
+    from icsdebate import db
+    from icsdebate.generate import generate_shape
+    from icsdebate.models import Link, Node
+    from icsdebate.queries import cards
+
+    with app.app_context(), db.write_session() as session:
+        fan = generate_shape(session, shape="fan", size=60)
+        links = session.exec(select(Link).join(Node, Node.id == Link.child_id).where(Node.debate_id == fan.id)).all()
+        parents = [link.parent_id for link in links]
+        hub_id = max(set(parents), key=parents.count)
+        replies = [session.get(Node, link.child_id) for link in links if link.parent_id == hub_id]
+        for index, reply in enumerate(replies):  # stored standing and support of every kind, ties included
+            reply.standing = ("stands", "answered", "stands")[index % 3]
+            reply.support = (0, 7, 2, 7)[index % 4]
+    with app.app_context():
+        whole = cards.children(db.session(), parent_id=hub_id, relation="opposes", size=1000)
+        expected = [card.node.title for card in whole.cards]
+    assert len(expected) == 30
+    seen, url = [], f"/nodes/{hub_id}/children/opposes"
+    while url:
+        html = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+        seen += re.findall(r'class="card-title"[^>]*>(?:<a[^>]*>)?([^<]+)<', html)
+        link = re.search(r'class="more" href="([^"]+)"', html)
+        url = link[1].replace("&amp;", "&") if link else None
+    assert seen == expected
 
 
 @pytest.mark.parametrize(

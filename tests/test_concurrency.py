@@ -7,33 +7,29 @@ from sqlmodel import select
 from icsdebate import db
 from icsdebate.models import Link, Node, Revision, User
 
+from .factories import add_reply
+
 WRITERS, EACH = 4, 15
 
 
 def _writer(url: str, parent_id: int, user_id: int, number: int, results) -> None:
-    from icsdebate import create_app, edits
-    from icsdebate.schemas import NodeCreate
+    from icsdebate import create_app
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
     stored = []
     with app.app_context():
         for index in range(EACH):
-            data = NodeCreate(
-                relation="supports" if index % 2 else "opposes",
-                kind="claim",
-                title=f"Writer {number} point {index}",
-                voice="new",
-                voice_name=f"W{number}",
-                voice_group="Commenters",
-                source="new",
-                source_title="S",
-                source_kind="news",
-                quote="words",
-                locator="",
-            )
             with db.write_session() as session:
-                node = edits.create_node(
-                    session, parent=session.get(Node, parent_id), data=data, author=session.get(User, user_id)
+                node = add_reply(
+                    session,
+                    session.get(Node, parent_id),
+                    session.get(User, user_id),
+                    f"Writer {number} point {index}",
+                    "supports" if index % 2 else "opposes",
+                    voice_name=f"W{number}",
+                    source_title="S",
+                    source_kind="news",
+                    locator="",
                 )
             stored.append(node.id)
     results.put(stored)

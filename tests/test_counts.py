@@ -10,9 +10,10 @@ from sqlmodel import select
 from icsdebate import db, edits, seeds
 from icsdebate.generate import generate
 from icsdebate.models import Debate, Link, Node, User
-from icsdebate.schemas import NodeCreate, NodeUpdate
+from icsdebate.schemas import NodeUpdate
 
 from .conftest import FIXTURES
+from .factories import add_reply, tally_voices
 
 
 def expected_sides(session) -> dict[tuple[int, int], tuple[str, str, int | None]]:
@@ -49,11 +50,9 @@ def sides_agree(session) -> bool:
     }
     assert stored == expected_sides(session)
     counted = defaultdict(int)
-    voices = defaultdict(int)
-    for (_, debate_id), (side, kind, voice_id) in stored.items():
+    for (_, debate_id), (side, kind, _voice_id) in stored.items():
         counted[(debate_id, side, kind)] += 1
-        if voice_id is not None:
-            voices[(debate_id, side, voice_id)] += 1
+    voices = tally_voices({key: (side, voice_id) for key, (side, _kind, voice_id) in stored.items()})
     tally = {
         (d, s, k): n
         for d, s, k, n in session.exec(text("SELECT debate_id, side, kind, n FROM sidekindtally WHERE n <> 0"))
@@ -67,21 +66,6 @@ def sides_agree(session) -> bool:
     return True
 
 
-def new_point(title: str, relation: str) -> NodeCreate:
-    return NodeCreate(
-        kind="claim",
-        title=title,
-        relation=relation,
-        voice="new",
-        voice_name="A reader",
-        voice_group="Commenters",
-        source="new",
-        source_title="A comment",
-        source_kind="comment",
-        quote="words",
-    )
-
-
 def test_sides_and_their_tallies_follow_every_kind_of_write(app, mini, users):
     with app.app_context(), db.write_session() as session:
         generate(session, nodes=250, seed=9, slug="sides")
@@ -89,12 +73,7 @@ def test_sides_and_their_tallies_follow_every_kind_of_write(app, mini, users):
         author = session.get(User, users["moderator"])
         nodes = {node.key: node for node in session.exec(select(Node).where(Node.key.is_not(None)))}
         # opposing the amendment (which opposes a point for the thesis) argues for the thesis
-        rebuttal = edits.create_node(
-            session,
-            parent=nodes["amendment"],
-            author=author,
-            data=new_point("The amendment changes nothing", "opposes"),
-        )
+        rebuttal = add_reply(session, nodes["amendment"], author, "The amendment changes nothing", "opposes")
         assert sides_agree(session)
         edits.link_existing(session, child=rebuttal, parent=nodes["t"], relation="opposes", author=author)
         side = session.exec(text(f"SELECT side FROM nodeside WHERE node_id = {rebuttal.id}")).one()[0]

@@ -12,7 +12,7 @@ from icsdebate import db
 from icsdebate.models import Link, Node, Revision
 
 from .conftest import sign_in
-from .test_edit import form, post_add  # noqa: F401  (form is a fixture)
+from .factories import post_add
 
 READ_ONLY = "The site is read-only for a moment; nothing was saved. Your text is below; copy it or send it again."
 

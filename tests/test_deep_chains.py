@@ -6,10 +6,10 @@ import sys
 
 from sqlmodel import select
 
-from icsdebate import db, standing
-from icsdebate.db import insert_rows
+from icsdebate import db
 from icsdebate.formats.registry import EXPORTERS
-from icsdebate.models import Citation, Debate, Link, Node, Source, Voice, utcnow
+from icsdebate.generate import generate_shape
+from icsdebate.models import Node
 
 from .conftest import sign_in
 
@@ -17,59 +17,11 @@ DEPTH = 5_000
 
 
 def _chain(app) -> list[int]:
-    """A debate 'deep': a thesis and DEPTH points below it, each under the previous one (every fifth opposes).
-    Built with bulk inserts; returns the node ids, thesis first."""
+    """A debate 'deep': a thesis and DEPTH points below it, each opposing the previous one (generate_shape's
+    chain). Returns the node ids, thesis first."""
     with app.app_context(), db.write_session() as session:
-        debate = Debate(slug="deep", title="A very deep debate", summary="Deep.", summary_html="<p>Deep.</p>")
-        voice, source = Voice(name="Deep voice", group_name="Deep group"), Source(title="Deep source", kind="news")
-        session.add_all([debate, voice, source])
-        session.flush()
-        rows = [
-            {
-                "debate_id": debate.id,
-                "kind": "thesis" if n == 0 else "claim",
-                "title": f"Point {n} of the chain",
-                "voice_id": voice.id,
-                "status": "active",
-                "annotation": "",
-                "annotation_html": "",
-                "created_at": utcnow(),
-                "updated_at": utcnow(),
-            }
-            for n in range(DEPTH + 1)
-        ]
-        ids = [row.id for row in insert_rows(session, Node, rows)]
-        debate.thesis_id = ids[0]
-        insert_rows(
-            session,
-            Link,
-            [
-                {
-                    "child_id": ids[n],
-                    "parent_id": ids[n - 1],
-                    "position": 0,
-                    "created_at": utcnow(),
-                    "relation": "opposes" if n % 5 == 0 else "supports",
-                }
-                for n in range(1, DEPTH + 1)
-            ],
-        )
-        insert_rows(
-            session,
-            Citation,
-            [
-                {
-                    "node_id": node_id,
-                    "source_id": source.id,
-                    "quote": f"Words {n}.",
-                    "locator": f"page {n}",
-                    "position": 0,
-                }
-                for n, node_id in enumerate(ids)
-            ],
-        )
-        standing.refresh_all(session, [debate.id])
-    return ids
+        debate = generate_shape(session, shape="chain", size=DEPTH, slug="deep")
+        return list(session.exec(select(Node.id).where(Node.debate_id == debate.id).order_by(Node.id)).all())
 
 
 def test_the_chain_is_deeper_than_the_recursion_limit():
@@ -90,7 +42,7 @@ def test_the_deepest_point_its_map_and_the_briefings_answer(app, client):
         (f"/nodes/{middle}/summary", 200_000),
         (f"/nodes/{deepest}/summary", 100_000),
         (f"/nodes/{deepest}/outline", 200_000),
-        (f"/nodes/{middle}/children/supports", 200_000),
+        (f"/nodes/{middle}/children/opposes", 200_000),
         (f"/nodes/{deepest}/history", 200_000),
         ("/debates/deep", 200_000),
     ]:
@@ -111,7 +63,7 @@ def test_every_export_of_the_chain_answers(app, client):
         limit = 30_000_000 if fmt == "kialo" else 6_000_000
         assert len(response.data) < limit, (fmt, len(response.data))
         if fmt not in ("md", "html"):  # the briefings set out four levels below the thesis
-            assert f"Point {DEPTH} of the chain" in response.get_data(as_text=True), fmt
+            assert f"Point {DEPTH}: chain" in response.get_data(as_text=True), fmt
     for fmt in ("kialo", "argdown", "md"):
         assert client.get(f"/nodes/{ids[DEPTH // 2]}/export/{fmt}").status_code == 200, fmt
 

@@ -9,32 +9,7 @@ from icsdebate import db
 from icsdebate.models import Citation, Link, Node, Revision, Source, Voice
 
 from .conftest import sign_in
-
-
-def ids(app, model, *conditions):
-    with app.app_context():
-        return [row.id for row in db.session().exec(select(model).where(*conditions))]
-
-
-@pytest.fixture
-def form(app, mini):
-    """A valid 'add an opposing claim' form for the mini map."""
-    voice = ids(app, Voice, Voice.key == "ham")[0]
-    source = ids(app, Source, Source.key == "kf")[0]
-    return {
-        "relation": "opposes",
-        "kind": "claim",
-        "title": "Boards answer to NHS England",
-        "annotation": "See *the long read*.",
-        "voice": str(voice),
-        "source": str(source),
-        "quote": "NHS organisations continue to look upwards",
-        "locator": "section: Accountability",
-    }
-
-
-def post_add(client, node_id, data, token, **headers):
-    return client.post(f"/nodes/{node_id}/add", data={**data, "csrf_token": token}, headers=headers)
+from .factories import add_one, ids, post_add
 
 
 def test_add_without_javascript_redirects_to_the_parent(app, client, mini, users, form):
@@ -127,11 +102,6 @@ def test_new_voice_and_source_are_created_with_the_claim(app, client, mini, user
     }
     assert post_add(client, mini["t"], data, token).status_code == 302
     assert ids(app, Voice, Voice.name == "A Reader") and ids(app, Source, Source.title == "A letter")
-
-
-def add_one(client, mini, form, token) -> int:
-    post_add(client, mini["pro-boards"], form, token)
-    return int(re.search(r"/nodes/(\d+)", client.get("/changes").get_data(as_text=True)).group(1))
 
 
 def test_edit_twice_compare_and_restore(app, client, mini, users, form):

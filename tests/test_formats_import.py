@@ -13,8 +13,7 @@ from sqlalchemy import text
 from icsdebate import db
 from icsdebate.formats import FormatError, registry
 
-from .conftest import ROOT
-from .test_formats_readers import ARGDOWN
+from .conftest import ARGDOWN, ROOT
 
 SAMPLES = ROOT.parent / "shared" / "samples"
 needs_samples = pytest.mark.skipif(not SAMPLES.exists(), reason="the shared samples are not beside this checkout")

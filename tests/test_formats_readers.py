@@ -14,10 +14,10 @@ import pytest
 from sqlmodel import select
 
 from icsdebate import db
-from icsdebate.formats import aif, argdown, csvmap, gather, kialo, mapdoc, sadface
+from icsdebate.formats import aif, argdown, csvmap, gather, kialo, sadface
 from icsdebate.models import Debate
 
-from .conftest import ROOT, load_seeds
+from .conftest import ARGDOWN, ROOT, load_seeds
 
 
 @pytest.fixture
@@ -33,16 +33,24 @@ def relations(document: dict) -> Counter:
     return Counter(rel for node in document["nodes"] for rel in ("supports", "opposes") for _ in node.get(rel, []))
 
 
+def named(document: dict, support: str, attack: str) -> Counter:
+    """The document's links counted by relation, under the names another format gives supports and opposes."""
+    counts = relations(document)
+    return Counter({support: counts["supports"], attack: counts["opposes"]})
+
+
+def schemes(graph) -> Counter:
+    """An arguebuf graph's schemes counted by the type of each."""
+    return Counter(type(s.scheme).__name__ for s in graph.scheme_nodes.values())
+
+
 def test_kialo_exports_read_in_arguebuf_with_the_same_counts(documents):
     """arguebuf reads Kialo's older layout only; the current layout, which the site writes, reads back in our reader
     with the same shape (test_formats_roundtrip)."""
     for slug, document in documents.items():
         graph = arguebuf.load.kialo(io.StringIO(kialo.dump_older(document)), name=slug)
-        schemes = Counter(type(s.scheme).__name__ for s in graph.scheme_nodes.values())
         assert len(graph.atom_nodes) == len(document["nodes"]), slug
-        assert schemes == Counter(
-            {"Support": relations(document)["supports"], "Attack": relations(document)["opposes"]}
-        ), slug
+        assert schemes(graph) == named(document, "Support", "Attack"), slug
 
 
 def test_csv_has_one_row_per_node(documents):
@@ -57,29 +65,18 @@ def test_csv_has_one_row_per_node(documents):
 def test_aif_exports_read_in_arguebuf_with_the_same_counts(documents):
     for slug, document in documents.items():
         graph = arguebuf.load.aif(json.loads(aif.dump(document)), name=slug)
-        schemes = Counter(type(s.scheme).__name__ for s in graph.scheme_nodes.values())
         assert len(graph.atom_nodes) == len(document["nodes"]), slug
-        assert schemes == Counter(
-            {"Support": relations(document)["supports"], "Attack": relations(document)["opposes"]}
-        )
+        assert schemes(graph) == named(document, "Support", "Attack")
 
 
 def test_sadface_exports_read_in_arguebuf_with_the_same_counts(documents):
     # arguebuf reads a SADFace 'conflict' scheme without a scheme type (it does so for the real sample too)
     for slug, document in documents.items():
         graph = arguebuf.load.sadface(json.loads(sadface.dump(document)), name=slug)
-        schemes = Counter(type(s.scheme).__name__ for s in graph.scheme_nodes.values())
         assert len(graph.atom_nodes) == len(document["nodes"]), slug
-        assert schemes == Counter(
-            {"Support": relations(document)["supports"], "NoneType": relations(document)["opposes"]}
-        )
+        assert schemes(graph) == named(document, "Support", "NoneType")
         names = Counter(n["name"] for n in json.loads(sadface.dump(document))["nodes"] if n["type"] == "scheme")
-        assert names == Counter(
-            {"support": relations(document)["supports"], "conflict": relations(document)["opposes"]}
-        )
-
-
-ARGDOWN = ROOT / "node_modules" / ".bin" / "argdown"
+        assert names == named(document, "support", "conflict")
 
 
 def test_argdown_exports_parse_in_the_argdown_cli_with_the_same_counts(documents, tmp_path):
@@ -98,9 +95,7 @@ def test_argdown_exports_parse_in_the_argdown_cli_with_the_same_counts(documents
         parsed = json.loads((tmp_path / "out" / f"{slug}.json").read_text())
         kinds = Counter(relation["relationType"] for relation in parsed["relations"])
         assert len(parsed["statements"]) == len(document["nodes"]), slug
-        assert kinds == Counter(
-            {"support": relations(document)["supports"], "attack": relations(document)["opposes"]}
-        ), slug
+        assert kinds == named(document, "support", "attack"), slug
         for node in document["nodes"]:
             member = parsed["statements"][node["key"]]["members"][0]
             text = re.sub(r"\s*#\([^)]*\)", "", member["text"]).strip()  # the text keeps its tags

@@ -11,7 +11,7 @@ import arguebuf
 import pytest
 from sqlmodel import select
 
-from icsdebate import db, seeds
+from icsdebate import db
 from icsdebate.formats import aif, argdown, gather, jsonmap, kialo, mapdoc, registry, sadface, store
 from icsdebate.models import Debate
 

@@ -10,34 +10,29 @@ def nodes(app, mini, *keys):
     return [db.session().get(Node, mini[key]) for key in keys]
 
 
-def test_a_link_that_would_make_a_cycle_is_refused(app, mini):
+def refused(app, mini, child: str, parent: str, relation: str, message: str) -> None:
+    """Linking the mini map's point `child` under `parent` raises a GraphError that says `message`."""
     with app.app_context():
-        boards, amendment = nodes(app, mini, "pro-boards", "amendment")
-        with pytest.raises(graph.GraphError, match="would make a circle"):
-            graph.add_link(db.session(), child=boards, parent=amendment, relation="opposes")
+        child_node, parent_node = nodes(app, mini, child, parent)
+        with pytest.raises(graph.GraphError, match=message):
+            graph.add_link(db.session(), child=child_node, parent=parent_node, relation=relation)
+
+
+def test_a_link_that_would_make_a_cycle_is_refused(app, mini):
+    refused(app, mini, "pro-boards", "amendment", "opposes", "would make a circle")
 
 
 def test_a_thesis_heads_its_debate_and_goes_under_no_point(app, mini):
-    with app.app_context():
-        thesis, question = nodes(app, mini, "t", "question")
-        with pytest.raises(graph.GraphError, match="heads its own debate"):
-            graph.add_link(db.session(), child=thesis, parent=question, relation="opposes")
+    refused(app, mini, "t", "question", "opposes", "heads its own debate")
 
 
 def test_a_node_cannot_be_its_own_parent(app, mini):
-    with app.app_context():
-        (claim,) = nodes(app, mini, "pro-boards")
-        with pytest.raises(graph.GraphError, match="cannot support or oppose itself"):
-            graph.add_link(db.session(), child=claim, parent=claim, relation="supports")
+    refused(app, mini, "pro-boards", "pro-boards", "supports", "cannot support or oppose itself")
 
 
 def test_a_duplicate_link_and_an_unknown_relation_are_refused(app, mini):
-    with app.app_context():
-        amendment, boards = nodes(app, mini, "amendment", "pro-boards")
-        with pytest.raises(graph.GraphError, match="already linked"):
-            graph.add_link(db.session(), child=amendment, parent=boards, relation="supports")
-        with pytest.raises(graph.GraphError, match="support, oppose or answer"):
-            graph.add_link(db.session(), child=amendment, parent=boards, relation="ignores")
+    refused(app, mini, "amendment", "pro-boards", "supports", "already linked")
+    refused(app, mini, "amendment", "pro-boards", "ignores", "support, oppose or answer")
 
 
 def test_a_node_may_have_several_parents(app, mini):

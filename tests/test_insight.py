@@ -95,52 +95,23 @@ def test_the_shape_strip_is_a_list_of_links_in_words_with_sides_on_the_thesis(cl
 
 
 def test_a_point_with_five_thousand_replies_draws_a_bounded_map(app, client):
-    from sqlalchemy import insert
-
     from icsdebate import db
-    from icsdebate.models import Debate, Link, Node
+    from icsdebate.generate import generate_shape
+    from icsdebate.models import Node
 
     with app.app_context(), db.write_session() as session:
-        debate = Debate(slug="fan", title="Fan")
-        session.add(debate)
-        session.flush()
-        thesis = Node(debate_id=debate.id, kind="thesis", title="The thesis")
-        session.add(thesis)
-        session.flush()
-        debate.thesis_id = thesis.id
-        session.execute(
-            insert(Node), [{"debate_id": debate.id, "kind": "claim", "title": f"Reply {n}"} for n in range(5000)]
-        )
-        ids = [row[0] for row in session.execute(select_ids(debate.id, thesis.id))]
-        session.execute(
-            insert(Link),
-            [
-                {"child_id": i, "parent_id": thesis.id, "relation": "supports" if i % 2 else "opposes", "position": i}
-                for i in ids
-            ],
-        )
-    response = client.get("/debates/fan/map?depth=12&breadth=20")
+        debate = generate_shape(session, shape="fan", size=5000, slug="fan")
+        hub = session.exec(
+            select(Node.id).where(Node.debate_id == debate.id, Node.kind != "thesis").order_by(Node.id)
+        ).first()
+    response = client.get(f"/nodes/{hub}/map?depth=12&breadth=20")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and len(response.data) < 500_000
     assert 'data-nodes="21" data-edges="20"' in html and "+4980 more" in html
     more = html[html.index('<g id="more_') :]
-    assert more.index(f'xlink:href="/nodes/{thesis_id(app)}"') < more.index("</a>")  # the thesis's page lists them all
+    assert more.index(f'xlink:href="/nodes/{hub}"') < more.index("</a>")  # the hub's page lists them all
     strip = html[html.index('<ol class="strip"') : html.index("</ol>", html.index('<ol class="strip"'))]
     assert strip.count("<li") == 13 and "+4988" in strip  # twelve blocks and one for the rest
-
-
-def thesis_id(app) -> int:
-    from icsdebate import db
-    from icsdebate.models import Debate
-
-    with app.app_context():
-        return db.session().exec(select(Debate.thesis_id).where(Debate.slug == "fan")).one()
-
-
-def select_ids(debate_id, thesis_id):
-    from icsdebate.models import Node
-
-    return select(Node.id).where(Node.debate_id == debate_id, Node.id != thesis_id)
 
 
 def test_map_downloads_as_svg_and_unknowns_404(client, mini):

@@ -4,7 +4,6 @@ Graphviz cannot draw, the map page says so with a 503 instead of failing."""
 import os
 import re
 import stat
-import textwrap
 import xml.etree.ElementTree as ET
 
 import pytest

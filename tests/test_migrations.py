@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from icsdebate import db, migrate
 
-from .test_seeds import snapshot
+from .factories import snapshot
 
 
 def test_downgrade_and_upgrade_keep_the_data(app, mini):

@@ -3,7 +3,7 @@
 from icsdebate.db import count_queries
 
 from .conftest import csrf_token, sign_in
-from .test_edit import form, post_add  # noqa: F401  (form is a fixture)
+from .factories import post_add
 
 
 def test_a_second_anonymous_visit_is_served_whole_and_sets_no_cookie(app, client, mini):

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from .conftest import csrf_token, sign_in
+from .factories import snapshot
 
 OPEN_TO_ANYONE = {"auth.signin", "auth.signup", "auth.signout"}
 
@@ -74,8 +75,6 @@ def test_htmx_writes_take_the_token_from_a_header(client, mini, users):
 
 
 def test_no_get_changes_anything(app, client, mini, users):
-    from .test_seeds import snapshot
-
     sign_in(client, "admin-user")
     before = snapshot(app)
     for rule in app.url_map.iter_rules():

@@ -14,6 +14,7 @@ from icsdebate import db
 from icsdebate.models import Citation, Link, Node, NodeAlias, Revision, Source, Voice
 
 from .conftest import ROOT, load_seeds, sign_in
+from .factories import post_add
 
 BEFORE_MERGE = "9b7b3eb"  # the maps with copies
 
@@ -49,11 +50,10 @@ def test_reseeding_merges_copies_and_keeps_what_users_added(app, client, users, 
         "annotation": "",
         "voice": str(voice),
         "source": str(source),
-        "csrf_token": token,
         "quote": "They were described by Chris Ham as",
         "locator": "section: 2018: Integrated care systems",
     }
-    assert client.post(f"/nodes/{copy}/add", data=reply).status_code == 302
+    assert post_add(client, copy, reply, token).status_code == 302
     with app.app_context():
         reply_id = db.session().exec(select(Node.id).where(Node.title == reply["title"])).one()
         copy_history = (

@@ -5,25 +5,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy.exc
 from sqlalchemy import text
-from sqlmodel import SQLModel
 
 from icsdebate import db, seeds
 from icsdebate.models import Link, Node
 
 from .conftest import FIXTURES, load_seeds
+from .factories import snapshot
 
 MINI = (FIXTURES / "seeds" / "mini.yaml").read_text()
-
-
-def snapshot(app) -> dict:
-    """Every row of every content table, for comparing before and after (not the version, which every write raises)."""
-    with app.app_context():
-        with db.engine().connect() as connection:
-            return {
-                table.name: sorted(map(tuple, connection.execute(table.select()).all()), key=repr)
-                for table in SQLModel.metadata.sorted_tables
-                if table.name not in ("contentversion", "debateversion")
-            }
 
 
 def test_seed_loads_the_map(app, mini):

@@ -8,28 +8,31 @@ from icsdebate import db, edits, graph, seeds
 from icsdebate.generate import generate, generate_shape
 from icsdebate.models import Node, User
 from icsdebate.queries import catalogue
-from icsdebate.schemas import NodeCreate
 
 from .conftest import FIXTURES
+from .factories import add_reply, tally_voices
 
 
 def agrees(session) -> bool:
-    """Stored sides are what walking every path up to the thesis gives, and the matrix counts every point once in
-    each debate whose thesis it reaches, on the side the walk gives there (as the debate pages count)."""
+    """Stored sides are what walking every path up to the thesis gives, and the matrix counts them."""
     nodes = session.exec(select(Node.id, Node.debate_id, Node.side, Node.kind, Node.status, Node.voice_id)).all()
     walked = graph.sides(session, node_ids=[n.id for n in nodes])
     assert {n.id: graph.SIDE_OF[n.side] for n in nodes if n.kind != "thesis"} == {
         n.id: walked.get((n.id, n.debate_id), "both") for n in nodes if n.kind != "thesis"
     }
-    counted_nodes = {n.id: n for n in nodes if n.status == "active" and n.kind != "thesis" and n.voice_id is not None}
-    expected = Counter()
-    for (node_id, debate_id), side in walked.items():
-        if node_id in counted_nodes:
-            expected[(counted_nodes[node_id].voice_id, debate_id, side)] += 1
+    # the matrix counts each point once, in its own debate, on its side there: as the voice and group pages
+    # its cells lead to list it
+    expected = tally_voices(
+        {
+            (n.id, n.debate_id): (graph.SIDE_OF[n.side], n.voice_id)
+            for n in nodes
+            if n.status == "active" and n.kind != "thesis"
+        }
+    )
     _debates, groups = catalogue.voice_matrix(session)
     counted = Counter(
         {
-            (row.voice.id, debate_id, side): count
+            (debate_id, side, row.voice.id): count
             for group in groups
             for row in group.voices
             for debate_id, cell in row.cells.items()
@@ -42,23 +45,7 @@ def agrees(session) -> bool:
 
 
 def _add(session, parent, author, relation="opposes"):
-    return edits.create_node(
-        session,
-        parent=parent,
-        author=author,
-        data=NodeCreate(
-            kind="claim",
-            title=f"A reply to point {parent.id}",
-            relation=relation,
-            voice="new",
-            voice_name="A reader",
-            voice_group="Commenters",
-            source="new",
-            source_title="A comment",
-            source_kind="comment",
-            quote="a reply",
-        ),
-    )
+    return add_reply(session, parent, author, f"A reply to point {parent.id}", relation, quote="a reply")
 
 
 def test_sides_and_the_matrix_follow_every_kind_of_write(app, mini, users):
@@ -81,7 +68,7 @@ def test_sides_and_the_matrix_follow_every_kind_of_write(app, mini, users):
         assert agrees(session)
         edits.restore_revision(session, node=below, number=1, author=author)
         assert agrees(session)
-        # a point linked under a point of another debate counts in that debate too, on its side there
+        # linked under a point of another debate too: still counted once, in its own debate
         edits.link_existing(session, child=below, parent=deep, relation="supports", author=author)
         assert agrees(session)
     with app.app_context(), db.write_session() as session:

@@ -6,10 +6,10 @@ from icsdebate import db, edits, seeds
 from icsdebate.db import count_queries
 from icsdebate.generate import generate, generate_shape
 from icsdebate.models import Link, Node, User
-from icsdebate.schemas import NodeCreate
 from icsdebate.standing import ANSWERED, STANDS, UNDECIDED, grounded
 
 from .conftest import FIXTURES
+from .factories import add_reply
 
 
 def test_an_unopposed_point_stands_and_what_it_opposes_is_answered():
@@ -74,22 +74,8 @@ def test_stored_standing_follows_every_kind_of_write(app, mini, users):
         nodes = {node.key: node for node in session.exec(select(Node).where(Node.key.is_not(None)))}
         _thesis, boards = nodes["t"], nodes["pro-boards"]
         assert boards.standing == ANSWERED  # the amendment opposes it and stands
-        rebuttal = edits.create_node(
-            session,
-            parent=nodes["amendment"],
-            author=author,
-            data=NodeCreate(
-                kind="claim",
-                title="The amendment was never passed",
-                relation="opposes",
-                voice="new",
-                voice_name="A reader",
-                voice_group="Commenters",
-                source="new",
-                source_title="A comment",
-                source_kind="comment",
-                quote="it was never passed",
-            ),
+        rebuttal = add_reply(
+            session, nodes["amendment"], author, "The amendment was never passed", quote="it was never passed"
         )
         assert (rebuttal.standing, nodes["amendment"].standing, boards.standing) == (STANDS, ANSWERED, STANDS)
         assert stored_agrees_with_the_whole_map(session)
@@ -115,45 +101,19 @@ def test_only_what_still_stands_is_listed_when_asked(app, client, mini, users):
     column = client.get(f"/nodes/{mini['pro-boards']}?still=1").get_data(as_text=True).split('id="cards-supports"')[1]
     assert "Nothing here yet" in column.split("</section>")[0]  # nothing was ever argued for it
     with app.app_context(), db.write_session() as session:
-        edits.create_node(
+        add_reply(
             session,
-            parent=session.get(Node, mini["amendment"]),
-            author=session.get(User, users["moderator"]),
-            data=NodeCreate(
-                kind="claim",
-                title="The amendment was never passed",
-                relation="opposes",
-                voice="new",
-                voice_name="A reader",
-                voice_group="Commenters",
-                source="new",
-                source_title="A comment",
-                source_kind="comment",
-                quote="it was never passed",
-            ),
+            session.get(Node, mini["amendment"]),
+            session.get(User, users["moderator"]),
+            "The amendment was never passed",
+            quote="it was never passed",
         )
     column = client.get(f"/nodes/{mini['pro-boards']}?still=1").get_data(as_text=True).split('id="cards-opposes"')[1]
     assert "Nothing here still stands: each point has been answered" in column.split("</section>")[0]
 
 
 def _add_opposing(session, parent: Node, author: User) -> Node:
-    return edits.create_node(
-        session,
-        parent=parent,
-        author=author,
-        data=NodeCreate(
-            kind="claim",
-            title=f"An answer to point {parent.id}",
-            relation="opposes",
-            voice="new",
-            voice_name="A reader",
-            voice_group="Commenters",
-            source="new",
-            source_title="A comment",
-            source_kind="comment",
-            quote="an answer",
-        ),
-    )
+    return add_reply(session, parent, author, f"An answer to point {parent.id}", quote="an answer")
 
 
 def _deepest(session, debate) -> Node:

@@ -9,10 +9,10 @@ from icsdebate import db, edits, seeds
 from icsdebate.formats import summary
 from icsdebate.generate import generate
 from icsdebate.models import Link, Node, User
-from icsdebate.schemas import NodeCreate
 from icsdebate.strength import support_weights
 
 from .conftest import FIXTURES
+from .factories import add_reply
 
 
 def stored_agrees_with_the_whole_map(session) -> bool:
@@ -64,22 +64,13 @@ def test_stored_support_follows_every_kind_of_write(app, mini, users):
         nodes = {node.key: node for node in session.exec(select(Node).where(Node.key.is_not(None)))}
         bodies = nodes["con-nhs-bodies"]
         before = bodies.support
-        backing = edits.create_node(
+        backing = add_reply(
             session,
-            parent=bodies,
-            author=author,
-            data=NodeCreate(
-                kind="claim",
-                title="Trusts already hold most contracts",
-                relation="supports",
-                voice="new",
-                voice_name="A reader",
-                voice_group="Commenters",
-                source="new",
-                source_title="A comment",
-                source_kind="comment",
-                quote="trusts hold most contracts",
-            ),
+            bodies,
+            author,
+            "Trusts already hold most contracts",
+            "supports",
+            quote="trusts hold most contracts",
         )
         assert bodies.support == before + 1 and stored_agrees_with_the_whole_map(session)
         edits.set_status(session, node=backing, status="archived", author=author)
@@ -112,23 +103,7 @@ def test_support_beneath_spreads_up_many_paths_in_a_few_queries(app, users):
                 .order_by(Node.id.desc())
             ).first()
             with count_queries(app.extensions["engine"]) as counter:
-                added = edits.create_node(
-                    session,
-                    parent=deepest,
-                    author=author,
-                    data=NodeCreate(
-                        kind="claim",
-                        title="More support",
-                        relation="supports",
-                        voice="new",
-                        voice_name="A reader",
-                        voice_group="Commenters",
-                        source="new",
-                        source_title="A comment",
-                        source_kind="comment",
-                        quote="more support",
-                    ),
-                )
+                added = add_reply(session, deepest, author, "More support", "supports", quote="more support")
             assert counter[0] <= 20, counter[0]
             assert stored_agrees_with_the_whole_map(session)
             with count_queries(app.extensions["engine"]) as counter:

@@ -8,7 +8,7 @@ from icsdebate import db, search, seeds
 from icsdebate.generate import generate
 
 from .conftest import FIXTURES, sign_in
-from .test_edit import add_one, form  # noqa: F401  (form is a fixture)
+from .factories import add_one
 
 COUNTED = {
     "kindtally": "SELECT debate_id, kind, count(*) FROM node WHERE status = 'active' GROUP BY debate_id, kind",

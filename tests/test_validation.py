@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from icsdebate import db, seeds
-from icsdebate.models import Source, Voice
+from icsdebate.models import Source
 
 from .conftest import FIXTURES, sign_in
 
@@ -119,22 +119,6 @@ def _counts(app) -> dict:
         }
 
 
-@pytest.fixture
-def form(app, mini):
-    with app.app_context():
-        voice = db.session().exec(select(Voice.id).where(Voice.key == "ham")).one()
-        source = db.session().exec(select(Source.id).where(Source.key == "kf")).one()
-    return {
-        "relation": "opposes",
-        "kind": "claim",
-        "title": "Boards answer to NHS England",
-        "voice": str(voice),
-        "source": str(source),
-        "quote": "NHS organisations continue to look upwards",
-        "locator": "p. 1",
-    }
-
-
 @pytest.mark.parametrize("field", ["voice", "source", "themes"])
 @pytest.mark.parametrize("value", ["²", "１", "99999999999999999999", "-1", "0", "1.5"])
 def test_ids_in_the_add_form_are_read_strictly(app, client, mini, users, form, field, value):
@@ -146,23 +130,19 @@ def test_ids_in_the_add_form_are_read_strictly(app, client, mini, users, form, f
     assert _counts(app) == before
 
 
+def post_outcome(client, mini, token, **fields):
+    """Post the outcome form of the mini map's pro-boards point: answered in September 2021, with `fields` over."""
+    data = {"outcome": "answered", "outcome_on": "2021-09", "outcome_reason": "Because.", "quote": "words"}
+    return client.post(f"/nodes/{mini['pro-boards']}/outcome", data={**data, **fields, "csrf_token": token})
+
+
 @pytest.mark.parametrize("value", ["²", "１", "99999999999999999999", "9223372036854775807", "2147483648", "-1", ""])
 def test_ids_in_the_link_and_status_forms_are_read_strictly(app, client, mini, users, value):
     token = sign_in(client, "moderator-user")
     before = _counts(app)
     link = client.post(f"/nodes/{mini['t']}/link", data={"child": value, "relation": "supports", "csrf_token": token})
     assert link.status_code == 422
-    status = client.post(
-        f"/nodes/{mini['pro-boards']}/outcome",
-        data={
-            "outcome": "answered",
-            "outcome_on": "2021-09",
-            "outcome_reason": "Because.",
-            "source": value,
-            "quote": "words",
-            "csrf_token": token,
-        },
-    )
+    status = post_outcome(client, mini, token, source=value)
     assert status.status_code == 422 and 'id="e-source"' in status.get_data(as_text=True)
     assert _counts(app) == before
 
@@ -226,17 +206,7 @@ def test_the_status_form_refuses_an_impossible_date(app, client, mini, users):
     token = sign_in(client, "moderator-user")
     with app.app_context():
         source = db.session().exec(select(Source.id).where(Source.key == "kf")).one()
-    response = client.post(
-        f"/nodes/{mini['pro-boards']}/outcome",
-        data={
-            "outcome": "answered",
-            "outcome_on": "2021-02-30",
-            "outcome_reason": "Because.",
-            "source": str(source),
-            "quote": "words",
-            "csrf_token": token,
-        },
-    )
+    response = post_outcome(client, mini, token, source=str(source), outcome_on="2021-02-30")
     assert response.status_code == 422 and "February 2021 has 28 days" in response.get_data(as_text=True)
 
 

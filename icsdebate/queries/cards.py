@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from .. import strength
 from ..models import ChildTally, Citation, Link, Node, Source, Voice
 from ..standing import STANDS
+from .keyset import FIRST_PAGE, Seek, seek_page, signed
 
 ACTIVE = Node.status == "active"
 
@@ -29,11 +30,13 @@ class Card:
 
 @dataclass
 class Page:
-    """One page of cards under a parent, for one relation."""
+    """One page of cards under a parent, for one relation: its number, whether more follow, and the key of its
+    last card, which the next page's link carries (None on an empty page)."""
 
     cards: list[Card]
     page: int
     has_more: bool
+    last: str | None = None
 
 
 def _tally(relation: str):
@@ -77,23 +80,27 @@ def card(session: Session, node: Node, voice: Voice | None) -> Card:
 
 
 def children(
-    session: Session, *, parent_id: int, relation: str | None, page: int = 1, size: int = 40, still: bool = False
+    session: Session,
+    *,
+    parent_id: int,
+    relation: str,
+    seek: Seek = FIRST_PAGE,
+    size: int = 40,
+    still: bool = False,
 ) -> Page:
-    """A page of a node's active children, supporting or opposing (or both when relation is None, supporting
-    first), strongest first (strength.py), only those that still stand when `still`."""
+    """A page of a node's active children that `relation` it ('supports' or 'opposes'), strongest first
+    (strength.py), only those that still stand when `still`. The page starts after `seek.after` (the key of the
+    previous page's last card), so a late page costs what the first costs; without a key, at page `seek.page`.
+    Two queries; BadRequest (400) for a key that is not one of this list's."""
+    keys = (*strength.sort_keys(), Link.position, Node.id)
     query = (
         select(Node, Voice, Link.relation, *COUNTS)
         .join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
-        .where(Link.parent_id == parent_id, ACTIVE)
-        .order_by(Link.relation.desc(), *strength.order_by(), Link.position, Node.id)
-        .offset((page - 1) * size)
-        .limit(size + 1)
+        .where(Link.parent_id == parent_id, Link.relation == relation, ACTIVE)
     )
-    if relation:
-        query = query.where(Link.relation == relation)
     if still:
         query = query.where(Node.standing == STANDS)
-    rows = list(session.exec(query))
-    cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows[:size]]
-    return Page(_decorate(session, cards, counts=False), page, len(rows) > size)
+    rows, window = seek_page(session, query, keys, (int, signed, int, int), seek, size)
+    cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows]
+    return Page(_decorate(session, cards, counts=False), window.page, window.has_more, window.last)

@@ -7,14 +7,14 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from .. import quotecheck
+from .. import graph, quotecheck
 from ..models import (
     Citation,
     Debate,
     GlossaryTerm,
     Node,
     NodeTheme,
-    SideVoiceTally,
+    SideTally,
     Source,
     SourceText,
     Theme,
@@ -22,7 +22,8 @@ from ..models import (
     VoiceTally,
 )
 from ..params import DIGITS, parse_int
-from .paging import FIRST_PAGE, GroupedPage, Seek, _grouped_page, _points
+from .keyset import FIRST_PAGE, Seek
+from .paging import GroupedPage, _grouped_page, _points
 
 
 def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
@@ -168,15 +169,13 @@ class MatrixRow:
 
 
 def voice_matrix(session: Session) -> tuple[list[Debate], list[MatrixRow]]:
-    """Voice groups (and their voices) against debates: how many points each made on each side of each debate's
-    thesis, counted as the debate pages count them (a point linked into another debate counts there too, once).
-    Two queries, read from the tally kept with each point's sides (sides.py, a row per debate, side and voice),
-    whatever the size of the debates."""
+    """Voice groups (and their voices) against debates: how many points each made on each side. Two queries,
+    read from the tallies of migration 0013 (a row per debate, voice and side), whatever the size of the debates."""
     debates = list(session.exec(select(Debate).order_by(Debate.id)))
     rows = session.exec(
-        select(SideVoiceTally.debate_id, SideVoiceTally.side, SideVoiceTally.n, Voice)
-        .join(Voice, Voice.id == SideVoiceTally.voice_id)
-        .where(SideVoiceTally.n > 0, SideVoiceTally.side != "thesis")
+        select(SideTally.debate_id, SideTally.side, SideTally.n, Voice)
+        .join(Voice, Voice.id == SideTally.voice_id)
+        .where(SideTally.n > 0)
         .order_by(Voice.group_name, Voice.name, Voice.id)
     )
     groups: dict[str, MatrixRow] = {}
@@ -187,7 +186,7 @@ def voice_matrix(session: Session) -> tuple[list[Debate], list[MatrixRow]]:
             voices[voice.id] = MatrixRow(voice.name, voice)
             group.voices.append(voices[voice.id])
         for row in (group, voices[voice.id]):
-            row.cells.setdefault(debate_id, Cell()).sides[side] += count
+            row.cells.setdefault(debate_id, Cell()).sides[graph.SIDE_OF[side]] += count
     return debates, sorted(groups.values(), key=lambda g: -sum(c.total for c in g.cells.values()))
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ..models import Debate, Link, Node, Revision, User, Voice
 from .cards import ACTIVE
-from .paging import FIRST_PAGE, Seek, Window, _seek
+from .keyset import FIRST_PAGE, Seek, Window, seek_page
 
 
 def recent_changes(session: Session, *, debate_id: int | None = None, seek: Seek = FIRST_PAGE, size: int = 50):
@@ -24,7 +24,7 @@ def recent_changes(session: Session, *, debate_id: int | None = None, seek: Seek
     )
     if debate_id is not None:
         query = query.where(Revision.debate_id == debate_id)
-    return _seek(
+    return seek_page(
         session, query, (Revision.created_at, Revision.id), (datetime.fromisoformat, int), seek, size, descending=True
     )
 
@@ -58,7 +58,7 @@ def timeline(
     )
     if debate_id is not None:
         query = query.where(Node.debate_id == debate_id)
-    found, window = _seek(session, query, (when, Node.kind != "event", Node.id), (str, _flag, int), seek, size)
+    found, window = seek_page(session, query, (when, Node.kind != "event", Node.id), (str, _flag, int), seek, size)
     rows = [Dated(node, voice, debate, date) for node, voice, debate, date in found]
     by_id = {row.node.id: row for row in rows}
     parent = aliased(Node)

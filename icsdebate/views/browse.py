@@ -6,13 +6,14 @@ from .. import db
 from ..extensions import htmx
 from ..models import SIDES
 from ..queries import cards, debates, points
+from ..queries.keyset import FIRST_PAGE, Seek
 from ..web import render_page
 from .lookup import debate_or_404, detail_or_404, node_or_404, seek, summary_or_404
 
 bp = Blueprint("browse", __name__)
 
 
-def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, cards.Page], bool]:
+def _children(parent_id: int, relations, at: Seek = FIRST_PAGE) -> tuple[dict[str, cards.Page], bool]:
     """A page of `parent_id`'s children for each relation: only those that still stand, when the reader asks."""
     still = request.args.get("still") == "1"
     pages = {
@@ -20,7 +21,7 @@ def _children(parent_id: int, relations, page: int = 1) -> tuple[dict[str, cards
             db.session(),
             parent_id=parent_id,
             relation=rel,
-            page=page,
+            seek=at,
             size=current_app.config["PAGE_SIZE"],
             still=still,
         )
@@ -81,7 +82,7 @@ def children(node_id: int, relation: str):
     if relation not in SIDES:
         abort(404, "Children either support or oppose.")
     detail = detail_or_404(node_id)
-    pages, still = _children(node_id, (relation,), seek().page)
+    pages, still = _children(node_id, (relation,), seek())
     context = {"page": pages[relation], "relation": relation, "still": still}
     if htmx and htmx.target != "main":
         return render_template("browse/_cards.html", parent=detail.node, **context)
@@ -102,10 +103,10 @@ def outline(slug: str):
 def node_outline(node_id: int):
     """The tree below a node as an outline, both sides on every page (page N holds the Nth page of the points for
     and of the points against); htmx asks for one level at a time."""
-    number = seek().page
+    number = seek().page  # both sides' Nth pages: by number, as one page holds two lists
     sides = {
         rel: cards.children(
-            db.session(), parent_id=node_id, relation=rel, page=number, size=current_app.config["PAGE_SIZE"]
+            db.session(), parent_id=node_id, relation=rel, seek=Seek(number), size=current_app.config["PAGE_SIZE"]
         )
         for rel in SIDES
     }

@@ -84,7 +84,7 @@ def _outcome_again(message: str, node_id: int):
     node = node_or_404(node_id)
     return render_page(
         "edit/_outcome.html",
-        f"Status: {node.title}",
+        f"Outcome: {node.title}",
         node=node,
         values=form_data(),
         errors={"form": message},
@@ -120,11 +120,11 @@ def outcome(node_id: int):
 
         errors = errors_of(write)
         if not errors:
-            flash("Status recorded; it is kept in the point's history.")
+            flash("Outcome recorded; it is kept in the point's history.")
             return redirect(url_for("browse.node", node_id=node_id))
     return render_page(
         "edit/_outcome.html",
-        f"Status: {node.title}",
+        f"Outcome: {node.title}",
         node=node,
         values=values,
         errors=errors,

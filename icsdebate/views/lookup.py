@@ -10,7 +10,7 @@ from .. import db
 from ..models import Debate, Node, NodeAlias
 from ..params import int_arg
 from ..queries.debates import DebateSummary, debate_summaries
-from ..queries.paging import Seek
+from ..queries.keyset import Seek
 from ..queries.points import NodeDetail, node_any_status, node_detail
 
 

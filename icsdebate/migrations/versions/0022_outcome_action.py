@@ -1,7 +1,7 @@
 """a version that set a point's outcome is recorded as 'outcome', not 'status'
 
 Revision ID: 0022_outcome_action
-Revises: 0021_one_side_tally
+Revises: 0020_key_lengths
 Create Date: 2026-11-30
 
 "Status" is a point's archive state (active or archived) and nothing else; what later events made of a point is
@@ -12,7 +12,7 @@ the action 'status' are renamed so that a point's history reads the same before 
 from alembic import op
 
 revision = "0022_outcome_action"
-down_revision = "0021_one_side_tally"
+down_revision = "0020_key_lengths"
 branch_labels = None
 depends_on = None
 

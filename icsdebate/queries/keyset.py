@@ -1,0 +1,94 @@
+"""Long lists read a page at a time by key: a page's links carry the sort values of its first and last rows, and
+the next page is a seek in an index from there, so that page 2,000 costs what page 1 costs."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import tuple_
+from sqlmodel import Session
+from werkzeug.exceptions import BadRequest
+
+from ..params import parse_int
+
+
+@dataclass(frozen=True)
+class Seek:
+    """Where a page of a list starts: after the row whose key is `after`, before the row whose key is `before`,
+    or (with neither) at row (page - 1) * size, for old ?page=N addresses. `page` is the number shown. A key is
+    the row's sort values joined with '~', as the links of the previous page carry them."""
+
+    page: int = 1
+    after: str | None = None
+    before: str | None = None
+
+
+FIRST_PAGE = Seek()
+
+
+@dataclass
+class Window:
+    """Where a page of a list sits: its number, the keys of its first and last rows, and whether there are
+    rows before and after it. A page's links carry these keys, so page 2,000 costs what page 1 costs."""
+
+    page: int
+    first: str | None
+    last: str | None
+    has_previous: bool
+    has_more: bool
+
+
+def key_of(values) -> str:
+    """The key of a row from its sort values: the values joined with '~' (booleans as 0 and 1)."""
+    return "~".join(str(int(v)) if isinstance(v, bool) else str(v) for v in values)
+
+
+def _strict_int(part: str) -> int:
+    """A whole number in a list's key: plain digits that fit the database; ValueError otherwise."""
+    number = parse_int(part, lo=0)
+    if number is None:
+        raise ValueError(part)
+    return number
+
+
+def signed(part: str) -> int:
+    """A whole number in a list's key that may be negative (a sort value negated to run the other way)."""
+    return -_strict_int(part[1:]) if part.startswith("-") else _strict_int(part)
+
+
+def _parse(key: str, types: tuple) -> tuple:
+    parts = key.split("~")
+    try:
+        if len(parts) != len(types):
+            raise ValueError(key)
+        return tuple(_strict_int(part) if kind is int else kind(part) for kind, part in zip(types, parts, strict=True))
+    except ValueError:
+        raise BadRequest(
+            f"“{key[:80]}” is not a place in this list; open its first page and follow its links."
+        ) from None
+
+
+def seek_page(session: Session, query, keys: tuple, types: tuple, seek: Seek, size: int, descending: bool = False):
+    """Rows of `query` (without its sort keys) for one page in the order of `keys`, and the page's Window.
+    Reading after or before a key is a seek in an index on `keys`, whatever the page number; one query."""
+    query = query.add_columns(*keys)
+    row_key = tuple_(*keys)
+    order = [key.desc() if descending else key for key in keys]
+    backwards = [key if descending else key.desc() for key in keys]
+    if seek.after:
+        value = tuple_(*_parse(seek.after, types))
+        query = query.where(row_key < value if descending else row_key > value).order_by(*order)
+    elif seek.before:
+        value = tuple_(*_parse(seek.before, types))
+        query = query.where(row_key > value if descending else row_key < value).order_by(*backwards)
+    else:
+        query = query.order_by(*order).offset((seek.page - 1) * size)
+    rows = list(session.exec(query.limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    if seek.before:
+        rows.reverse()
+        window = Window(seek.page, None, None, more and seek.page > 1, True)
+    else:
+        window = Window(seek.page, None, None, seek.page > 1, more)
+    if rows:
+        window.first, window.last = key_of(rows[0][-len(keys) :]), key_of(rows[-1][-len(keys) :])
+    return [tuple(row[: -len(keys)]) for row in rows], window
