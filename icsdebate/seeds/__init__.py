@@ -13,7 +13,7 @@ from .entries import (
     ThemeSeed,
     VoiceSeed,
 )
-from .reading import read, read_document, read_sections
+from .reading import read, read_document
 from .writing import load
 
 __all__ = [
@@ -29,5 +29,4 @@ __all__ = [
     "load",
     "read",
     "read_document",
-    "read_sections",
 ]
