@@ -2,7 +2,9 @@
 
 Usage: python bench/formats.py [--nodes 10000] [--database URL]  (default: DATABASE_URL, else a new SQLite file)
 Not a test: figures vary with the machine. Each step runs twice: once timed, once under tracemalloc for
-its peak memory (Python's own allocation).
+its peak memory (Python's own allocation). An export is measured whole, as `flask export` and a download make it:
+gathered from the database and written to a file, a chunk at a time for a format that streams. The JSON file is
+also read back as `flask import` reads it (a stream, checked whole, not written).
 """
 
 import argparse
@@ -16,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from icsdebate import create_app, db, migrate  # noqa: E402
-from icsdebate.formats import gather, registry, store  # noqa: E402
+from icsdebate.formats import gather, jsonstream, mapdoc, registry, store  # noqa: E402
 from icsdebate.generate import generate  # noqa: E402
 
 
@@ -46,16 +48,32 @@ def main() -> None:
         debate = _generate(args.nodes)
         seconds = time.perf_counter() - started
         print(f"generated {args.nodes} nodes in {seconds:.2f} s on {db.engine().dialect.name}\n")
-        document, seconds, peak = measure(lambda: gather.collect(db.session(), debate=debate))
-        print(f"{'collect (shared by all formats)':34} {seconds:8.2f} s {peak:9.1f} MB")
         print(f"{'format':12}{'export s':>10}{'MB':>8}{'size MB':>9}{'import s':>10}{'MB':>8}{'nodes back':>12}")
         for name, exporter in registry.EXPORTERS.items():
-            text, export_s, export_mb = measure(lambda: exporter.write(document))
-            line = f"{name:12}{export_s:10.2f}{export_mb:8.1f}{len(text.encode()) / 1024 / 1024:9.2f}"
+            path = Path(folder) / f"bench.{exporter.extension}"
+            size, export_s, export_mb = measure(lambda: _export(name, debate, path))
+            line = f"{name:12}{export_s:10.2f}{export_mb:8.1f}{size / 1024 / 1024:9.2f}"
             if name in registry.IMPORTERS:
-                (count, import_s, import_mb) = measure(lambda: _import(text, f"bench.{exporter.extension}", name))
+                text = path.read_text(encoding="utf-8")
+                (count, import_s, import_mb) = measure(lambda: _import(text, path.name, name))
+                del text
                 line += f"{import_s:10.2f}{import_mb:8.1f}{count:12}"
-            print(line)
+            print(line, flush=True)
+        count, seconds, peak = measure(lambda: _read_as_the_cli_does(Path(folder) / "bench.json"))
+        print(f"{'json read as flask import reads it (a stream, checked whole)':60} {seconds:8.2f} s {peak:7.1f} MB")
+
+
+def _export(name: str, debate, path: Path) -> int:
+    """Export the debate in format `name` to `path` as `flask export` does; the file's size in bytes."""
+    with path.open("w", encoding="utf-8") as out:
+        for chunk in registry.chunks(name, gather.sections(db.session(), debate=debate)):
+            out.write(chunk)
+    return path.stat().st_size
+
+
+def _read_as_the_cli_does(path: Path) -> int:
+    with path.open("rb") as handle:
+        return len(mapdoc.validate_sections(jsonstream.sections(handle, path.name), path.name)[0].nodes)
 
 
 def _generate(nodes: int):

@@ -1,5 +1,6 @@
 """Flask commands: init-db, seed, db-revision, create-user, export, import, gen-debate, attach-text."""
 
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
 from . import auth, db, fields, migrate, quotecheck, seeds
-from .formats import MAX_IMPORT_BYTES, FormatError, backup, gather, mapdoc, registry, store
+from .formats import MAX_IMPORT_BYTES, FormatError, backup, gather, jsonstream, mapdoc, registry, store
 from .formats.registry import EXPORTERS, IMPORTERS
 from .generate import generate
 from .models import ROLES, Debate, Node, Source
@@ -151,7 +152,8 @@ def export(debate: str | None, every: bool, format_: str, node: int | None, outp
                 f"Node {node} is a point of the debate {other.slug!r}, not of {debate!r}: "
                 f"export it with `export {other.slug} --node {node}`."
             )
-    output.write(EXPORTERS[format_].write(gather.collect(session, debate=row, root_id=node)))
+    for chunk in registry.chunks(format_, gather.sections(session, debate=row, root_id=node)):
+        output.write(chunk)
 
 
 def _export_every_debate(debate: str | None, format_: str, node: int | None, output) -> None:
@@ -164,13 +166,31 @@ def _export_every_debate(debate: str | None, format_: str, node: int | None, out
     if engine.dialect.name == "postgresql":  # SQLite's transactions read one state already
         engine = engine.execution_options(isolation_level="REPEATABLE READ")
     with Session(engine) as session:
+        document = gather.sections_all(session)
         try:
-            document = gather.collect_all(session)
+            first = next(document)  # the backup is checked whole before this
         except FormatError as exc:
             refused = f"No backup was written: the database holds what a map file cannot.\n{exc}"
             raise click.ClickException(refused) from None
-    output.write(EXPORTERS[format_].write(document))
-    click.echo(f"Exported {len(document['debates'])} debates, {len(document['nodes'])} nodes.", err=True)
+        counted = {"debates": 0, "nodes": 0}
+        for chunk in registry.chunks(format_, _counting(itertools.chain([first], document), counted)):
+            output.write(chunk)
+    click.echo(f"Exported {counted['debates']} debates, {counted['nodes']} nodes.", err=True)
+
+
+def _counting(document, counted: dict[str, int]):
+    """The (name, value) pairs of `document`, counting in `counted` the entries of the sections it names."""
+    for name, value in document:
+        if name in counted:
+            yield name, _counted_items(value, counted, name)
+        else:
+            yield name, value
+
+
+def _counted_items(items, counted: dict[str, int], name: str):
+    for item in items:
+        counted[name] += 1
+        yield item
 
 
 @click.command("import")
@@ -201,16 +221,34 @@ def import_(path: Path, format_: str | None) -> None:
 
 def _read_map(path: Path, format_: str | None) -> seeds.SeedSet | backup.Backup:
     """The map in `path`, checked whole: seeds to import as new debates, or a backup to restore. A backup is read
-    whatever its size: it holds the whole site."""
+    whatever its size: it holds the whole site. The project's JSON is read as a stream, an entry at a time, so only
+    the checked seeds are held, never the file's text or its parsed whole. Raises ClickException saying what is
+    wrong and where."""
     with path.open(encoding="utf-8", errors="replace") as handle:
-        a_backup = mapdoc.looks_like_backup(handle.read(1000))
-    if path.stat().st_size > MAX_IMPORT_BYTES and not a_backup:
+        head = handle.read(5000)
+    if path.stat().st_size > MAX_IMPORT_BYTES and not mapdoc.looks_like_backup(head[:1000]):
         raise click.ClickException(f"{path.name} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
     try:
+        if _is_json_map(head, path.name, format_):
+            with path.open("rb") as handle:
+                seed_set, metadata = mapdoc.validate_sections(jsonstream.sections(handle, path.name), path.name)
+            if mapdoc.is_backup(metadata):
+                return backup.with_state(seed_set, metadata.get(mapdoc.STATE, []), path.name)
+            return seed_set
         document = registry.parse(registry.decode(path.read_bytes(), path.name), path.name, format_)
         return backup.read(document, path.name) if mapdoc.is_backup(document) else mapdoc.validate(document, path.name)
     except FormatError as exc:
         raise click.ClickException(f"Nothing was imported.\n{exc}") from None
+
+
+def _is_json_map(head: str, name: str, format_: str | None) -> bool:
+    """Whether a file starting with `head` is to be read as the project's JSON (told, or detected as registry does)."""
+    if format_:
+        return format_ == "json"
+    try:
+        return head.strip() != "" and registry.detect(head, name) == "json"
+    except FormatError:
+        return False
 
 
 @click.command("gen-debate")

@@ -194,6 +194,21 @@ def test_a_backup_is_restored_whatever_its_size(app, runner, mini, tmp_path, mon
     assert result.exit_code == 0, result.output
 
 
+def test_a_backup_over_the_upload_limit_is_read_as_a_stream_and_restored(app, runner, mini, tmp_path, monkeypatch):
+    assert runner.invoke(args=["gen-debate", "--nodes", "300", "--slug", "big"]).exit_code == 0
+    export_all(runner, tmp_path / "backup.json")
+    size = (tmp_path / "backup.json").stat().st_size
+    monkeypatch.setattr("icsdebate.cli.MAX_IMPORT_BYTES", size // 4)  # the web's limit is far below the file
+    monkeypatch.setattr("icsdebate.formats.jsonstream.CHUNK", 4096)  # entries run across the chunks read
+    monkeypatch.setattr("pathlib.Path.read_bytes", lambda self: pytest.fail(f"{self.name} was read whole"))
+    before = the_maps(app)
+    empty_database(app)
+    result = restore(runner, tmp_path / "backup.json")
+    assert result.exit_code == 0, result.output
+    assert "Restored 2 debates, 305 nodes" in result.output
+    assert the_maps(app) == before
+
+
 def test_the_import_page_refuses_a_backup(app, client, runner, mini, users, tmp_path):
     export_all(runner, tmp_path / "backup.json")
     token = sign_in(client, "moderator-user")

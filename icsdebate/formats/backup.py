@@ -32,8 +32,12 @@ class Backup:
 
 def read(document: dict, name: str) -> Backup:
     """Validate a backup document whole; FormatError lists each problem and where it is."""
-    seed_set = mapdoc.validate(document, name)
-    entries = document.get(mapdoc.STATE, [])
+    return with_state(mapdoc.validate(document, name), document.get(mapdoc.STATE, []), name)
+
+
+def with_state(seed_set: seeds.SeedSet, entries, name: str) -> Backup:
+    """A backup of the seeds checked already and its node_state entries (a list of dicts), checked against them;
+    FormatError lists each problem and where it is."""
     if not isinstance(entries, list):
         raise FormatError(f"{name}: '{mapdoc.STATE}' must be a list")
     state, problems = {}, []

@@ -2,8 +2,9 @@
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 
-from .tree import tree
+from .tree import parents
 
 COLUMNS = (
     "id",
@@ -36,39 +37,62 @@ def cell(value) -> str:
 
 def dump(document: dict) -> str:
     """The map as CSV text: a header row, then one row per node (COLUMNS), every cell quoted."""
-    shape = tree(document)
-    voices = {voice["key"]: voice["name"] for voice in document["voices"]}
-    sources = {source["key"]: source["title"] for source in document["sources"]}
-    debate = document["debates"][0]["title"]
+    return "".join(write(document.items()))
+
+
+def write(document: Iterable[tuple[str, object]], rows_a_chunk: int = 500) -> Iterator[str]:
+    """The map given as (name, value) pairs in document order (gather.sections: sources, voices and debates before
+    the nodes, which may come as an iterator) as chunks of the CSV text `dump` writes, `rows_a_chunk` rows each:
+    each row needs only its own node, so none is kept once written."""
+    voices: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    debate = ""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
-    for node in document["nodes"]:
-        parent, relation = shape.home.get(node["key"], ("", ""))
-        others = [
-            f"{rel}:{key}"
-            for key, rel in [(p, "supports") for p in node.get("supports", [])]
-            + [(p, "opposes") for p in node.get("opposes", [])]
-            if key != parent
-        ]
-        citations = node.get("citations", [{}])
-        first = citations[0] if citations else {}
-        row = [
-            node["key"],
-            debate,
-            node["kind"],
-            node["title"],
-            relation,
-            parent,
-            ";".join(others),
-            voices.get(node.get("voice"), ""),
-            sources.get(first.get("source"), ""),
-            first.get("quote", ""),
-            first.get("locator", ""),
-            len(citations) - 1,
-            ";".join(node.get("themes", [])),
-            node.get("argued_on", ""),
-            node.get("happened_on", ""),
-        ]
-        writer.writerow([cell(value) for value in row])
-    return out.getvalue()
+    for name, value in document:
+        if name == "voices":
+            voices = {voice["key"]: voice["name"] for voice in value}
+        elif name == "sources":
+            sources = {source["key"]: source["title"] for source in value}
+        elif name == "debates":
+            debate = list(value)[0]["title"]
+        elif name == "nodes":
+            for count, node in enumerate(value, start=1):
+                writer.writerow([cell(v) for v in _row(node, debate, voices, sources)])
+                if count % rows_a_chunk == 0:
+                    yield out.getvalue()
+                    out.seek(0)
+                    out.truncate()
+    yield out.getvalue()
+
+
+def _row(node: dict, debate: str, voices: dict[str, str], sources: dict[str, str]) -> list:
+    """A node's row: its first parent (supports, then opposes, then answers) is its parent in the tree."""
+    linked = parents(node)
+    parent, relation = linked[0] if linked else ("", "")
+    others = [
+        f"{rel}:{key}"
+        for key, rel in [(p, "supports") for p in node.get("supports", [])]
+        + [(p, "opposes") for p in node.get("opposes", [])]
+        if key != parent
+    ]
+    citations = node.get("citations", [{}])
+    first = citations[0] if citations else {}
+    return [
+        node["key"],
+        debate,
+        node["kind"],
+        node["title"],
+        relation,
+        parent,
+        ";".join(others),
+        voices.get(node.get("voice"), ""),
+        sources.get(first.get("source"), ""),
+        first.get("quote", ""),
+        first.get("locator", ""),
+        len(citations) - 1,
+        ";".join(node.get("themes", [])),
+        node.get("argued_on", ""),
+        node.get("happened_on", ""),
+    ]

@@ -1,12 +1,19 @@
 """The project's own JSON: a whole map, documented by docs/icsdebate-map.schema.json."""
 
-import json
+from collections.abc import Iterable, Iterator
 
-from . import FormatError, imported, mapdoc
+from . import FormatError, imported, jsonstream, mapdoc
+
+
+def write(document: Iterable[tuple[str, object]]) -> Iterator[str]:
+    """A map document given as (name, value) pairs (gather.sections), its lists possibly iterators, as chunks of
+    JSON text written as the entries come; joined, the text `dump` writes."""
+    return jsonstream.write(document)
 
 
 def dump(document: dict) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """A map document as JSON text: two-space indents, UTF-8 characters as they are, a newline at the end."""
+    return "".join(write(document.items()))
 
 
 def parse(text: str, name: str = "upload.json") -> dict:

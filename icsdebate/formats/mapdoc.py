@@ -3,6 +3,7 @@ structure as plain data (JSON). Here are its metadata, what a backup adds (node_
 and its JSON Schema; `gather` builds documents from the database."""
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -74,6 +75,28 @@ def validate(document, name: str) -> seeds.SeedSet:
     """The map in a document as seeds, checked whole; FormatError lists each problem and where it is."""
     try:
         return seeds.read_document(name, document, ignore=METADATA)
+    except seeds.SeedError as exc:
+        raise FormatError("\n".join(exc.problems)) from None
+
+
+def validate_sections(sections: Iterable[tuple[str, object]], name: str) -> tuple[seeds.SeedSet, dict]:
+    """The map in a document read a section at a time ((name, value) pairs, a list's entries as a list or an
+    iterator; see jsonstream.sections), checked whole as `validate` checks it, and the document's metadata
+    (METADATA: format, version, ..., node_state as a list) apart. FormatError lists each problem and where it is;
+    one that says the file is of another format comes as soon as its `format` is read."""
+    metadata: dict = {}
+
+    def mapped() -> Iterator[tuple[str, object]]:
+        for key, value in sections:
+            if key not in METADATA:
+                yield key, value
+                continue
+            metadata[key] = list(value) if isinstance(value, Iterator) else value
+            if key == "format" and value != FORMAT:
+                raise FormatError(f"{name}: $.format is {value!r}, expected {FORMAT!r}.")
+
+    try:
+        return seeds.read_sections(name, mapped()), metadata
     except seeds.SeedError as exc:
         raise FormatError("\n".join(exc.problems)) from None
 

@@ -1,6 +1,6 @@
 """The export formats by name: how to write each, its file extension and media type."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,7 +8,7 @@ from flask import current_app, render_template
 
 from .. import seeds
 from ..text import partial_date
-from . import FormatError, aif, argdown, csvmap, jsonmap, kialo, mapdoc, sadface, summary
+from . import FormatError, aif, argdown, csvmap, gather, jsonmap, kialo, mapdoc, sadface, summary
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Exporter:
     write: Callable[[dict], str]
     extension: str
     mimetype: str
+    stream: Callable[[Iterable[tuple[str, object]]], Iterator[str]] | None = None  # writes as it reads
 
 
 def briefing_html(document: dict) -> str:
@@ -41,13 +42,24 @@ def briefing_markdown(document: dict) -> str:
 EXPORTERS = {
     "md": Exporter("Briefing (Markdown)", briefing_markdown, "md", "text/markdown"),
     "html": Exporter("Briefing (HTML)", briefing_html, "html", "text/html"),
-    "json": Exporter("JSON", jsonmap.dump, "json", "application/json"),
+    "json": Exporter("JSON", jsonmap.dump, "json", "application/json", jsonmap.write),
     "kialo": Exporter("Kialo text", kialo.dump, "txt", "text/plain"),
     "argdown": Exporter("Argdown", argdown.dump, "argdown", "text/plain"),
     "aif": Exporter("AIF", aif.dump, "aif.json", "application/json"),
     "sadface": Exporter("SADFace", sadface.dump, "sadface.json", "application/json"),
-    "csv": Exporter("CSV", csvmap.dump, "csv", "text/csv"),
+    "csv": Exporter("CSV", csvmap.dump, "csv", "text/csv", csvmap.write),
 }
+
+
+def chunks(fmt: str, document: Iterable[tuple[str, object]]) -> Iterator[str]:
+    """The export of `document`, given as (name, value) pairs (gather.sections), in the format called `fmt`, as
+    chunks of text: written as the entries are read for a format that streams, else whole once all are read.
+    KeyError when there is no such format."""
+    exporter = EXPORTERS[fmt]
+    if exporter.stream is not None:
+        yield from exporter.stream(document)
+    else:
+        yield exporter.write(gather.materialise(document))
 
 
 IMPORTERS = {

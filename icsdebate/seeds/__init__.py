@@ -13,7 +13,7 @@ from .entries import (
     ThemeSeed,
     VoiceSeed,
 )
-from .reading import read, read_document
+from .reading import read, read_document, read_sections
 from .writing import load
 
 __all__ = [
@@ -29,4 +29,5 @@ __all__ = [
     "load",
     "read",
     "read_document",
+    "read_sections",
 ]

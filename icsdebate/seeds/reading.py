@@ -1,6 +1,7 @@
 """Read seed files and map documents: parse, check every entry and every reference, and work out which debate
 each point belongs to; every problem is reported at once, each with its file and entry."""
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import yaml
@@ -41,14 +42,18 @@ def _parse_document(name: str, document, seeds: SeedSet, problems: list[str], ig
     if not isinstance(document, dict):
         problems.append(f"{name}: expected a mapping of {', '.join(SECTIONS)} at the top")
         return
-    for section, entries in document.items():
+    _parse_sections(name, document.items(), seeds, problems, ignore)
+
+
+def _parse_sections(name: str, sections: Iterable[tuple[str, object]], seeds: SeedSet, problems: list[str], ignore=()):
+    for section, entries in sections:
         model = SECTIONS.get(section)
         if section in ignore:
             continue
         if model is None:
             problems.append(f"{name}: unknown section '{section}' (expected one of {', '.join(SECTIONS)})")
             continue
-        if not isinstance(entries, list):
+        if not isinstance(entries, list | Iterator):
             problems.append(f"{name}: '{section}' must be a list")
             continue
         for index, raw in enumerate(entries):
@@ -212,6 +217,15 @@ def read_document(name: str, document, ignore=()) -> SeedSet:
     """Validate one map document already parsed (from JSON, say); raise SeedError listing every problem."""
     seeds, problems = SeedSet(), list[str]()
     _parse_document(name, document, seeds, problems, ignore)
+    return _validate(seeds, problems)
+
+
+def read_sections(name: str, sections: Iterable[tuple[str, object]], ignore=()) -> SeedSet:
+    """Validate a map document read a section at a time: (section name, its entries as a list or an iterator of
+    them) pairs, as `read_document` validates one parsed whole, with the same messages; the entries are read once,
+    in order, and only their checked seeds are kept. Raises SeedError listing every problem."""
+    seeds, problems = SeedSet(), list[str]()
+    _parse_sections(name, sections, seeds, problems, ignore)
     return _validate(seeds, problems)
 
 

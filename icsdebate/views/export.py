@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 
 from .. import auth, db
 from ..formats import FormatError, gather, registry, store, summary
@@ -20,8 +20,8 @@ def _download(debate: Debate, root_id: int | None, name: str, fmt: str) -> Respo
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         abort(404, f"There is no export format called “{fmt}”.")
-    body = exporter.write(gather.collect(db.session(), debate=debate, root_id=root_id))
-    response = Response(body, mimetype=exporter.mimetype)
+    chunks = registry.chunks(fmt, gather.sections(db.session(), debate=debate, root_id=root_id))
+    response = Response(stream_with_context(chunks), mimetype=exporter.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{exporter.extension}"'
     return response
 

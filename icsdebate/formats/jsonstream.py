@@ -1,0 +1,190 @@
+"""JSON read and written a piece at a time: a document whose top level is an object of sections (a map document)
+is read section by section, each list's items one by one, from a file of any size; and written as chunks of text
+exactly as `json.dumps(document, ensure_ascii=False, indent=2)` writes it whole."""
+
+import codecs
+import json
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+from . import FormatError
+
+CHUNK = 1 << 20  # characters read at a time
+WHITESPACE = " \t\n\r"
+
+
+class Items(Iterator):
+    """The items of a list in the file, decoded one at a time; read them before the next section."""
+
+    def __init__(self, reader: "_Reader"):
+        self._reader, self._first, self._done = reader, True, False
+
+    def __iter__(self) -> "Items":
+        return self
+
+    def __next__(self):
+        if self._done:
+            raise StopIteration
+        reader = self._reader
+        char = reader.skip()
+        if self._first and char == "]":
+            reader.pos += 1
+            self._done = True
+            raise StopIteration
+        if not self._first:
+            if char == "]":
+                reader.pos += 1
+                self._done = True
+                raise StopIteration
+            reader.expect(",", "',' or ']' after a list item")
+        self._first = False
+        return reader.value()
+
+    def drain(self) -> None:
+        """Read past the items not taken yet."""
+        for _ in self:
+            pass
+
+
+class _Reader:
+    """A window onto the text of a file, with the line and column of every position for error messages."""
+
+    def __init__(self, handle: BinaryIO, name: str):
+        self.handle, self.name = handle, name
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.buffer, self.pos, self.eof = "", 0, False
+        self.lines_before, self.column_before = 0, 0  # of the text dropped from the front of the buffer
+        self.decode = json.JSONDecoder().raw_decode
+
+    def where(self, pos: int) -> str:
+        newlines = self.buffer.count("\n", 0, pos)
+        if newlines:
+            column = pos - self.buffer.rfind("\n", 0, pos)
+        else:
+            column = self.column_before + pos + 1
+        return f"line {self.lines_before + newlines + 1}, column {column}"
+
+    def fill(self, at_least: int = CHUNK) -> bool:
+        """Drop what was read, add at least `at_least` characters from the file; False at its end."""
+        if self.eof:
+            return False
+        dropped = self.buffer[: self.pos]
+        newlines = dropped.count("\n")
+        if newlines:
+            self.lines_before += newlines
+            self.column_before = len(dropped) - dropped.rfind("\n") - 1
+        else:
+            self.column_before += len(dropped)
+        parts, size = [self.buffer[self.pos :]], 0
+        self.pos, at_least = 0, max(at_least, CHUNK)
+        while size < at_least:
+            raw = self.handle.read(at_least - size)
+            try:
+                text = self.decoder.decode(raw, final=not raw)
+            except UnicodeDecodeError as exc:
+                raise FormatError(
+                    f"{self.name}: near {self.where(len(self.buffer))}: expected UTF-8 text, found the byte "
+                    f"0x{exc.object[exc.start]:02x}; save the file as UTF-8 and import it again."
+                ) from None
+            parts.append(text)
+            size += len(text)
+            if not raw:
+                self.eof = True
+                break
+        self.buffer = "".join(parts)
+        return size > 0 or not self.eof
+
+    def skip(self) -> str:
+        """The next character that is not white space (not taken), or "" at the end of the file."""
+        while True:
+            while self.pos < len(self.buffer) and self.buffer[self.pos] in WHITESPACE:
+                self.pos += 1
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
+            if not self.fill():
+                return ""
+
+    def expect(self, char: str, what: str) -> None:
+        if self.skip() != char:
+            found = self.buffer[self.pos : self.pos + 1]
+            raise self.error(f"expected {what}, found {found!r}" if found else f"expected {what}, found the end")
+        self.pos += 1
+
+    def error(self, message: str, pos: int | None = None) -> FormatError:
+        return FormatError(f"{self.name}: {self.where(self.pos if pos is None else pos)}: not valid JSON ({message}).")
+
+    def value(self):
+        """The JSON value that starts here, decoded whole; the file is read further until it ends in the window."""
+        self.skip()
+        while True:
+            try:
+                value, end = self.decode(self.buffer, self.pos)
+            except json.JSONDecodeError as exc:
+                if self.fill(len(self.buffer) - self.pos):
+                    continue
+                raise self.error(exc.msg, exc.pos) from None
+            if end == len(self.buffer) and self.fill(len(self.buffer) - self.pos):
+                continue  # a number may go on in the next chunk
+            self.pos = end
+            return value
+
+
+def sections(handle: BinaryIO, name: str) -> Iterator[tuple[str, object]]:
+    """(name, value) for each member of the object at the top of the UTF-8 JSON in `handle`, in file order: a
+    list's value is `Items` (its items decoded one by one, to be read before the next pair), any other value is
+    decoded whole. Raises FormatError naming the line and column of what is not JSON or not an object at the top."""
+    reader = _Reader(handle, name)
+    if reader.skip() == "\ufeff":
+        reader.pos += 1
+    if reader.skip() == "":
+        raise FormatError(f"{name}: the file is empty.")
+    reader.expect("{", "an object at the top")
+    first = True
+    while True:
+        char = reader.skip()
+        if char == "}" and first:
+            reader.pos += 1
+            break
+        if not first:
+            if char == "}":
+                reader.pos += 1
+                break
+            reader.expect(",", "',' or '}' after a member")
+        first = False
+        if reader.skip() != '"':
+            raise reader.error("expected a member's name in double quotes")
+        key = reader.value()
+        reader.expect(":", "':' after a member's name")
+        if reader.skip() == "[":
+            reader.pos += 1
+            items = Items(reader)
+            yield key, items
+            items.drain()
+        else:
+            yield key, reader.value()
+    if reader.skip() != "":
+        raise reader.error("extra data after the object")
+
+
+def write(document: Iterable[tuple[str, object]]) -> Iterator[str]:
+    """The text of `json.dumps(dict(document), ensure_ascii=False, indent=2) + "\\n"` in chunks, a list's items
+    written as they come: `document` yields (name, value) pairs whose value may be any iterable of items that is not
+    a dict or a string."""
+    yield "{"
+    first = True
+    for key, value in document:
+        yield ("\n  " if first else ",\n  ") + json.dumps(key, ensure_ascii=False) + ": "
+        first = False
+        if isinstance(value, (dict, str, int, float, bool)) or value is None:
+            yield _dumps(value).replace("\n", "\n  ")
+            continue
+        opened = False
+        for item in value:
+            yield (",\n    " if opened else "[\n    ") + _dumps(item).replace("\n", "\n    ")
+            opened = True
+        yield "\n  ]" if opened else "[]"
+    yield "\n}\n" if not first else "}\n"
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
