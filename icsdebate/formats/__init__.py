@@ -1,5 +1,11 @@
 """Formats for taking maps out of ICS Debate and bringing them in: one module each."""
 
+from typing import Any
+
+# A section of a map document as it is written or read in turn: its name and its value (a list of entries, or
+# a metadata value).
+Section = tuple[str, Any]
+
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 

@@ -4,6 +4,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from . import Section
 from .tree import parents
 
 COLUMNS = (
@@ -40,7 +41,7 @@ def dump(document: dict) -> str:
     return "".join(write(document.items()))
 
 
-def write(document: Iterable[tuple[str, object]], rows_a_chunk: int = 500) -> Iterator[str]:
+def write(document: Iterable[Section], rows_a_chunk: int = 500) -> Iterator[str]:
     """The map given as (name, value) pairs in document order (gather.sections: sources, voices and debates before
     the nodes, which may come as an iterator) as chunks of the CSV text `dump` writes, `rows_a_chunk` rows each:
     each row needs only its own node, so none is kept once written."""

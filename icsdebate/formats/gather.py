@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, literal
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..models import Citation, Debate, DebateTheme, GlossaryTerm, Link, Node, NodeTheme, Source, Theme, Voice
-from . import mapdoc
+from . import Section, mapdoc
 from .mapdoc import EVERY_DEBATE, STATE, header
 
 
@@ -92,12 +92,12 @@ class _Batch:
 def _read_batch(session: Session, ids: list[int], among: set[int] | None, root_id: int | None = None) -> _Batch:
     """The nodes whose ids are `ids`, in that order, with their parents, citations and themes, in four queries.
     Links from parents outside `among` (None: every node), and those above the root, stay out."""
-    found = {node.id: (node, voice) for node, voice in session.exec(_voiced().where(Node.id.in_(ids)))}
+    found = {node.id: (node, voice) for node, voice in session.exec(_voiced().where(col(Node.id).in_(ids)))}
     parents = defaultdict(lambda: {"supports": [], "opposes": [], "answers": []})
     links = (
         select(Link.child_id, Link.parent_id, Link.relation, Node.key)
         .join(Node, Node.id == Link.parent_id)
-        .where(Link.child_id.in_(ids))
+        .where(col(Link.child_id).in_(ids))
         .order_by(Link.child_id, Link.position, Link.id)
     )
     for child_id, parent_id, relation, key in session.exec(links):
@@ -107,7 +107,7 @@ def _read_batch(session: Session, ids: list[int], among: set[int] | None, root_i
     cited = (
         select(Citation, Source)
         .join(Source, Source.id == Citation.source_id)
-        .where(Citation.node_id.in_(ids))
+        .where(col(Citation.node_id).in_(ids))
         .order_by(Citation.node_id, Citation.position)
     )
     for citation, source in session.exec(cited):
@@ -116,7 +116,7 @@ def _read_batch(session: Session, ids: list[int], among: set[int] | None, root_i
     themed = (
         select(NodeTheme.node_id, Theme.key)
         .join(Theme, Theme.id == NodeTheme.theme_id)
-        .where(NodeTheme.node_id.in_(ids))
+        .where(col(NodeTheme.node_id).in_(ids))
         .order_by(Theme.key)
     )
     for node_id, key in session.exec(themed):
@@ -136,7 +136,7 @@ def _batches(ids: list[int]) -> Iterator[list[int]]:
 def _debate_themes(session: Session, debate_ids) -> dict[int, list[Theme]]:
     by_debate = defaultdict(list)
     themed = select(DebateTheme.debate_id, Theme).join(Theme, Theme.id == DebateTheme.theme_id)
-    for debate_id, theme in session.exec(themed.where(DebateTheme.debate_id.in_(debate_ids)).order_by(Theme.key)):
+    for debate_id, theme in session.exec(themed.where(col(DebateTheme.debate_id).in_(debate_ids)).order_by(Theme.key)):
         by_debate[debate_id].append(theme)
     return by_debate
 
@@ -190,7 +190,7 @@ def _citation(source: Source, quote: str, locator: str) -> dict:
     return _compact({"source": _key(source, "source"), "quote": quote, "locator": locator})
 
 
-def sections(session: Session, *, debate: Debate, root_id: int | None = None) -> Iterator[tuple[str, object]]:
+def sections(session: Session, *, debate: Debate, root_id: int | None = None) -> Iterator[Section]:
     """The map document under `root_id` (default: the whole debate, under its thesis or its top-level points) as
     (name, value) pairs in document order, as `collect` returns it: the metadata and the themes, sources, voices
     and debates sections as values, the nodes as an iterator of entries read BATCH at a time. Holds the ids of the
@@ -201,7 +201,9 @@ def sections(session: Session, *, debate: Debate, root_id: int | None = None) ->
     ids = sorted(session.exec(within).scalars())
     among = set(ids)
     debate_themes = _debate_themes(session, [debate.id])[debate.id]
-    themed = select(Theme).where(Theme.id.in_(select(NodeTheme.theme_id).where(NodeTheme.node_id.in_(within))))
+    themed = select(Theme).where(
+        col(Theme.id).in_(select(NodeTheme.theme_id).where(col(NodeTheme.node_id).in_(within)))
+    )
     themes = {theme.id: theme for theme in session.exec(themed.order_by(Theme.key))}
     themes.update({theme.id: theme for theme in debate_themes})
     root = session.get(Node, root_id) if root_id else None
@@ -232,7 +234,7 @@ def _entries(session: Session, ids: list[int], among: set[int] | None, root_id: 
 
 def _keys(session: Session, ids: list[int]) -> list[str]:
     """The keys of the nodes `ids`, in that order (made up from the id for a node without one)."""
-    keys = dict(session.exec(select(Node.id, Node.key).where(Node.id.in_(ids))).all()) if ids else {}
+    keys = dict(session.exec(select(Node.id, Node.key).where(col(Node.id).in_(ids))).all()) if ids else {}
     return [keys[i] or f"node-{i}" for i in ids]
 
 
@@ -247,7 +249,7 @@ def _first_cited(within):
             .over(partition_by=Citation.source_id, order_by=(Citation.node_id, Citation.position))
             .label("rank"),
         )
-        .where(Citation.node_id.in_(within))
+        .where(col(Citation.node_id).in_(within))
         .subquery()
     )
     return (
@@ -262,14 +264,14 @@ def _first_voiced(within, root_id: int | None):
     """The voices of the nodes `within`, in the order of their first node (the root first, then by id)."""
     first = (
         sa_select(Node.voice_id, func.min(case((Node.id == root_id, 0), else_=Node.id)).label("first"))
-        .where(Node.id.in_(within), Node.voice_id.is_not(None))
+        .where(col(Node.id).in_(within), col(Node.voice_id).is_not(None))
         .group_by(Node.voice_id)
         .subquery()
     )
     return select(Voice).join(first, first.c.voice_id == Voice.id).order_by(first.c.first)
 
 
-def materialise(document: Iterable[tuple[str, object]]) -> dict:
+def materialise(document: Iterable[Section]) -> dict:
     """A document given as (name, value) pairs (`sections`, `sections_all`) as one dict, its iterators as lists."""
     return {name: list(value) if isinstance(value, Iterator) else value for name, value in document}
 
@@ -280,7 +282,7 @@ def collect(session: Session, *, debate: Debate, root_id: int | None = None) -> 
     return materialise(sections(session, debate=debate, root_id=root_id))
 
 
-def sections_all(session: Session) -> Iterator[tuple[str, object]]:
+def sections_all(session: Session) -> Iterator[Section]:
     """Every debate, node (archived ones too), link, citation, source, voice, theme and glossary term, and in
     node_state what the seed fields cannot say: a backup, as (name, value) pairs in document order, the nodes and
     node_state as iterators read BATCH nodes at a time. The document is checked first, as the loader would read
@@ -294,7 +296,7 @@ def sections_all(session: Session) -> Iterator[tuple[str, object]]:
     yield STATE, _states(session, placed, slugs, sources)
 
 
-def _backup_body(session: Session) -> Iterator[tuple[str, object]]:
+def _backup_body(session: Session) -> Iterator[Section]:
     """The sections of a backup between its header and its node_state."""
     debates = list(session.exec(select(Debate).order_by(Debate.id)))
     debate_themes = _debate_themes(session, [debate.id for debate in debates])
@@ -335,13 +337,13 @@ def _backup_body(session: Session) -> Iterator[tuple[str, object]]:
 
 
 def _all_ids(session: Session) -> list[int]:
-    return list(session.exec(select(Node.id).order_by(Node.id)).all())
+    return list(session.exec(select(Node.id).order_by(col(Node.id))).all())
 
 
 def _states(session: Session, placed: dict[str, str], slugs: dict[int, str], sources: dict) -> Iterator[dict]:
     """The node_state entries of every node that needs one, read BATCH nodes at a time."""
     for batch_ids in _batches(_all_ids(session)):
-        for node in session.exec(select(Node).where(Node.id.in_(batch_ids)).order_by(Node.id)):
+        for node in session.exec(select(Node).where(col(Node.id).in_(batch_ids)).order_by(col(Node.id))):
             state = _state(node, _key(node, "node"), slugs[node.debate_id], placed, sources)
             if len(state) > 1:
                 yield state

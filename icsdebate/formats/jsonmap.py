@@ -2,10 +2,10 @@
 
 from collections.abc import Iterable, Iterator
 
-from . import FormatError, imported, jsonstream, mapdoc
+from . import FormatError, Section, imported, jsonstream, mapdoc
 
 
-def write(document: Iterable[tuple[str, object]]) -> Iterator[str]:
+def write(document: Iterable[Section]) -> Iterator[str]:
     """A map document given as (name, value) pairs (gather.sections), its lists possibly iterators, as chunks of
     JSON text written as the entries come; joined, the text `dump` writes."""
     return jsonstream.write(document)

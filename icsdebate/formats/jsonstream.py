@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from . import FormatError
+from . import FormatError, Section
 
 CHUNK = 1 << 20  # characters read at a time
 WHITESPACE = " \t\n\r"
@@ -129,7 +129,7 @@ class _Reader:
             return value
 
 
-def sections(handle: BinaryIO, name: str) -> Iterator[tuple[str, object]]:
+def sections(handle: BinaryIO, name: str) -> Iterator[Section]:
     """(name, value) for each member of the object at the top of the UTF-8 JSON in `handle`, in file order: a
     list's value is `Items` (its items decoded one by one, to be read before the next pair), any other value is
     decoded whole. Raises FormatError naming the line and column of what is not JSON or not an object at the top."""
@@ -166,7 +166,7 @@ def sections(handle: BinaryIO, name: str) -> Iterator[tuple[str, object]]:
         raise reader.error("extra data after the object")
 
 
-def write(document: Iterable[tuple[str, object]]) -> Iterator[str]:
+def write(document: Iterable[Section]) -> Iterator[str]:
     """The text of `json.dumps(dict(document), ensure_ascii=False, indent=2) + "\\n"` in chunks, a list's items
     written as they come: `document` yields (name, value) pairs whose value may be any iterable of items that is not
     a dict or a string."""

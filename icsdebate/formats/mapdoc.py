@@ -16,7 +16,7 @@ from ..models import (
 )
 from ..params import no_nul
 from ..seeds import entries
-from . import FormatError
+from . import FormatError, Section
 
 FORMAT = "icsdebate-map"
 VERSION = 1
@@ -79,14 +79,14 @@ def validate(document, name: str) -> seeds.SeedSet:
         raise FormatError("\n".join(exc.problems)) from None
 
 
-def validate_sections(sections: Iterable[tuple[str, object]], name: str) -> tuple[seeds.SeedSet, dict]:
+def validate_sections(sections: Iterable[Section], name: str) -> tuple[seeds.SeedSet, dict]:
     """The map in a document read a section at a time ((name, value) pairs, a list's entries as a list or an
     iterator; see jsonstream.sections), checked whole as `validate` checks it, and the document's metadata
     (METADATA: format, version, ..., node_state as a list) apart. FormatError lists each problem and where it is;
     one that says the file is of another format comes as soon as its `format` is read."""
     metadata: dict = {}
 
-    def mapped() -> Iterator[tuple[str, object]]:
+    def mapped() -> Iterator[Section]:
         for key, value in sections:
             if key not in METADATA:
                 yield key, value

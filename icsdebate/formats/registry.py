@@ -8,7 +8,7 @@ from flask import current_app, render_template
 
 from .. import seeds
 from ..text import partial_date
-from . import FormatError, aif, argdown, csvmap, gather, jsonmap, kialo, mapdoc, sadface, summary
+from . import FormatError, Section, aif, argdown, csvmap, gather, jsonmap, kialo, mapdoc, sadface, summary
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Exporter:
     write: Callable[[dict], str]
     extension: str
     mimetype: str
-    stream: Callable[[Iterable[tuple[str, object]]], Iterator[str]] | None = None  # writes as it reads
+    stream: Callable[[Iterable[Section]], Iterator[str]] | None = None  # writes as it reads
 
 
 def briefing_html(document: dict) -> str:
@@ -51,7 +51,7 @@ EXPORTERS = {
 }
 
 
-def chunks(fmt: str, document: Iterable[tuple[str, object]]) -> Iterator[str]:
+def chunks(fmt: str, document: Iterable[Section]) -> Iterator[str]:
     """The export of `document`, given as (name, value) pairs (gather.sections), in the format called `fmt`, as
     chunks of text: written as the entries are read for a format that streams, else whole once all are read.
     KeyError when there is no such format."""
