@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from . import auth, db, fields, migrate, quotecheck, seeds
 from .formats import MAX_IMPORT_BYTES, FormatError, backup, gather, jsonstream, mapdoc, registry, store
@@ -162,10 +162,7 @@ def _export_every_debate(debate: str | None, format_: str, node: int | None, out
         raise click.UsageError("--all exports every debate: leave out DEBATE and --node.")
     if format_ != "json":
         raise click.UsageError(f"--all writes JSON only, not {format_}: leave out --format.")
-    engine = db.engine()
-    if engine.dialect.name == "postgresql":  # SQLite's transactions read one state already
-        engine = engine.execution_options(isolation_level="REPEATABLE READ")
-    with Session(engine) as session:
+    with db.snapshot() as session:
         document = gather.sections_all(session)
         try:
             first = next(document)  # the backup is checked whole before this

@@ -1,5 +1,6 @@
 """One engine per app, one session per request, SQLite set up properly."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -105,6 +106,21 @@ def unavailable(exc: BaseException) -> bool:
         return True
     # a connection that never opened has no SQLSTATE (psycopg) or error name (a closed sqlite3 connection)
     return isinstance(exc, OperationalError) and not sqlstate and type(original).__module__.startswith("psycopg")
+
+
+@contextmanager
+def snapshot(bound: Engine | None = None) -> Iterator[Session]:
+    """A read-only session of its own on one state of the database, closed (its connection returned) on leaving.
+
+    For a reader that outlives the request, such as a download streamed after its view has returned, or a reader
+    that must see one state throughout, such as a backup. `bound` defaults to the app's engine; pass it when the
+    session is opened outside the app context. PostgreSQL reads at REPEATABLE READ; SQLite's transactions read one
+    state already."""
+    bound = bound or engine()
+    if bound.dialect.name == "postgresql":
+        bound = bound.execution_options(isolation_level="REPEATABLE READ")
+    with Session(bound, expire_on_commit=False) as db_session:
+        yield db_session
 
 
 @contextmanager

@@ -20,10 +20,17 @@ def _download(debate: Debate, root_id: int | None, name: str, fmt: str) -> Respo
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         abort(404, f"There is no export format called “{fmt}”.")
-    chunks = registry.chunks(fmt, gather.sections(db.session(), debate=debate, root_id=root_id))
-    response = Response(stream_with_context(chunks), mimetype=exporter.mimetype)
+    response = Response(stream_with_context(_chunks(db.engine(), debate.id, root_id, fmt)), mimetype=exporter.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{exporter.extension}"'
     return response
+
+
+def _chunks(engine, debate_id: int, root_id: int | None, fmt: str):
+    """The download's text, read from a session of its own: the body is sent after the view has returned and the
+    request's session has closed, and this one is closed when the body ends or the client goes."""
+    with db.snapshot(engine) as session:
+        debate = session.get(Debate, debate_id)
+        yield from registry.chunks(fmt, gather.sections(session, debate=debate, root_id=root_id))
 
 
 @bp.get("/debates/<slug>/export/<fmt>")
