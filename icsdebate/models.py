@@ -270,6 +270,14 @@ class ChildTally(SQLModel, table=True):
     n: int = 0
 
 
+class QuoteTally(SQLModel, table=True):
+    """How many of the quotes citing a source its attached copy holds (found) and does not (migration 0023)."""
+
+    source_id: int = Field(foreign_key="source.id", primary_key=True, ondelete="CASCADE")
+    found_in_copy: bool = Field(primary_key=True)
+    n: int = 0
+
+
 class NodeSide(SQLModel, table=True):
     """Which side of a debate's thesis an active point argues: for, against, both, or thesis (sides.py)."""
 

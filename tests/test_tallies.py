@@ -18,12 +18,15 @@ COUNTED = {
     "WHERE node.status = 'active' GROUP BY node.debate_id, link.relation",
     "childtally": "SELECT link.parent_id, link.relation, count(*) FROM link JOIN node ON node.id = link.child_id "
     "WHERE node.status = 'active' GROUP BY link.parent_id, link.relation",
+    "quotetally": "SELECT source_id, found_in_copy, count(*) FROM citation WHERE found_in_copy IS NOT NULL "
+    "GROUP BY source_id, found_in_copy",
 }
 COLUMNS = {
     "kindtally": "debate_id, kind",
     "voicetally": "debate_id, voice_id",
     "relationtally": "debate_id, relation",
     "childtally": "node_id, relation",
+    "quotetally": "source_id, found_in_copy",
 }
 
 
@@ -122,3 +125,24 @@ def test_statements_that_change_many_rows_keep_the_tallies_and_the_search_index(
             .all()
         )
     assert quoted == {node_id for (node_id,) in expected} and quoted
+
+
+def test_each_sources_quotes_found_and_not_found_are_tallied_through_every_citation_write(
+    app, client, runner, mini, tmp_path
+):
+    copy = tmp_path / "campaign.txt"
+    copy.write_text("Controversy: the presence of private companies on the boards of ICSs.", encoding="utf-8")
+    assert runner.invoke(args=["attach-text", "campaign", str(copy)]).exit_code == 0
+    assert tallies_match(app)
+    html = client.get("/sources/campaign").get_data(as_text=True)
+    assert "1 of 4 quotes found word for word, <strong>3 not found</strong>" in html
+
+    with app.app_context(), db.write_session() as session:  # the writes a citation can take, one statement each
+        found = "SELECT id FROM citation WHERE quote = 'the presence of private companies on the boards'"
+        session.exec(text(f"UPDATE citation SET found_in_copy = false WHERE id = ({found})"))
+        other = session.exec(text("SELECT id FROM source WHERE key = 'kf'")).one()[0]
+        session.exec(text(f"UPDATE citation SET source_id = {other} WHERE quote = 'free at the point of use'"))
+        session.exec(text("DELETE FROM citation WHERE quote = 'no private company will be allowed'"))
+    assert tallies_match(app)
+    html = client.get("/sources/campaign").get_data(as_text=True)
+    assert "0 of 2 quotes found word for word, <strong>2 not found</strong>" in html

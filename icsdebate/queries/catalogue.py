@@ -14,6 +14,7 @@ from ..models import (
     GlossaryTerm,
     Node,
     NodeTheme,
+    QuoteTally,
     SideTally,
     Source,
     SourceText,
@@ -57,7 +58,7 @@ class SourceQuotes:
 
 def source_quotes(session: Session, *, source_id: int, node_ids: list[int]) -> SourceQuotes:
     """The quotes of `node_ids` citing the source, each with its sentence from the attached copy (None without
-    one, or when the quote is not in it): three queries."""
+    one, or when the quote is not in it), and the counts found and not found from `quotetally`: three queries."""
     result = SourceQuotes()
     copy = session.exec(
         select(SourceText.normalised, SourceText.attached_at).where(SourceText.source_id == source_id)
@@ -65,12 +66,9 @@ def source_quotes(session: Session, *, source_id: int, node_ids: list[int]) -> S
     if copy is not None:
         result.attached_at = copy[1]
         for found, n in session.exec(
-            select(Citation.found_in_copy, func.count())
-            .where(Citation.source_id == source_id)
-            .group_by(Citation.found_in_copy)
+            select(QuoteTally.found_in_copy, QuoteTally.n).where(QuoteTally.source_id == source_id)
         ):
-            if found is not None:
-                setattr(result, "found" if found else "not_found", n)
+            setattr(result, "found" if found else "not_found", n)
     if not node_ids:
         return result
     comparable = quotecheck.comparable(copy[0]) if copy is not None else None
