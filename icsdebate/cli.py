@@ -1,13 +1,19 @@
 """Flask commands: init-db, seed, db-revision, create-user, export, import, gen-debate, attach-text."""
 
 import itertools
+import os
 import re
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from . import auth, db, fields, migrate, quotecheck, seeds
@@ -128,7 +134,11 @@ def _password_from_terminal_or_stdin() -> str:
 @click.option("--format", "format_", type=click.Choice(sorted(EXPORTERS)), default="json", show_default=True)
 @click.option("--node", type=int, help="Export only the subtree under this node.")
 @click.option(
-    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: stdout)."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default="-",
+    help="File to write (default: stdout); it is replaced only once the export is whole.",
 )
 @with_appcontext
 def export(debate: str | None, every: bool, format_: str, node: int | None, output) -> None:
@@ -152,8 +162,37 @@ def export(debate: str | None, every: bool, format_: str, node: int | None, outp
                 f"Node {node} is a point of the debate {other.slug!r}, not of {debate!r}: "
                 f"export it with `export {other.slug} --node {node}`."
             )
-    for chunk in registry.chunks(format_, gather.sections(session, debate=row, root_id=node)):
-        output.write(chunk)
+    with _written(output) as out:
+        for chunk in registry.chunks(format_, gather.sections(session, debate=row, root_id=node)):
+            out.write(chunk)
+
+
+@contextmanager
+def _written(path: Path) -> Iterator[TextIO]:
+    """Where an export writes: standard output for "-"; otherwise a file beside `path`, moved into its place only
+    once the export is whole, so an export that fails leaves what was there before. A database failure on the way
+    becomes a ClickException that says nothing was written."""
+    try:
+        if str(path) == "-":
+            yield sys.stdout
+            return
+        handle = tempfile.NamedTemporaryFile(  # moved into place, or removed, below
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".partial", delete=False
+        )
+        try:
+            with handle:
+                yield handle
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+        os.replace(handle.name, path)
+    except DBAPIError as exc:
+        raise _export_failed(exc, path, "what went to standard output is incomplete") from None
+
+
+def _export_failed(exc: DBAPIError, path: Path, on_stdout: str) -> click.ClickException:
+    where = on_stdout if str(path) == "-" else f"{path} is unchanged"
+    return click.ClickException(f"The database failed during the export ({exc.orig}); {where}.")
 
 
 def _export_every_debate(debate: str | None, format_: str, node: int | None, output) -> None:
@@ -169,9 +208,12 @@ def _export_every_debate(debate: str | None, format_: str, node: int | None, out
         except FormatError as exc:
             refused = f"No backup was written: the database holds what a map file cannot.\n{exc}"
             raise click.ClickException(refused) from None
+        except DBAPIError as exc:
+            raise _export_failed(exc, output, "nothing was written") from None
         counted = {"debates": 0, "nodes": 0}
-        for chunk in registry.chunks(format_, _counting(itertools.chain([first], document), counted)):
-            output.write(chunk)
+        with _written(output) as out:
+            for chunk in registry.chunks(format_, _counting(itertools.chain([first], document), counted)):
+                out.write(chunk)
     click.echo(f"Exported {counted['debates']} debates, {counted['nodes']} nodes.", err=True)
 
 

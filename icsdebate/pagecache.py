@@ -13,7 +13,6 @@ The store is Flask-Caching: Redis when CACHE_REDIS_URL is set (shared by every w
 each process's memory (PAGE_CACHE_PAGES pages; 0 turns the cache off)."""
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from flask import Flask, Response, current_app, g, request, session
@@ -85,23 +84,6 @@ def _not_modified(etag: str, changed_at: datetime | None) -> Response | None:
     return None
 
 
-def _kept_as_sent(chunks, store, key: str, headers: list) -> Iterator[bytes | str]:
-    """The chunks of a streamed response as they are sent; the body is kept in `store` once sent whole, if it
-    came to at most LARGEST bytes (what was gathered is dropped as soon as it passes that)."""
-    gathered: list[bytes] | None = []
-    size = 0
-    for chunk in chunks:
-        if gathered is not None:
-            data = chunk.encode() if isinstance(chunk, str) else chunk
-            size += len(data)
-            gathered.append(data)
-            if size > LARGEST:
-                gathered = None
-        yield chunk
-    if gathered is not None:
-        store.set(key, (b"".join(gathered), headers))
-
-
 def _serve() -> Response | None:
     """Before the view: a 304 or the kept page, if either answers this request."""
     found = _key()
@@ -143,11 +125,6 @@ def _keep(response: Response) -> Response:
         return response
     key, changed_at = found
     _validators(response, key, changed_at)
-    if response.is_streamed:  # a download written as it is read: kept as it goes out, when it proves small
-        if current_app.extensions["page_cache_on"]:
-            headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
-            response.response = _kept_as_sent(response.response, cache.cache, key, headers)
-        return response
     body = response.get_data()
     if current_app.extensions["page_cache_on"] and len(body) <= LARGEST:
         cache.set(key, (body, [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]))

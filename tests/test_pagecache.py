@@ -258,15 +258,3 @@ def test_personal_responses_are_private_and_not_stored(client, mini, users):
     flashed = client.get("/")
     assert "You are signed out." in flashed.get_data(as_text=True)
     assert flashed.headers["Cache-Control"] == "private, no-store"
-
-
-def test_a_streamed_download_is_kept_once_sent_whole_and_a_large_one_is_not(app, client, mini, monkeypatch):
-    first = client.get("/debates/mini/export/json")
-    assert first.is_streamed and "Content-Length" not in first.headers
-    body = first.get_data()
-    second = client.get("/debates/mini/export/json")
-    assert second.headers.get("X-Page-Cache") == "hit" and second.data == body
-    assert second.headers["Content-Disposition"] == first.headers["Content-Disposition"]
-    monkeypatch.setattr("icsdebate.pagecache.LARGEST", 100)  # bytes: less than any export of mini
-    assert client.get("/debates/mini/export/kialo").get_data()
-    assert "X-Page-Cache" not in client.get("/debates/mini/export/kialo").headers

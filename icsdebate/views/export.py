@@ -1,9 +1,11 @@
 """Downloads: a debate, or the subtree under a node, in each export format."""
 
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wsgi import wrap_file
 
 from .. import auth, db
 from ..formats import FormatError, gather, registry, store, summary
@@ -16,21 +18,38 @@ from .lookup import debate_or_404, node_or_404
 bp = Blueprint("export", __name__)
 
 
+SPOOL = 1024 * 1024  # bytes of a download held in memory; past this it is written to a temporary file
+
+
 def _download(debate: Debate, root_id: int | None, name: str, fmt: str) -> Response:
+    """The export of the debate (or the subtree under `root_id`) in format `fmt`, made whole before it is sent.
+
+    The file is written as it is read, a batch of points at a time, into a temporary file (in memory up to SPOOL
+    bytes), from one state of the database. Only then does the response start: a failure on the way gets an
+    error page, never a 200 with a cut-off file, and the connection is given back before the body is sent, so a
+    slow reader holds no database connection. Sent with its Content-Length; 404 for an unknown format."""
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         abort(404, f"There is no export format called “{fmt}”.")
-    response = Response(stream_with_context(_chunks(db.engine(), debate.id, root_id, fmt)), mimetype=exporter.mimetype)
+    body = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # closed by the response that sends it
+    try:
+        with db.snapshot() as session:
+            document = gather.sections(session, debate=session.get(Debate, debate.id), root_id=root_id)
+            for chunk in registry.chunks(fmt, document):
+                body.write(chunk.encode("utf-8"))
+        size = body.tell()
+        body.seek(0)
+        if size <= SPOOL:  # small: an ordinary response, which the page cache may keep
+            response = Response(body.read(), mimetype=exporter.mimetype)
+            body.close()
+        else:
+            response = Response(wrap_file(request.environ, body), mimetype=exporter.mimetype, direct_passthrough=True)
+            response.content_length = size
+    except BaseException:
+        body.close()
+        raise
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{exporter.extension}"'
     return response
-
-
-def _chunks(engine, debate_id: int, root_id: int | None, fmt: str):
-    """The download's text, read from a session of its own: the body is sent after the view has returned and the
-    request's session has closed, and this one is closed when the body ends or the client goes."""
-    with db.snapshot(engine) as session:
-        debate = session.get(Debate, debate_id)
-        yield from registry.chunks(fmt, gather.sections(session, debate=debate, root_id=root_id))
 
 
 @bp.get("/debates/<slug>/export/<fmt>")
