@@ -96,3 +96,46 @@ def test_an_export_to_a_file_that_fails_on_the_way_leaves_the_file_as_it_was(run
     assert result.exit_code == 1 and f"{path} is unchanged" in result.output
     assert "server closed the connection" in result.output
     assert path.read_bytes() == whole and list(tmp_path.iterdir()) == [path]
+
+
+def _backup_with(tmp_path, entry_text: str, padding: int = 0):
+    """A backup-shaped file whose first node entry is `entry_text`, after `padding` well-formed lines."""
+    lines = ['{"format": "icsdebate-map", "exported_from": "every debate", "nodes": ['] + ["  {},"] * padding
+    path = tmp_path / "backup.json"
+    path.write_bytes(("\n".join(lines) + "\n" + entry_text + "\n]}\n").encode("utf-8", errors="surrogateescape"))
+    return path
+
+
+def test_a_json_file_nested_too_deeply_is_refused_with_a_clear_error(runner, mini, tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    for path in (_backup_with(tmp_path, deep), tmp_path / "plain.json"):
+        if path.name == "plain.json":
+            path.write_text('{"format": "icsdebate-map", "nodes": [' + deep + "]}")
+        result = runner.invoke(args=["import", str(path)])
+        assert result.exit_code == 1 and "nested too deeply" in result.output, result.output
+        assert "Traceback" not in result.output
+
+
+def test_a_streamed_json_error_names_its_own_line_and_stops_reading(runner, mini, tmp_path, monkeypatch):
+    monkeypatch.setattr("icsdebate.formats.jsonstream.CHUNK", 4096)  # the faults lie past the first reads
+    bad_byte = _backup_with(tmp_path, '  {"key": "a\udcffb"},', padding=2000)
+    result = runner.invoke(args=["import", str(bad_byte)])
+    assert result.exit_code == 1 and "near line 2002, column" in result.output, result.output
+    assert "0xff" in result.output
+
+    monkeypatch.setattr("icsdebate.formats.jsonstream.LARGEST_VALUE", 50_000)  # characters
+    broken = _backup_with(tmp_path, '  {"key": "a",, "title": "' + "x" * 1_000_000 + '"}', padding=2000)
+    read = []
+    real_open = type(broken).open
+
+    def counting_open(self, *args, **kwargs):
+        handle = real_open(self, *args, **kwargs)
+        if args and "b" in args[0]:
+            real_read = handle.read
+            handle.read = lambda size=-1: read.append(size) or real_read(size)  # type: ignore[method-assign]
+        return handle
+
+    monkeypatch.setattr(type(broken), "open", counting_open)
+    result = runner.invoke(args=["import", str(broken)])
+    assert result.exit_code == 1 and "line 2002, column 15" in result.output, result.output
+    assert sum(read) < 200_000  # bytes read before giving up: not the whole 1 MB entry

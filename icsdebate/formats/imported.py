@@ -200,6 +200,8 @@ def load_json(text: str, name: str):
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"{name}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}).") from None
+    except RecursionError:
+        raise FormatError(f"{name}: not valid JSON (arrays or objects nested too deeply).") from None
 
 
 def _field(item, key: str, where: str, name: str) -> str:

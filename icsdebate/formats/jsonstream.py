@@ -10,6 +10,7 @@ from typing import BinaryIO
 from . import FormatError, Section
 
 CHUNK = 1 << 20  # characters read at a time
+LARGEST_VALUE = 16 << 20  # characters: one section or entry longer than this is refused, not read on to the end
 WHITESPACE = " \t\n\r"
 
 
@@ -64,8 +65,8 @@ class _Reader:
             column = self.column_before + pos + 1
         return f"line {self.lines_before + newlines + 1}, column {column}"
 
-    def fill(self, at_least: int = CHUNK) -> bool:
-        """Drop what was read, add at least `at_least` characters from the file; False at its end."""
+    def fill(self, at_least: int = 0) -> bool:
+        """Drop what was read, add at least `at_least` (and CHUNK) characters from the file; False at its end."""
         if self.eof:
             return False
         dropped = self.buffer[: self.pos]
@@ -82,6 +83,10 @@ class _Reader:
             try:
                 text = self.decoder.decode(raw, final=not raw)
             except UnicodeDecodeError as exc:
+                # where the bad byte is: what was kept and read so far, then this read up to the byte
+                self.buffer = "".join(parts) + raw[: max(exc.start - len(exc.object) + len(raw), 0)].decode(
+                    "utf-8", errors="replace"
+                )
                 raise FormatError(
                     f"{self.name}: near {self.where(len(self.buffer))}: expected UTF-8 text, found the byte "
                     f"0x{exc.object[exc.start]:02x}; save the file as UTF-8 and import it again."
@@ -120,9 +125,11 @@ class _Reader:
             try:
                 value, end = self.decode(self.buffer, self.pos)
             except json.JSONDecodeError as exc:
-                if self.fill(len(self.buffer) - self.pos):
+                if len(self.buffer) - self.pos <= LARGEST_VALUE and self.fill(len(self.buffer) - self.pos):
                     continue
                 raise self.error(exc.msg, exc.pos) from None
+            except RecursionError:
+                raise self.error("arrays or objects nested too deeply") from None
             if end == len(self.buffer) and self.fill(len(self.buffer) - self.pos):
                 continue  # a number may go on in the next chunk
             self.pos = end
