@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from werkzeug.wsgi import wrap_file
 
 from .. import auth, db
 from ..formats import FormatError, gather, registry, store, summary
@@ -43,13 +42,20 @@ def _download(debate: Debate, root_id: int | None, name: str, fmt: str) -> Respo
             response = Response(body.read(), mimetype=exporter.mimetype)
             body.close()
         else:
-            response = Response(wrap_file(request.environ, body), mimetype=exporter.mimetype, direct_passthrough=True)
+            response = Response(_sent(body), mimetype=exporter.mimetype, direct_passthrough=True)
             response.content_length = size
     except BaseException:
         body.close()
         raise
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{exporter.extension}"'
     return response
+
+
+def _sent(body, size: int = 64 * 1024):
+    """The file's bytes, `size` at a time; the file is closed once read to its end or when the reader goes."""
+    with body:
+        while chunk := body.read(size):
+            yield chunk
 
 
 @bp.get("/debates/<slug>/export/<fmt>")
