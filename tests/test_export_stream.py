@@ -139,3 +139,21 @@ def test_a_streamed_json_error_names_its_own_line_and_stops_reading(runner, mini
     result = runner.invoke(args=["import", str(broken)])
     assert result.exit_code == 1 and "line 2002, column 15" in result.output, result.output
     assert sum(read) < 200_000  # bytes read before giving up: not the whole 1 MB entry
+
+
+def test_a_large_download_never_read_closes_its_file_when_the_response_closes(app, client, mini, monkeypatch):
+    import tempfile
+
+    made = []
+    real = tempfile.SpooledTemporaryFile
+
+    def recorded(*args, **kwargs):
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr("icsdebate.views.export.tempfile.SpooledTemporaryFile", recorded)
+    monkeypatch.setattr("icsdebate.views.export.SPOOL", 100)  # bytes: less than any export of mini
+    response = client.get("/debates/mini/export/json", buffered=False)
+    assert response.status_code == 200 and not made[0].closed
+    response.close()  # a WSGI server closes what it was given, read or not
+    assert made[0].closed and checked_out(app) == 0

@@ -43,6 +43,7 @@ def _download(debate: Debate, root_id: int | None, name: str, fmt: str) -> Respo
             body.close()
         else:
             response = Response(_sent(body), mimetype=exporter.mimetype, direct_passthrough=True)
+            response.call_on_close(body.close)  # also when the body is never read (HEAD, a reader gone at once)
             response.content_length = size
     except BaseException:
         body.close()
