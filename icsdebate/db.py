@@ -109,14 +109,12 @@ def unavailable(exc: BaseException) -> bool:
 
 
 @contextmanager
-def snapshot(bound: Engine | None = None) -> Iterator[Session]:
+def snapshot() -> Iterator[Session]:
     """A read-only session of its own on one state of the database, closed (its connection returned) on leaving.
 
-    For a reader that outlives the request, such as a download streamed after its view has returned, or a reader
-    that must see one state throughout, such as a backup. `bound` defaults to the app's engine; pass it when the
-    session is opened outside the app context. PostgreSQL reads at REPEATABLE READ; SQLite's transactions read one
-    state already."""
-    bound = bound or engine()
+    For a reader that must see one state throughout, such as a download or a backup, read a batch at a time.
+    PostgreSQL reads at REPEATABLE READ; SQLite's transactions read one state already."""
+    bound = engine()
     if bound.dialect.name == "postgresql":
         bound = bound.execution_options(isolation_level="REPEATABLE READ")
     with Session(bound, expire_on_commit=False) as db_session:
