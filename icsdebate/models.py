@@ -278,6 +278,13 @@ class QuoteTally(SQLModel, table=True):
     n: int = 0
 
 
+class SourceTally(SQLModel, table=True):
+    """How many quotes of a source the active points hold (migration 0024): the sources index's count."""
+
+    source_id: int = Field(foreign_key="source.id", primary_key=True, ondelete="CASCADE")
+    n: int = 0
+
+
 class NodeSide(SQLModel, table=True):
     """Which side of a debate's thesis an active point argues: for, against, both, or thesis (sides.py)."""
 

@@ -20,6 +20,8 @@ COUNTED = {
     "WHERE node.status = 'active' GROUP BY link.parent_id, link.relation",
     "quotetally": "SELECT source_id, found_in_copy, count(*) FROM citation WHERE found_in_copy IS NOT NULL "
     "GROUP BY source_id, found_in_copy",
+    "sourcetally": "SELECT citation.source_id, count(*) FROM citation JOIN node ON node.id = citation.node_id "
+    "WHERE node.status = 'active' GROUP BY citation.source_id",
 }
 COLUMNS = {
     "kindtally": "debate_id, kind",
@@ -27,6 +29,7 @@ COLUMNS = {
     "relationtally": "debate_id, relation",
     "childtally": "node_id, relation",
     "quotetally": "source_id, found_in_copy",
+    "sourcetally": "source_id",
 }
 
 
@@ -109,6 +112,9 @@ def test_statements_that_change_many_rows_keep_the_tallies_and_the_search_index(
             "UPDATE link SET relation = 'opposes' WHERE id % 2 = 0",
             "DELETE FROM link WHERE id % 7 = 0",
             "UPDATE citation SET quote = 'A sentence about marmosets.' WHERE node_id % 11 = 0",
+            "UPDATE citation SET node_id = node_id + 1 WHERE node_id % 13 = 0 AND node_id % 11 <> 10",
+            "UPDATE node SET status = 'active' WHERE id % 6 = 0 AND kind <> 'thesis'",
+            "DELETE FROM citation WHERE node_id % 17 = 0",
         ):
             session.exec(text(statement))
     assert tallies_match(app)
@@ -119,7 +125,7 @@ def test_statements_that_change_many_rows_keep_the_tallies_and_the_search_index(
             .exec(
                 text(
                     "SELECT DISTINCT node_id FROM citation JOIN node ON node.id = node_id "
-                    "WHERE node_id % 11 = 0 AND status = 'active'"
+                    "WHERE quote = 'A sentence about marmosets.' AND status = 'active'"
                 )
             )
             .all()
@@ -146,3 +152,31 @@ def test_each_sources_quotes_found_and_not_found_are_tallied_through_every_citat
     assert tallies_match(app)
     html = client.get("/sources/campaign").get_data(as_text=True)
     assert "0 of 2 quotes found word for word, <strong>2 not found</strong>" in html
+
+
+def sources_index_counts(client) -> dict[str, int]:
+    """{source title: the Quotes column} of the sources index."""
+    html = client.get("/sources").get_data(as_text=True)
+    rows = re.findall(r'<a href="/sources/[^"]+">([^<]+)</a>.*?data-label="Quotes">(\d+)</td>', html, re.S)
+    return {title: int(n) for title, n in rows}
+
+
+def test_the_sources_index_counts_the_quotes_of_active_points_through_archive_and_restore(
+    app, client, mini, users
+):
+    with app.app_context():
+        quoted = db.session().exec(
+            text(
+                "SELECT source.title, citation.node_id, count(*) FROM citation JOIN source ON source.id = source_id "
+                "JOIN node ON node.id = citation.node_id WHERE node.kind <> 'thesis' "
+                "GROUP BY source.title, citation.node_id ORDER BY count(*) DESC, citation.node_id"
+            )
+        ).first()
+    title, node_id, quotes = quoted
+    before = sources_index_counts(client)
+    assert before[title] >= quotes > 0 and tallies_match(app)
+    token = sign_in(client, "moderator-user")
+    assert client.post(f"/nodes/{node_id}/archive", data={"csrf_token": token}).status_code == 302
+    assert sources_index_counts(client)[title] == before[title] - quotes and tallies_match(app)
+    assert client.post(f"/nodes/{node_id}/unarchive", data={"csrf_token": token}).status_code == 302
+    assert sources_index_counts(client) == before
