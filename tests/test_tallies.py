@@ -161,17 +161,19 @@ def sources_index_counts(client) -> dict[str, int]:
     return {title: int(n) for title, n in rows}
 
 
-def test_the_sources_index_counts_the_quotes_of_active_points_through_archive_and_restore(
-    app, client, mini, users
-):
+def test_the_sources_index_counts_the_quotes_of_active_points_through_archive_and_restore(app, client, mini, users):
     with app.app_context():
-        quoted = db.session().exec(
-            text(
-                "SELECT source.title, citation.node_id, count(*) FROM citation JOIN source ON source.id = source_id "
-                "JOIN node ON node.id = citation.node_id WHERE node.kind <> 'thesis' "
-                "GROUP BY source.title, citation.node_id ORDER BY count(*) DESC, citation.node_id"
+        quoted = (
+            db.session()
+            .exec(
+                text(
+                    "SELECT source.title, citation.node_id, count(*) FROM citation JOIN source ON source.id = source_id "
+                    "JOIN node ON node.id = citation.node_id WHERE node.kind <> 'thesis' "
+                    "GROUP BY source.title, citation.node_id ORDER BY count(*) DESC, citation.node_id"
+                )
             )
-        ).first()
+            .first()
+        )
     title, node_id, quotes = quoted
     before = sources_index_counts(client)
     assert before[title] >= quotes > 0 and tallies_match(app)
