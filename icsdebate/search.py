@@ -15,26 +15,52 @@ from .models import Debate, Node, Voice
 
 START, STOP = "\x02", "\x03"
 MAX_TERMS = 12
+# Each query ranks at most the CANDIDATES newest points that match it, so that a page costs the same however many
+# points match: ranking (bm25, ts_rank) and marking the words cost a row each, and a common word can match
+# every point of a 100,000-point debate. The page says so when more match.
+CANDIDATES = 500
 
+# The newest CANDIDATES + 1 matches (one more says whether there were more), numbered newest first; those
+# numbered up to CANDIDATES are ranked, and the best :limit come back with their words marked.
 _SQLITE = text(f"""
-    SELECT rowid, highlight(node_search, 0, '{START}', '{STOP}'),
-           snippet(node_search, -1, '{START}', '{STOP}', '…', 16)
-    FROM node_search WHERE node_search MATCH :query ORDER BY rank LIMIT :limit
+    SELECT id, title, snippet, total FROM (
+        SELECT id, title, snippet, score, count(*) OVER () AS total, row_number() OVER (ORDER BY id DESC) AS newest
+        FROM (
+            SELECT rowid AS id, rank AS score, highlight(node_search, 0, '{START}', '{STOP}') AS title,
+                   snippet(node_search, -1, '{START}', '{STOP}', '…', 16) AS snippet
+            FROM node_search WHERE node_search MATCH :query ORDER BY rowid DESC LIMIT :fetch
+        )
+    ) WHERE newest <= :candidates ORDER BY score, id DESC LIMIT :limit
 """)
-_SQLITE_IDS = text("SELECT rowid FROM node_search WHERE node_search MATCH :query ORDER BY rank LIMIT :limit")
+_SQLITE_IDS = text("""
+    SELECT id FROM (
+        SELECT rowid AS id, rank AS score FROM node_search WHERE node_search MATCH :query
+        ORDER BY rowid DESC LIMIT :candidates
+    ) ORDER BY score, id DESC LIMIT :limit
+""")
 _POSTGRES = text(f"""
-    SELECT id,
-           ts_headline('english', title, query, 'StartSel={START}, StopSel={STOP}, HighlightAll=true'),
-           ts_headline('english', coalesce(annotation, '') || ' ' || coalesce(
-               (SELECT string_agg(quote, ' ') FROM citation WHERE node_id = node.id), ''), query,
-               'StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10')
-    FROM node, to_tsquery('english', :query) AS query
-    WHERE search @@ query ORDER BY ts_rank(search, query) DESC, id LIMIT :limit
-""").bindparams(bindparam("limit"))
+    SELECT c.id,
+           ts_headline('english', c.title, query, 'StartSel={START}, StopSel={STOP}, HighlightAll=true'),
+           ts_headline('english', coalesce(c.annotation, '') || ' ' || coalesce(
+               (SELECT string_agg(quote, ' ') FROM citation WHERE node_id = c.id), ''), query,
+               'StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10'),
+           c.total
+    FROM (
+        SELECT id, title, annotation, score, count(*) OVER () AS total, row_number() OVER (ORDER BY id DESC) AS newest
+        FROM (
+            SELECT id, title, annotation, ts_rank(search, query) AS score
+            FROM node, to_tsquery('english', :query) AS query
+            WHERE search @@ query ORDER BY id DESC LIMIT :fetch
+        ) newest_matches
+    ) c, to_tsquery('english', :query) AS query
+    WHERE c.newest <= :candidates ORDER BY c.score DESC, c.id DESC LIMIT :limit
+""").bindparams(bindparam("limit"), bindparam("candidates"), bindparam("fetch"))
 _POSTGRES_IDS = text("""
-    SELECT id FROM node, to_tsquery('english', :query) AS query
-    WHERE search @@ query ORDER BY ts_rank(search, query) DESC, id LIMIT :limit
-""").bindparams(bindparam("limit"))
+    SELECT id FROM (
+        SELECT id, ts_rank(search, query) AS score FROM node, to_tsquery('english', :query) AS query
+        WHERE search @@ query ORDER BY id DESC LIMIT :candidates
+    ) newest_matches ORDER BY score DESC, id DESC LIMIT :limit
+""").bindparams(bindparam("limit"), bindparam("candidates"))
 
 # The English stop words of the Snowball project, which PostgreSQL's 'english' configuration drops too
 # (share/tsearch_data/english.stop): words that say how a question is put, not what it is about.
@@ -75,21 +101,23 @@ def _queries(session: Session, found: list[str]) -> tuple[str, str]:
     return " & ".join(words), " | ".join(words)
 
 
+def _params(query: str, limit: int) -> dict:
+    return {"query": query, "limit": limit, "candidates": CANDIDATES, "fetch": CANDIDATES + 1}
+
+
 def ranked_ids(session: Session, *, words: str, limit: int) -> list[int]:
-    """Ids of points (any status) matching `words`: every word first, then any word, each best first; at
-    most `limit`. Two queries (one when a single word is asked for)."""
+    """Ids of points (any status) matching `words`: every word first, then any word, each best first among the
+    CANDIDATES newest that match; at most `limit`. Two queries (one when a single word is asked for)."""
     found = terms(words)
     if not found:
         return []
     every, any_word = _queries(session, found)
     statement = _SQLITE_IDS if session.get_bind().dialect.name == "sqlite" else _POSTGRES_IDS
-    ids = [row[0] for row in session.exec(statement, params={"query": every, "limit": limit}).all()]
+    ids = [row[0] for row in session.exec(statement, params=_params(every, limit)).all()]
     if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
         seen = set(ids)
         ids += [
-            row[0]
-            for row in session.exec(statement, params={"query": any_word, "limit": limit * 2}).all()
-            if row[0] not in seen
+            row[0] for row in session.exec(statement, params=_params(any_word, limit * 2)).all() if row[0] not in seen
         ][: limit - len(ids)]
     return ids
 
@@ -98,23 +126,32 @@ def _marked(value: str) -> Markup:
     return Markup(str(escape(value or "")).replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
-def search(session: Session, *, words: str, limit: int = 60) -> list[tuple[Debate, list[Hit]]]:
+@dataclass
+class Results:
+    """What a search found: hits grouped by debate, in rank order, and whether more points matched than were
+    ranked (CANDIDATES), so that the page can say its hits are the best of the newest matches only."""
+
+    groups: list[tuple[Debate, list[Hit]]]
+    more_than_ranked: bool = False
+
+
+def search(session: Session, *, words: str, limit: int = 60) -> Results:
     """Active points matching the words of `words` (as stems and prefixes): those with every word first, then
-    those with any, each best first; grouped by debate in that order, at most `limit`. Three queries (two
-    when one word is asked for)."""
+    those with any, each group best first among the CANDIDATES newest points that match it; grouped by debate in
+    that order, at most `limit`. Three queries (two when one word is asked for); the cost is bounded by
+    CANDIDATES, not by how many points match."""
     found = terms(words)
     if not found:
-        return []
+        return Results([])
     every, any_word = _queries(session, found)
     statement = _SQLITE if session.get_bind().dialect.name == "sqlite" else _POSTGRES
-    rows = list(session.exec(statement, params={"query": every, "limit": limit * 2}).all())
+    rows = list(session.exec(statement, params=_params(every, limit * 2)).all())
+    more = bool(rows) and rows[0][3] > CANDIDATES
     if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
         seen = {row[0] for row in rows}
-        rows += [
-            row
-            for row in session.exec(statement, params={"query": any_word, "limit": limit * 2}).all()
-            if row[0] not in seen
-        ]
+        others = list(session.exec(statement, params=_params(any_word, limit * 2)).all())
+        more = more or (bool(others) and others[0][3] > CANDIDATES)
+        rows += [row for row in others if row[0] not in seen]
     marks = {row[0]: (row[1], row[2]) for row in rows}
     order = {row[0]: index for index, row in enumerate(rows)}
     nodes = (
@@ -131,4 +168,4 @@ def search(session: Session, *, words: str, limit: int = 60) -> list[tuple[Debat
     for node, voice, debate in sorted(nodes, key=lambda row: order[row[0].id])[:limit]:
         title, snippet = marks[node.id]
         groups.setdefault(debate.id, (debate, []))[1].append(Hit(node, voice, _marked(title), _marked(snippet)))
-    return list(groups.values())
+    return Results(list(groups.values()), more)

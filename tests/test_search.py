@@ -1,8 +1,16 @@
 """Full-text search: titles, annotations and quotes, highlighted, kept current by the database, never a 500."""
 
+import re
+
 import pytest
+from sqlmodel import select
+
+from icsdebate import db, pagecache, search
+from icsdebate.generate import generate
+from icsdebate.models import Debate, Node, User
 
 from .conftest import sign_in
+from .factories import add_reply
 
 
 def test_finds_titles_annotations_and_quotes_with_highlights(client, mini):
@@ -113,3 +121,41 @@ def test_the_link_picker_matches_words_not_a_run_of_text(client, mini, users):
         "Government keeps private companies"
     )
     assert f'value="{mini["t"]}"' not in offered and f'value="{mini["question"]}"' not in offered
+
+
+def _titles(html: str) -> list[str]:
+    return [
+        re.sub(r"</?mark>", "", title) for title in re.findall(r'<li>.*?<a [^>]*href="/nodes/\d+"[^>]*>(.*?)</a>', html)
+    ]
+
+
+def test_when_more_points_match_than_are_ranked_the_best_of_the_newest_are_shown_and_the_page_says_so(
+    app, client, mini, users, monkeypatch
+):
+    titles = [f"Marmoset point {n}" + " marmoset" * (n % 3) for n in range(12)]  # oldest first
+    with app.app_context(), db.write_session() as session:
+        generate(session, nodes=40, seed=7, slug="many")
+        thesis = session.get(Node, session.exec(select(Debate.thesis_id).where(Debate.slug == "many")).one())
+        author = session.exec(select(User)).first()
+        for title in titles:
+            add_reply(session, thesis, author, title, "supports")
+    everything = client.get("/search?q=marmoset").get_data(as_text=True)
+    assert sorted(_titles(everything)) == sorted(titles) and "more-than-ranked" not in everything
+
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    with app.app_context():
+        pagecache.cache.clear()  # the page above is kept, and nothing was written since
+    capped = client.get("/search?q=marmoset").get_data(as_text=True)
+    assert "More than 5 points match: these are the best of the newest 5." in capped
+    shown = _titles(capped)
+    assert sorted(shown) == sorted(titles[-5:])  # the five newest, and only they
+    # ranked among themselves: those with the word three times first, then twice, then once
+    repeats = [title.count("marmoset") for title in shown]
+    assert repeats == sorted(repeats, reverse=True) and repeats[0] > repeats[-1]
+
+    two_words = client.get("/search?q=marmoset+point").get_data(as_text=True)
+    assert "More than 5 points match" in two_words and sorted(_titles(two_words)) == sorted(titles[-5:])
+    with app.app_context():
+        picked = search.ranked_ids(db.session(), words="marmoset", limit=10)
+        newest = db.session().exec(select(Node.id).where(Node.title.like("Marmoset point%")).order_by(Node.id)).all()
+    assert sorted(picked) == sorted(newest[-5:])

@@ -119,7 +119,7 @@ def test_statements_that_change_many_rows_keep_the_tallies_and_the_search_index(
             session.exec(text(statement))
     assert tallies_match(app)
     with app.app_context():
-        quoted = {hit.node.id for _, hits in search.search(db.session(), words="marmosets") for hit in hits}
+        quoted = {hit.node.id for _, hits in search.search(db.session(), words="marmosets").groups for hit in hits}
         expected = (
             db.session()
             .exec(
@@ -167,7 +167,8 @@ def test_the_sources_index_counts_the_quotes_of_active_points_through_archive_an
             db.session()
             .exec(
                 text(
-                    "SELECT source.title, citation.node_id, count(*) FROM citation JOIN source ON source.id = source_id "
+                    "SELECT source.title, citation.node_id, count(*) FROM citation "
+                    "JOIN source ON source.id = source_id "
                     "JOIN node ON node.id = citation.node_id WHERE node.kind <> 'thesis' "
                     "GROUP BY source.title, citation.node_id ORDER BY count(*) DESC, citation.node_id"
                 )

@@ -137,11 +137,13 @@ def node_svg(node_id: int):
 @bp.get("/search")
 def search_page():
     words = request.args.get("q", "")[:200]
-    groups = search.search(db.session(), words=words) if words.strip() else []
+    results = search.search(db.session(), words=words) if words.strip() else search.Results([])
     return render_page(
         "insight/_search.html",
         f"Search: {words}" if words.strip() else "Search",
         words=words,
-        groups=groups,
+        groups=results.groups,
+        more_than_ranked=results.more_than_ranked,
+        ranked=search.CANDIDATES,
         usable=bool(search.terms(words)),
     )
