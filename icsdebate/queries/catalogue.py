@@ -34,12 +34,16 @@ def source_nodes(session: Session, *, source_id: int, seek: Seek = FIRST_PAGE, s
     earlier = aliased(Citation)
     query = (
         _points()
-        .join(Citation, Citation.node_id == Node.id)
+        # "+ 0" and "OFFSET 0" keep each point and each earlier citation a probe of an index, one per citation read:
+        # as plain joins, PostgreSQL merge-joined along node's whole primary key (337 ms for the first page of a
+        # source cited by 50,000 of 171,000 points, against 0.5 ms)
+        .join(Citation, Node.id == Citation.node_id + 0)
         .where(
             Citation.source_id == source_id,
             # the point's first citation of the source only: no GROUP BY, which would sort every citing point
             ~select(earlier.id)
             .where(earlier.node_id == Citation.node_id, earlier.source_id == source_id, earlier.id < Citation.id)
+            .offset(0)
             .exists(),
         )
     )
