@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, literal_column
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -50,6 +50,9 @@ def timeline(
     """Dated points oldest first (events by when they happened, claims by when they were argued), and the
     page's Window: two queries, the first read along ix_node_timeline / ix_node_debate_timeline (0016)."""
     when = func.coalesce(Node.happened_on, Node.argued_on)
+    # Written as the index writes it: with 'event' a bound parameter, SQLite would not match the index's second
+    # column and would sort every point of the earliest date.
+    not_event = Node.kind != literal_column("'event'")
     query = (
         select(Node, Voice, Debate, when)
         .outerjoin(Voice, Voice.id == Node.voice_id)
@@ -58,7 +61,7 @@ def timeline(
     )
     if debate_id is not None:
         query = query.where(Node.debate_id == debate_id)
-    found, window = seek_page(session, query, (when, Node.kind != "event", Node.id), (str, _flag, int), seek, size)
+    found, window = seek_page(session, query, (when, not_event, Node.id), (str, _flag, int), seek, size)
     rows = [Dated(node, voice, debate, date) for node, voice, debate, date in found]
     by_id = {row.node.id: row for row in rows}
     parent = aliased(Node)
