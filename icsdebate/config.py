@@ -25,6 +25,9 @@ def load(instance_path: str) -> dict:
         "SEEDS_DIR": os.environ.get("SEEDS_DIR", str(ROOT / "seeds")),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "10")),  # cards per column before "Show more"
         "PAGE_CACHE_PAGES": int(os.environ.get("PAGE_CACHE_PAGES", "2000")),  # kept per process; 0: off
+        # seconds a worker trusts a debate's content version before reading it again (0: read it every request);
+        # a write in this process is seen at once, a write in another worker or machine within this time
+        "PAGE_CACHE_RECHECK_SECONDS": float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", "1")),
         "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL", ""),  # redis://host:6379/1: one page cache for all
         "LIST_SIZE": int(os.environ.get("LIST_SIZE", "20")),  # points per page of a source, voice, theme or group
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # imports; ordinary form fields stop at MAX_FORM_MEMORY_SIZE

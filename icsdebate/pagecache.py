@@ -10,13 +10,22 @@ Anonymous pages carry an ETag and Last-Modified from the version, so browsers an
 with a 304 instead of a fresh page.
 
 The store is Flask-Caching: Redis when CACHE_REDIS_URL is set (shared by every worker and machine), otherwise
-each process's memory (PAGE_CACHE_PAGES pages; 0 turns the cache off)."""
+each process's memory (PAGE_CACHE_PAGES pages; 0 turns the cache off).
+
+Each worker remembers the content versions it has read for PAGE_CACHE_RECHECK_SECONDS (1 s by default), so a kept
+page is served without touching the database. Any commit made by this process forgets them all at once, so a
+writer, and every reader of the same worker, sees a write the moment it is made; a write made by another worker
+or machine reaches anonymous readers of this one within that time. 0 reads the version on every request."""
 
 import hashlib
+import threading
 from datetime import UTC, datetime
+from time import monotonic
 
+from cachetools import TTLCache
 from flask import Flask, Response, current_app, g, request, session
 from flask_caching import Cache
+from sqlalchemy import event
 
 from . import db
 from .extensions import htmx
@@ -25,6 +34,7 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 LARGEST = 2 * 1024 * 1024  # bytes: bigger pages (a 1,000-point map, say) are made each time
 TIMEOUT = 7 * 24 * 3600  # seconds: a page under a version no longer current is never asked for again
 VALIDATED = "public, no-cache"  # browsers and proxies may keep an anonymous page, and ask again each time
+VERSIONS_KEPT = 10_000  # content versions remembered per worker (one per debate and per point address read)
 
 cache = Cache()
 
@@ -40,6 +50,11 @@ def init_app(app: Flask) -> None:
         settings = {"CACHE_TYPE": "NullCache"}
     cache.init_app(app, config={**settings, "CACHE_DEFAULT_TIMEOUT": TIMEOUT})
     app.extensions["page_cache_on"] = settings["CACHE_TYPE"] != "NullCache"
+    recheck = app.config.get("PAGE_CACHE_RECHECK_SECONDS", 0)
+    if recheck > 0:
+        versions = Versions(recheck)
+        app.extensions["page_versions"] = versions
+        event.listen(app.extensions["engine"], "commit", versions.forget)
     app.before_request(_serve)
     app.after_request(_keep)
 
@@ -57,6 +72,41 @@ def personal(response: Response) -> bool:
     )
 
 
+def _clock() -> float:
+    """Seconds on the worker's monotonic clock (looked up at each call, so that a test can move it)."""
+    return monotonic()
+
+
+class Versions:
+    """Content versions this worker has read, each trusted for `seconds`: {(slug, node id): (number, time)}.
+
+    Thread-safe. `forget` runs on every commit of this process's engine (its `commit` event), whoever wrote."""
+
+    def __init__(self, seconds: float) -> None:
+        self._kept: TTLCache = TTLCache(maxsize=VERSIONS_KEPT, ttl=seconds, timer=_clock)
+        self._lock = threading.Lock()
+
+    def read(self, slug: str | None, node_id: int | None) -> tuple[int, datetime | None]:
+        """The version of what the page at `slug` or `node_id` shows (db.content_version), read again when older
+        than the trusted time."""
+        with self._lock:
+            found = self._kept.get((slug, node_id))
+        if found is None:
+            found = db.content_version(slug=slug, node_id=node_id)
+            with self._lock:
+                self._kept[(slug, node_id)] = found
+        return found
+
+    def forget(self, _connection=None) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+def _version(slug: str | None, node_id: int | None) -> tuple[int, datetime | None]:
+    versions = current_app.extensions.get("page_versions")
+    return versions.read(slug, node_id) if versions else db.content_version(slug=slug, node_id=node_id)
+
+
 def _key() -> tuple[str, datetime | None] | None:
     """The page's key in the store and the time of the last change it shows; None when it must be made fresh."""
     if (
@@ -69,7 +119,7 @@ def _key() -> tuple[str, datetime | None] | None:
     # a page of one debate (its address names the debate or one of its points) is kept under that debate's
     # version; any other page under the site's
     args = request.view_args or {}
-    version, changed_at = db.content_version(slug=args.get("slug"), node_id=args.get("node_id"))
+    version, changed_at = _version(args.get("slug"), args.get("node_id"))
     raw = f"{version}:{bool(htmx)}:{htmx.target}:{request.full_path}"
     return hashlib.sha256(raw.encode()).hexdigest(), changed_at
 
