@@ -5,8 +5,9 @@ Every derived value, where it lives, what keeps it and when, is listed in docs/d
 
 - kept by the database itself, in the same statement as the write (triggers, listed in that page and checked
   against a migrated database by tests/test_derived_state.py): the tallies (`kindtally`, `relationtally`,
-  `voicetally`, `childtally`, `sidetally`, `sidekindtally`, `sidevoicetally`, `quotetally`, `sourcetally`), the
-  search index and the content versions (`debateversion`);
+  `voicetally`, `childtally`, `sidetally`, `sidekindtally`, `sidevoicetally`, `quotetally`, `sourcetally`), each
+  link's copy of its child's sort keys (`link.child_rank`, `link.child_less_support`), the search index and the
+  content versions (`debateversion`);
 - kept at write time by the code that writes the text: a point's annotation and a debate's summary as HTML
   (`text.render_markdown`), and whether a quote is in its source's attached copy (`quotecheck`);
 - kept here, after the rows are written and before the transaction commits: whether a point stands

@@ -114,12 +114,19 @@ class Link(SQLModel, table=True):
         UniqueConstraint("child_id", "parent_id", name="uq_link_child_parent"),
         CheckConstraint("child_id <> parent_id", name="not_self"),
         _in("relation", RELATIONS),
+        # a point's replies by relation, strongest first (cards.children): a page is read from here in order
+        Index(
+            "ix_link_parent_order", "parent_id", "relation", "child_rank", "child_less_support", "position", "child_id"
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="node.id", index=True)
     parent_id: int = Field(foreign_key="node.id", index=True)
     relation: str = Field(max_length=10)
     position: int = Field(default=0)
+    # the child's sort keys (strength.order_key), copied by triggers (0025) whenever its standing or support changes
+    child_rank: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    child_less_support: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
 

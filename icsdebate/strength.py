@@ -33,8 +33,9 @@ def order_by():
 
 def sort_keys():
     """The same rule as two SQL values that sort it ascending, for lists read by key (queries/keyset.py): the
-    standing rank, then the support negated."""
-    return case(RANK, value=Node.standing, else_=len(RANK)).label("rank"), (-Node.support).label("less_support")
+    standing rank, then the support negated, as each link holds them for its child (migration 0025), so that
+    ix_link_parent_order reads a page of a point's replies in order."""
+    return Link.child_rank, Link.child_less_support
 
 
 def support_weights(children: dict[Hashable, list[tuple[Hashable, str]]], keys: Iterable[Hashable]) -> dict:

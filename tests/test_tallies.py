@@ -1,4 +1,5 @@
-"""The debate tallies that the home page reads stay equal to counting the nodes, through every kind of write."""
+"""The debate tallies that the home page reads stay equal to counting the nodes, and each link's copy of its
+child's sort keys equal to the child's, through every kind of write."""
 
 import re
 
@@ -33,6 +34,14 @@ COLUMNS = {
 }
 
 
+# links whose copy of the child's standing rank and support (0025) differs from the child's (strength.order_key)
+STALE_ORDER_KEYS = (
+    "SELECT link.id FROM link JOIN node ON node.id = link.child_id WHERE link.child_less_support <> -node.support "
+    "OR link.child_rank <> CASE node.standing WHEN 'stands' THEN 0 WHEN 'undecided' THEN 1 "
+    "WHEN 'answered' THEN 2 ELSE 3 END"
+)
+
+
 def tallies_match(app) -> bool:
     """Each tally (ignoring rows that went back to zero) equals a fresh count."""
     with app.app_context():
@@ -40,6 +49,8 @@ def tallies_match(app) -> bool:
         for table, count in COUNTED.items():
             stored = set(session.exec(text(f"SELECT {COLUMNS[table]}, n FROM {table} WHERE n <> 0")).all())
             assert stored == set(session.exec(text(count)).all()), table
+        stale = session.exec(text(STALE_ORDER_KEYS)).all()
+        assert stale == [], "links whose copy of their child's sort keys is stale"
     return True
 
 
@@ -115,6 +126,12 @@ def test_statements_that_change_many_rows_keep_the_tallies_and_the_search_index(
             "UPDATE citation SET node_id = node_id + 1 WHERE node_id % 13 = 0 AND node_id % 11 <> 10",
             "UPDATE node SET status = 'active' WHERE id % 6 = 0 AND kind <> 'thesis'",
             "DELETE FROM citation WHERE node_id % 17 = 0",
+            "UPDATE node SET support = support + id % 4 WHERE id % 2 = 1",
+            "UPDATE node SET standing = 'answered' WHERE id % 9 = 0",
+            "UPDATE link SET child_id = child_id + 1 WHERE id % 19 = 0 AND child_id + 1 <> parent_id "
+            "AND child_id + 1 IN (SELECT id FROM node WHERE debate_id = (SELECT id FROM debate WHERE slug = 'many')) "
+            "AND NOT EXISTS (SELECT 1 FROM link l WHERE l.child_id = link.child_id + 1 "
+            "AND l.parent_id = link.parent_id)",
         ):
             session.exec(text(statement))
     assert tallies_match(app)

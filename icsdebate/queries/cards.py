@@ -93,7 +93,7 @@ def children(
     (strength.py), only those that still stand when `still`. The page starts after `seek.after` (the key of the
     previous page's last card), so a late page costs what the first costs; without a key, at page `seek.page`.
     Two queries; BadRequest (400) for a key that is not one of this list's."""
-    keys = (*strength.sort_keys(), Link.position, Node.id)
+    keys = (*strength.sort_keys(), Link.position, Link.child_id)
     query = (
         select(Node, Voice, Link.relation, *COUNTS)
         .join(Link, Link.child_id == Node.id)
@@ -101,7 +101,7 @@ def children(
         .where(Link.parent_id == parent_id, Link.relation == relation, ACTIVE)
     )
     if still:
-        query = query.where(Node.standing == STANDS)
+        query = query.where(Link.child_rank == strength.RANK[STANDS])
     rows, window = seek_page(session, query, keys, (int, signed, int, int), seek, size)
     cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows]
     return Page(_decorate(session, cards, counts=False), window.page, window.has_more, window.last, window.first)
