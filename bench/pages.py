@@ -7,7 +7,8 @@ it, and makes a second one beside it, named with the suffix _small, for the page
 Page times are for making each page (page cache off). Each section is one function, printing one table:
 
 - sizes: one generated debate of each size in one database; pages that read the whole site (who argued what,
-  timeline, recent changes, search) compare the big database with a small one holding only 100 points;
+  timeline, recent changes, search) compare the big database with a small one holding the same debates,
+  voices and sources, each debate of about 100 points (those pages show a row per debate, voice or source);
 - shapes: pages of a chain of 5,000, a fan of 5,000 replies, a debate whose deepest points have 2^20 paths to
   the thesis, and one voice and one source with 50,000 points;
 - deep: the first page of each list against page 2,000 (or the last, when the list is shorter), reached as
@@ -73,20 +74,25 @@ def fresh_database(url: str | None, suffix: str = "") -> str:
     return f"{base}/{name}"
 
 
-def build(app, *, sizes=SIZES, shapes=True, revisions: int = 0) -> float:
+SMALL_SHAPES = {"chain": 100, "fan": 100, "paths": 6}  # the shapes at about 100 points (paths: 13 points)
+
+
+def build(app, *, sizes=SIZES, shapes=True, revisions: int = 0, small: bool = False) -> float:
     """Fill the database: a generated debate of each size, the shapes, and `revisions` rows of history
-    (for recent changes). Returns the seconds it took."""
+    (for recent changes). With `small`, the same debates, voices and sources, each debate holding about 100
+    points: the site-wide pages show a row per debate, voice or source, so this is the site they are compared
+    with. Returns the seconds it took."""
     started = time.perf_counter()
     with app.app_context():
         migrate.upgrade(db.engine())
         with db.write_session() as session:
             for size in sizes:
-                generate(session, nodes=size, seed=size, slug=f"bench-{size}")
+                generate(session, nodes=100 if small else size, seed=size, slug=f"bench-{size}")
         if shapes:
             with db.write_session() as session:
                 for slug, (shape, size) in SHAPES.items():
-                    generate_shape(session, shape=shape, size=size, slug=slug)
-                generate(session, nodes=ONE_VOICE, seed=1, slug="one-voice", voices=1, sources=1)
+                    generate_shape(session, shape=shape, size=SMALL_SHAPES[slug] if small else size, slug=slug)
+                generate(session, nodes=100 if small else ONE_VOICE, seed=1, slug="one-voice", voices=1, sources=1)
         if revisions:
             with db.write_session() as session:
                 ids = session.exec(
@@ -224,12 +230,12 @@ def section_sizes(app, small_app, requests: int) -> None:
                 " / ".join(str(result[s][0]) for s in SIZES),
                 " / ".join(_ms(result[s][2]) for s in SIZES),
                 f"{result[SIZES[-1]][2] / result[SIZES[0]][2]:.2f}",
-                f"{result[SIZES[-1]][3] / 1024:.1f}",
+                " / ".join(f"{result[s][3] / 1024:.1f}" for s in SIZES),
             ]
         )
     table(
         "Pages of one debate at " + " / ".join(f"{s:,}" for s in SIZES) + " points (page cache off)",
-        ["page", "queries", "p95 ms", f"p95 ratio {SIZES[-1]:,}/{SIZES[0]}", f"KB at {SIZES[-1]:,}"],
+        ["page", "queries", "p95 ms", f"p95 ratio {SIZES[-1]:,}/{SIZES[0]}", "KB"],
         rows,
     )
     rows = []
@@ -245,7 +251,8 @@ def section_sizes(app, small_app, requests: int) -> None:
             ]
         )
     table(
-        "Pages of the whole site: a database of 100 points against the big one",
+        "Pages of the whole site: the same debates, voices and sources with about 100 points each, against the big"
+        " database",
         ["page", "queries", "p95 ms small / big", "p95 ratio big/small", "KB big"],
         rows,
     )
@@ -495,7 +502,7 @@ def main() -> None:
     database, small = fresh_database(url), fresh_database(url, "_small")
     app, small_app = _app(database), _app(small)
     took = build(app, sizes=SIZES, shapes=bool(sections & {"shapes", "deep", "writes"}), revisions=100_000)
-    build(small_app, sizes=(100,), shapes=False, revisions=50)
+    build(small_app, sizes=SIZES, shapes=bool(sections & {"shapes", "deep", "writes"}), revisions=50, small=True)
     with app.app_context():
         dialect = db.engine().dialect.name
         total = db.session().exec(select(func.count()).select_from(Node)).one()
