@@ -123,7 +123,8 @@ def test_statements_that_change_many_rows_keep_the_tallies_and_the_search_index(
             "UPDATE link SET relation = 'opposes' WHERE id % 2 = 0",
             "DELETE FROM link WHERE id % 7 = 0",
             "UPDATE citation SET quote = 'A sentence about marmosets.' WHERE node_id % 11 = 0",
-            "UPDATE citation SET node_id = node_id + 1 WHERE node_id % 13 = 0 AND node_id % 11 <> 10",
+            "UPDATE citation SET node_id = node_id + 1 WHERE node_id % 13 = 0 AND node_id % 11 <> 10 "
+            "AND node_id + 1 IN (SELECT id FROM node)",
             "UPDATE node SET status = 'active' WHERE id % 6 = 0 AND kind <> 'thesis'",
             "DELETE FROM citation WHERE node_id % 17 = 0",
             "UPDATE node SET support = support + id % 4 WHERE id % 2 = 1",
