@@ -73,12 +73,18 @@ def seek_page(session: Session, query, keys: tuple, types: tuple, seek: Seek, si
     row_key = tuple_(*keys)
     order = [key.desc() if descending else key for key in keys]
     backwards = [key if descending else key.desc() for key in keys]
+    # The first key is bounded on its own as well as in the row comparison: SQLite seeks an index by a range on
+    # its first column, but reads a row comparison over an expression index (the timeline's) from the start.
     if seek.after:
-        value = tuple_(*_parse(seek.after, types))
-        query = query.where(row_key < value if descending else row_key > value).order_by(*order)
+        parsed = _parse(seek.after, types)
+        value, lead = tuple_(*parsed), keys[0]
+        where = (lead <= parsed[0], row_key < value) if descending else (lead >= parsed[0], row_key > value)
+        query = query.where(*where).order_by(*order)
     elif seek.before:
-        value = tuple_(*_parse(seek.before, types))
-        query = query.where(row_key > value if descending else row_key < value).order_by(*backwards)
+        parsed = _parse(seek.before, types)
+        value, lead = tuple_(*parsed), keys[0]
+        where = (lead >= parsed[0], row_key > value) if descending else (lead <= parsed[0], row_key < value)
+        query = query.where(*where).order_by(*backwards)
     else:
         query = query.order_by(*order).offset((seek.page - 1) * size)
     rows = list(session.exec(query.limit(size + 1)))
