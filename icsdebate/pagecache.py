@@ -13,9 +13,10 @@ The store is Flask-Caching: Redis when CACHE_REDIS_URL is set (shared by every w
 each process's memory (PAGE_CACHE_PAGES pages; 0 turns the cache off).
 
 Each worker remembers the content versions it has read for PAGE_CACHE_RECHECK_SECONDS (1 s by default), so a kept
-page is served without touching the database. Any commit made by this process forgets them all at once, so a
-writer, and every reader of the same worker, sees a write the moment it is made; a write made by another worker
-or machine reaches anonymous readers of this one within that time. 0 reads the version on every request."""
+page is served without touching the database. Any commit made by this process forgets them all, as it commits
+and again once it is done, so a writer, and every reader of the same worker, sees a write once it is committed; a
+write made by another worker or machine reaches anonymous readers of this one within that time. 0 reads the
+version on every request."""
 
 import hashlib
 import threading
@@ -23,9 +24,10 @@ from datetime import UTC, datetime
 from time import monotonic
 
 from cachetools import TTLCache
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_app_context, request, session
 from flask_caching import Cache
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from . import db
 from .extensions import htmx
@@ -80,26 +82,39 @@ def _clock() -> float:
 class Versions:
     """Content versions this worker has read, each trusted for `seconds`: {(slug, node id): (number, time)}.
 
-    Thread-safe. `forget` runs on every commit of this process's engine (its `commit` event), whoever wrote."""
+    Thread-safe. `forget` runs as each commit of this process's engine begins (its `commit` event) and again once
+    a session's commit is done (`_after_commit`), whoever wrote. A version read while a commit was under way is not
+    kept: `read` keeps what it read only if nothing was forgotten between its start and its end."""
 
     def __init__(self, seconds: float) -> None:
         self._kept: TTLCache = TTLCache(maxsize=VERSIONS_KEPT, ttl=seconds, timer=_clock)
         self._lock = threading.Lock()
+        self._forgotten = 0  # how many times forget has run
 
     def read(self, slug: str | None, node_id: int | None) -> tuple[int, datetime | None]:
         """The version of what the page at `slug` or `node_id` shows (db.content_version), read again when older
         than the trusted time."""
         with self._lock:
-            found = self._kept.get((slug, node_id))
+            found, forgotten = self._kept.get((slug, node_id)), self._forgotten
         if found is None:
             found = db.content_version(slug=slug, node_id=node_id)
             with self._lock:
-                self._kept[(slug, node_id)] = found
+                if self._forgotten == forgotten:
+                    self._kept[(slug, node_id)] = found
         return found
 
     def forget(self, _connection=None) -> None:
         with self._lock:
+            self._forgotten += 1
             self._kept.clear()
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(_session) -> None:
+    """Once a session's commit is done, forget the versions again: one read between the `commit` event and the
+    database's commit may have seen the version before it."""
+    if has_app_context() and (versions := current_app.extensions.get("page_versions")) is not None:
+        versions.forget()
 
 
 def _version(slug: str | None, node_id: int | None) -> tuple[int, datetime | None]:

@@ -1,6 +1,11 @@
-"""Anonymous readers get kept pages, never stale ones; signed-in readers and pending messages bypass them."""
+"""Anonymous readers get kept pages, never stale ones once the recheck time has passed (at once for a write made in
+the same worker); signed-in readers and pending messages bypass them."""
 
-from icsdebate import create_app, pagecache
+import threading
+
+from sqlalchemy import event, text
+
+from icsdebate import create_app, db, pagecache
 from icsdebate.db import count_queries
 
 from .conftest import csrf_token, sign_in
@@ -62,6 +67,34 @@ def test_a_write_in_another_worker_reaches_this_ones_readers_within_the_recheck_
     now[0] += app.config["PAGE_CACHE_RECHECK_SECONDS"] + 0.01
     after = client.get("/")
     assert "X-Page-Cache" not in after.headers and "Generated debate of 20 points" in after.get_data(as_text=True)
+
+
+def test_a_version_read_while_a_commit_is_under_way_is_not_kept(app, client, mini, monkeypatch):
+    monkeypatch.setattr(pagecache, "monotonic", lambda: 1000.0)  # the recheck time never runs out
+    client.get("/")
+    assert client.get("/").headers.get("X-Page-Cache") == "hit"
+    seen = []
+
+    def read_from_another_thread(_connection) -> None:
+        def run() -> None:
+            with app.app_context():
+                seen.append(pagecache._version(None, None))
+                db.discard_session()
+
+        reader = threading.Thread(target=run)
+        reader.start()
+        reader.join()
+
+    engine = app.extensions["engine"]
+    event.listen(engine, "commit", read_from_another_thread)  # after the worker's own forget, before the commit
+    try:
+        with app.app_context(), db.write_session() as session:
+            session.exec(text("UPDATE debate SET title = 'A renamed debate' WHERE slug = 'mini'"))
+    finally:
+        event.remove(engine, "commit", read_from_another_thread)
+    assert seen  # a reader did read the version while the commit was under way
+    page = client.get("/")
+    assert "X-Page-Cache" not in page.headers and "A renamed debate" in page.get_data(as_text=True)
 
 
 def test_signed_in_readers_are_never_served_a_kept_page(client, mini, users):
