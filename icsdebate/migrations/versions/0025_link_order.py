@@ -10,7 +10,10 @@ replies, while the parent and the relation live on the link: no index could serv
 (`child_rank`, `child_less_support`), copied by triggers whenever the child's standing or support changes or the
 link is made, and `ix_link_parent_order` reads a page in order. As in 0011, PostgreSQL's triggers run once a
 statement and SQLite's once a row. SQLite's content-version trigger on link updates (0013) is narrowed to the
-link's own columns, so copying the keys does not count as a change of content.
+link's own columns, so copying the keys does not count as a change of content; PostgreSQL's runs once for the
+copying statement and raises only versions that the change of the point itself has raised. On PostgreSQL a link
+made or moved locks its child FOR SHARE before copying, so that a concurrent change of the child's standing is
+neither read before it commits nor made without seeing the new link.
 """
 
 import sqlalchemy as sa
@@ -45,12 +48,17 @@ SQLITE_TRIGGERS = {
 }
 
 
-def _postgres_copy(changed: str) -> str:
+def _postgres_copy(changed: str, lock: bool = False) -> str:
     """Copy the keys into the links `changed` selects as (link id, child id) rows. A statement trigger fires even
     for a statement that changed no rows, and this one's own UPDATE of link fires link_order_update again, so it
-    updates only when there is something to copy: that ends the chain at once."""
+    updates only when there is something to copy: that ends the chain at once.
+
+    With `lock` (a link made or moved), the children are first locked FOR SHARE: a transaction that is changing
+    a child's standing or support is waited for, and the copy, a new statement with a new snapshot, reads what it
+    committed; one that changes the child later waits for this one, and then sees the new link."""
+    locked = f"PERFORM 1 FROM node WHERE id IN (SELECT child_id FROM ({changed}) c) FOR SHARE; " if lock else ""
     return (
-        f"IF EXISTS ({changed}) THEN "
+        f"IF EXISTS ({changed}) THEN {locked}"
         f"UPDATE link SET child_rank = {RANK.format(n='n')}, child_less_support = -n.support "
         f"FROM ({changed}) c JOIN node n ON n.id = c.child_id WHERE link.id = c.link_id; END IF;"
     )
@@ -69,9 +77,14 @@ POSTGRES_TRIGGERS = {
         "link",
         "INSERT",
         "NEW TABLE AS new_rows",
-        _postgres_copy("SELECT id AS link_id, child_id FROM new_rows"),
+        _postgres_copy("SELECT id AS link_id, child_id FROM new_rows", lock=True),
     ),
-    "link_order_update": ("link", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows", _postgres_copy(MOVED)),
+    "link_order_update": (
+        "link",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        _postgres_copy(MOVED, lock=True),
+    ),
     "link_order_node_update": (
         "node",
         "UPDATE",
