@@ -1,6 +1,8 @@
 """Queries over the link graph: cycles, ancestors, sides. Recursive CTEs that run on SQLite and PostgreSQL."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from sqlalchemy import bindparam, text, update
 from sqlmodel import Session
@@ -86,11 +88,37 @@ _ANCESTORS = text("""
 """)
 
 
-def ancestor_paths(session: Session, *, node: Node) -> list[list[Step]]:
-    """Every path from a root (a thesis) down to `node`, at most MAX_PATHS of them, in one query."""
+class Path(Sequence[Step]):
+    """One path from a root down to a point, as a sequence of Steps made only when read: a page shows a few steps
+    of a path thousands deep (the breadcrumbs), so a step it does not show costs no object."""
+
+    def __init__(self, steps: list[tuple[int, str | None]], info: dict[int, tuple[str, str]]) -> None:
+        self._steps, self._info = steps, info  # (node id, relation to the step above); id -> (title, kind)
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    def _step(self, step_id: int, relation: str | None) -> Step:
+        return Step(step_id, *self._info[step_id], relation)
+
+    @overload
+    def __getitem__(self, index: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Step]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._step(*step) for step in self._steps[index]]
+        return self._step(*self._steps[index])
+
+
+def ancestor_paths(session: Session, *, node: Node) -> list[Path]:
+    """Every path from a root (a thesis) down to `node`, at most MAX_PATHS of them, in one query; each a Path
+    (a sequence of Steps, the root first)."""
     parents: dict[int, list[tuple[int, str]]] = {}
     info: dict[int, tuple[str, str]] = {node.id: (node.title, node.kind)}
-    for child_id, parent_id, relation, title, kind in session.exec(_ANCESTORS, params={"node": node.id}):
+    for child_id, parent_id, relation, title, kind in session.exec(_ANCESTORS, params={"node": node.id}).all():
         parents.setdefault(child_id, []).append((parent_id, relation))
         info[parent_id] = (title, kind)
 
@@ -110,7 +138,7 @@ def ancestor_paths(session: Session, *, node: Node) -> list[list[Step]]:
             paths.append(path)
         for parent_id, relation in reversed(above):
             stack.append((parent_id, ((current, relation), below)))
-    return [[Step(step_id, *info[step_id], relation) for step_id, relation in path] for path in paths]
+    return [Path(path, info) for path in paths]
 
 
 _SIDES = text("""

@@ -16,7 +16,7 @@ class NodeDetail:
     node: Node
     voice: Voice | None
     debate: Debate
-    paths: list[list[graph.Step]]
+    paths: list[graph.Path]
     citations: list[tuple[Citation, Source]]
     themes: list[Theme]
     card: Card
