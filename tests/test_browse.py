@@ -155,7 +155,7 @@ def test_following_show_more_lists_every_reply_once_in_the_columns_order(app, cl
     while url:
         html = client.get(url).get_data(as_text=True)
         pages.append(re.findall(r'class="card-title"[^>]*>(?:<a[^>]*>)?([^<]+)<', html))
-        link = re.search(r'href="([^"]+)">Next page<', html)
+        link = re.search(r'href="([^"]+)"[^>]*>Next page<', html)
         url = link[1].replace("&amp;", "&") if link else None
     assert [title for page in pages for title in page] == expected
     back = re.search(r'href="([^"]+)">Previous page<', html)[1].replace("&amp;", "&")

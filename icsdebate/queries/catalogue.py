@@ -147,9 +147,16 @@ def themes_index(session: Session) -> list[tuple[Theme, int]]:
 
 
 def group_nodes(session: Session, *, group_name: str, seek: Seek = FIRST_PAGE, size: int = 50) -> GroupedPage:
-    """The points of a group's voices by debate, then number."""
+    """The points of a group's voices, voice by voice, each by debate, then number: read along ix_node_voice_debate
+    one voice after another, so that a page costs the same however many points the group's voices made (ordered
+    by debate first, every page would sort all of them)."""
     return _grouped_page(
-        session, _points().where(Voice.group_name == group_name), (Node.debate_id, Node.id), (int, int), seek, size
+        session,
+        _points().where(Voice.group_name == group_name),
+        (Voice.id, Node.debate_id, Node.id),
+        (int, int, int),
+        seek,
+        size,
     )
 
 
