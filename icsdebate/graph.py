@@ -75,11 +75,18 @@ class Step:
     relation: str | None  # how this node relates to the step above it
 
 
+# How far up a point's page walks: its breadcrumbs show the nearest LEVELS points above it on each path, so the
+# page costs the same at the bottom of a chain 5,000 deep as one step below the thesis. Rows one level further
+# up say whether the topmost point shown has more above it.
+LEVELS = 12
+
 _ANCESTORS = text("""
-    WITH RECURSIVE up(child_id, parent_id, relation) AS (
-        SELECT link.child_id, link.parent_id, link.relation FROM link WHERE link.child_id = :node
+    WITH RECURSIVE up(child_id, parent_id, relation, level) AS (
+        SELECT link.child_id, link.parent_id, link.relation, 1 FROM link WHERE link.child_id = :node
         UNION
-        SELECT link.child_id, link.parent_id, link.relation FROM link JOIN up ON link.child_id = up.parent_id
+        SELECT link.child_id, link.parent_id, link.relation, up.level + 1
+        FROM link JOIN up ON link.child_id = up.parent_id
+        WHERE up.level <= :levels
     )
     SELECT up.child_id, up.parent_id, up.relation, node.title, node.kind
     FROM up JOIN node ON node.id = up.parent_id
@@ -89,11 +96,13 @@ _ANCESTORS = text("""
 
 
 class Path(Sequence[Step]):
-    """One path from a root down to a point, as a sequence of Steps made only when read: a page shows a few steps
-    of a path thousands deep (the breadcrumbs), so a step it does not show costs no object."""
+    """One path down to a point, the top first, as a sequence of Steps made only when read. `cut` is True when
+    the path was followed LEVELS points up and its top point has more above it (the thesis is further up);
+    otherwise the top is a root (a thesis, or a point whose parents are archived)."""
 
-    def __init__(self, steps: list[tuple[int, str | None]], info: dict[int, tuple[str, str]]) -> None:
+    def __init__(self, steps: list[tuple[int, str | None]], info: dict[int, tuple[str, str]], cut: bool) -> None:
         self._steps, self._info = steps, info  # (node id, relation to the step above); id -> (title, kind)
+        self.cut = cut
 
     def __len__(self) -> int:
         return len(self._steps)
@@ -113,32 +122,40 @@ class Path(Sequence[Step]):
         return self._step(*self._steps[index])
 
 
-def ancestor_paths(session: Session, *, node: Node) -> list[Path]:
-    """Every path from a root (a thesis) down to `node`, at most MAX_PATHS of them, in one query; each a Path
-    (a sequence of Steps, the root first)."""
-    parents: dict[int, list[tuple[int, str]]] = {}
+def ancestor_paths(session: Session, *, node: Node) -> tuple[list[Path], bool]:
+    """The paths down to `node` from the points above it, each followed at most LEVELS points up, at most
+    MAX_PATHS of them, in one query whose cost does not grow with the depth of the point: ([Path, ...],
+    complete). `complete` is True when the list holds every path from a root: none was cut at LEVELS and none
+    was left out past MAX_PATHS; when False, the point appears in at least len(paths) places."""
+    parents: dict[int, dict[int, str]] = {}  # child -> {parent: relation}, parents in id order
     info: dict[int, tuple[str, str]] = {node.id: (node.title, node.kind)}
-    for child_id, parent_id, relation, title, kind in session.exec(_ANCESTORS, params={"node": node.id}).all():
-        parents.setdefault(child_id, []).append((parent_id, relation))
+    rows = session.exec(_ANCESTORS, params={"node": node.id, "levels": LEVELS}).all()
+    for child_id, parent_id, relation, title, kind in rows:
+        parents.setdefault(child_id, {})[parent_id] = relation
         info[parent_id] = (title, kind)
 
-    # depth first with a stack, not recursion: a chain may run thousands of points deep. The part of a path
-    # below a point is shared, as (step, rest) pairs, so a deep path costs its length once, not its square;
-    # at most MAX_PATHS are completed, so many paths cost no more than a few
-    paths: list[list[tuple[int, str | None]]] = []
-    stack: list[tuple[int, tuple | None]] = [(node.id, None)]
-    while stack and len(paths) < MAX_PATHS:
-        current, below = stack.pop()
-        above = parents.get(current, [])
-        if not above:
-            path, rest = [(current, None)], below
+    # depth first with a stack; the part of a path below a point is shared, as (step, rest) pairs
+    paths: list[Path] = []
+    complete = True
+    stack: list[tuple[int, tuple | None, int]] = [(node.id, None, 0)]  # (point, the path below it, its height)
+    while stack:
+        if len(paths) == MAX_PATHS:
+            complete = False
+            break
+        current, below, height = stack.pop()
+        above = parents.get(current, {})
+        cut = bool(above) and height == LEVELS
+        if not above or cut:
+            steps, rest = [(current, None)], below
             while rest is not None:
-                path.append(rest[0])
+                steps.append(rest[0])
                 rest = rest[1]
-            paths.append(path)
-        for parent_id, relation in reversed(above):
-            stack.append((parent_id, ((current, relation), below)))
-    return [Path(path, info) for path in paths]
+            paths.append(Path(steps, info, cut))
+            complete = complete and not cut
+            continue
+        for parent_id, relation in reversed(above.items()):
+            stack.append((parent_id, ((current, relation), below), height + 1))
+    return paths, complete
 
 
 _SIDES = text("""

@@ -50,8 +50,9 @@ def test_the_deepest_point_its_map_and_the_briefings_answer(app, client):
         assert response.status_code == 200, url
         assert len(response.data) < limit, (url, len(response.data))
     page = client.get(f"/nodes/{deepest}").get_data(as_text=True)
-    assert f"{DEPTH - 10:,} more points" in page  # the breadcrumbs leave out the middle of the path, and say so
-    assert f'href="/nodes/{ids[-2]}"' in page and f'href="/nodes/{ids[1]}"' in page
+    # the breadcrumbs show the debate, a gap, and the points just above; the page walks no further up
+    assert "more points above" in page and 'href="/debates/deep"' in page
+    assert f'href="/nodes/{ids[-2]}"' in page and f'href="/nodes/{ids[1]}"' not in page
 
 
 def test_every_export_of_the_chain_answers(app, client):

@@ -1,8 +1,12 @@
-"""The graph rules: no cycles, no self-links, several parents, every path from the thesis."""
+"""The graph rules: no cycles, no self-links, several parents; the paths above a point, a bounded walk."""
+
+import re
 
 import pytest
+from sqlmodel import select
 
 from icsdebate import db, graph
+from icsdebate.generate import generate_shape
 from icsdebate.models import Node
 
 
@@ -41,7 +45,8 @@ def test_a_node_may_have_several_parents(app, mini):
         question, boards = nodes(app, mini, "question", "pro-boards")
         graph.add_link(session, child=question, parent=boards, relation="opposes")
         session.commit()
-        paths = graph.ancestor_paths(session, node=question)
+        paths, complete = graph.ancestor_paths(session, node=question)
+        assert complete
         assert sorted([step.id for step in path] for path in paths) == sorted(
             [
                 [mini["t"], mini["question"]],
@@ -55,7 +60,8 @@ def test_a_node_may_have_several_parents(app, mini):
 def test_the_amendment_has_two_paths_from_the_thesis(app, mini):
     with app.app_context():
         (amendment,) = nodes(app, mini, "amendment")
-        paths = graph.ancestor_paths(db.session(), node=amendment)
+        paths, complete = graph.ancestor_paths(db.session(), node=amendment)
+        assert complete
         assert {tuple(step.relation for step in path) for path in paths} == {
             (None, "supports", "opposes"),
             (None, "opposes", "supports"),
@@ -71,3 +77,43 @@ def test_sides_follow_the_parity_of_opposition(app, mini):
         assert sides[(mini["con-nhs-bodies"], debate_id)] == "against"
         # opposes a pro claim and supports a con claim: against the thesis both ways
         assert sides[(mini["amendment"], debate_id)] == "against"
+
+
+def _shape(app, shape: str, size: int) -> list[int]:
+    """generate_shape's debate: its node ids in order of depth (the thesis first)."""
+    with app.app_context(), db.write_session() as session:
+        debate = generate_shape(session, shape=shape, size=size, slug=f"{shape}-{size}")
+        return list(session.exec(select(Node.id).where(Node.debate_id == debate.id).order_by(Node.id)).all())
+
+
+@pytest.mark.parametrize("depth", [graph.LEVELS, graph.LEVELS + 1, 3_000])
+def test_a_point_reads_at_most_levels_points_above_it_whatever_its_depth(app, depth):
+    ids = _shape(app, "chain", depth)
+    with app.app_context():
+        session = db.session()
+        node = session.get(Node, ids[-1])
+        with db.count_queries(db.engine()) as queries:
+            (path,), complete = graph.ancestor_paths(session, node=node)
+        assert queries[0] == 1
+        # the whole path, thesis first, when it is LEVELS deep; past that the nearest LEVELS points, and cut
+        assert [step.id for step in path] == ids[-graph.LEVELS - 1 :]
+        assert path.cut is (depth > graph.LEVELS) and complete is (depth <= graph.LEVELS)
+
+
+def test_a_deep_point_shows_the_debate_a_gap_and_the_points_just_above(app, client):
+    ids = _shape(app, "chain", graph.LEVELS + 5)
+    page = client.get(f"/nodes/{ids[-1]}").get_data(as_text=True)
+    crumbs = page[page.index('class="crumbs"') : page.index("</nav>", page.index('class="crumbs"'))]
+    assert 'href="/debates/chain-17"' in crumbs and "more points above" in crumbs
+    shown = [int(found) for found in re.findall(r'href="/nodes/(\d+)"', crumbs)]
+    assert shown == ids[-9:-1]  # the eight points just above, top first
+    assert "appears in" not in crumbs  # one path: no count of places is claimed
+
+
+def test_a_point_with_more_paths_than_are_shown_says_at_least(client, app):
+    ids = _shape(app, "paths", 5)  # the last layer reaches the thesis along 2^4 = 16 paths
+    page = client.get(f"/nodes/{ids[-1]}").get_data(as_text=True)
+    assert f"This point appears in at least {graph.MAX_PATHS} places" in page
+    ids = _shape(app, "paths", 3)  # 4 paths, all shown
+    page = client.get(f"/nodes/{ids[-1]}").get_data(as_text=True)
+    assert "This point appears in 4 places" in page

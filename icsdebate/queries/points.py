@@ -16,15 +16,17 @@ class NodeDetail:
     node: Node
     voice: Voice | None
     debate: Debate
-    paths: list[graph.Path]
+    paths: list[graph.Path]  # the nearest graph.LEVELS points above on each path (graph.ancestor_paths)
     citations: list[tuple[Citation, Source]]
     themes: list[Theme]
     card: Card
     outcome_source: Source | None = None
+    paths_complete: bool = True  # False: the point appears in at least len(paths) places
 
 
 def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
-    """A node with its voice, debate, every path from the thesis, citations and themes: five queries."""
+    """A node with its voice, debate, its paths from the points above (the nearest graph.LEVELS on each),
+    citations and themes: five queries."""
     row = session.exec(_detail_query(Node.id == node_id, ACTIVE)).first()
     if row is None:
         return None
@@ -67,7 +69,7 @@ def _detail(
             .order_by(Theme.name)
         )
     )
-    paths = graph.ancestor_paths(session, node=node)
+    paths, complete = graph.ancestor_paths(session, node=node)
     own = Card(
         node,
         voice,
@@ -75,7 +77,7 @@ def _detail(
         cons=cons or 0,  # the card of the point itself, from what is read
         sources=list({source.id: source for _citation, source in citations}.values()),
     )
-    return NodeDetail(node, voice, debate, paths, citations, themes, own, outcome_source)
+    return NodeDetail(node, voice, debate, paths, citations, themes, own, outcome_source, complete)
 
 
 def node_any_status(session: Session, *, node_id: int) -> NodeDetail | None:
