@@ -10,19 +10,20 @@ from sqlmodel import select
 
 from icsdebate import db
 from icsdebate.db import insert_rows
-from icsdebate.generate import generate
+from icsdebate.generate import generate, generate_shape
 from icsdebate.models import Citation, Link, Node, NodeTheme, Revision, utcnow
 
-ROW_COMPARISON = re.compile(r"\) [<>] \(")  # the seek: (key, ...) > (?, ...)
+PAGE_READ = re.compile(r"ORDER BY .* LIMIT", re.S)  # a statement reading a page of a list
 
 
 @pytest.fixture
 def long_lists(app, mini):
-    """A debate of 400 points argued by one voice and citing one source, with an edit of each point: every list
-    runs to several pages. Returns the address of the first page of each list."""
+    """A debate of 400 points argued by one voice and citing one source, with an edit of each point, and a point
+    with 60 supports: every list runs to several pages. Returns the address of the first page of each list."""
     with app.app_context():
         with db.write_session() as session:
             debate = generate(session, nodes=400, seed=7, slug="long", voices=1, sources=1)
+            fan = generate_shape(session, shape="fan", size=120, slug="fan")  # a point with 60 supports
             points = session.exec(select(Node.id).where(Node.debate_id == debate.id).order_by(Node.id)).all()
             revision = {"number": 2, "action": "edited", "note": "", "author_id": None, "content": "{}"}
             insert_rows(
@@ -37,7 +38,7 @@ def long_lists(app, mini):
         hub = session.exec(
             select(Link.parent_id)
             .join(Node, Node.id == Link.parent_id)
-            .where(Link.relation == "supports", Node.debate_id == debate.id)
+            .where(Link.relation == "supports", Node.debate_id == fan.id)
             .group_by(Link.parent_id)
             .order_by(text("count(*) DESC"))
         ).first()
@@ -62,6 +63,45 @@ def _next(client, url: str) -> str:
     return html.unescape(found.group(1))
 
 
+def _vm_steps(app, client, url: str) -> tuple[int, str]:
+    """The SQLite virtual-machine instructions (in hundreds) the statements of one request run, and the page:
+    the work of reading a page, which does not vary with the machine as a time does."""
+    engine = app.extensions["engine"]
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    def watch(connection, _cursor, _statement, _parameters, _context, _many) -> None:
+        connection.connection.driver_connection.set_progress_handler(count, 100)
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        response = client.get(url)
+        assert response.status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    return steps[0], response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "name", ["voice", "source", "theme", "group", "timeline", "debate timeline", "changes", "debate changes", "replies"]
+)
+def test_a_page_deep_in_a_list_does_no_more_work_than_page_2(app, client, long_lists, name):
+    if app.extensions["engine"].dialect.name != "sqlite":
+        pytest.skip("the work counted is SQLite's")
+    address, work = _next(client, long_lists[name]), []
+    while address:  # follow the links to the last page, each page read once (no page is cached yet)
+        steps, page = _vm_steps(app, client, address)
+        work.append(steps)
+        found = re.search(r'<a href="([^"]+)"[^>]*rel="next"', page)
+        address = html.unescape(found.group(1)) if found else None
+    assert len(work) >= 3, name
+    # the last full page (the last may be short) against page 2
+    assert work[-2] <= 1.5 * work[0] + 2, (name, work)
+
+
 @pytest.mark.parametrize(
     "name", ["voice", "source", "theme", "group", "timeline", "debate timeline", "changes", "debate changes", "replies"]
 )
@@ -80,7 +120,7 @@ def test_the_next_page_of_each_list_is_a_seek_in_an_index(app, client, long_list
         assert client.get(url).status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", keep)
-    seeks = [(statement, parameters) for statement, parameters in seen if ROW_COMPARISON.search(statement)]
+    seeks = [(statement, parameters) for statement, parameters in seen if PAGE_READ.search(statement)]
     assert seeks, f"the next page of {name} was not read by key"
     with engine.connect() as connection:
         for statement, parameters in seeks:

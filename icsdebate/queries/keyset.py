@@ -66,28 +66,45 @@ def _parse(key: str, types: tuple) -> tuple:
         ) from None
 
 
+def _runs(keys: tuple, values: tuple, upward: bool) -> list[tuple]:
+    """The rows past `values` in the order of `keys` (upward: greater values), as runs read one after another:
+    first the rows sharing every key but the last, then those sharing one key fewer, ..., then those past the
+    first key. Each run is a plain index seek (equalities, then one range), which SQLite makes of a row
+    comparison only on the first key: `(debate_id, id) > (8, 161126)` read every point of debate 8 up to there."""
+    runs = []
+    for index in range(len(keys) - 1, -1, -1):
+        past = keys[index] > values[index] if upward else keys[index] < values[index]
+        runs.append((*(keys[j] == values[j] for j in range(index)), past))
+    return runs
+
+
 def seek_page(session: Session, query, keys: tuple, types: tuple, seek: Seek, size: int, descending: bool = False):
     """Rows of `query` (without its sort keys) for one page in the order of `keys`, and the page's Window.
-    Reading after or before a key is a seek in an index on `keys`, whatever the page number; one query."""
+    Reading after or before a key is a seek in an index on `keys`, whatever the page number: one query on
+    PostgreSQL (a row comparison); on SQLite one query a run of _runs until the page is full, at most len(keys)."""
     query = query.add_columns(*keys)
-    row_key = tuple_(*keys)
     order = [key.desc() if descending else key for key in keys]
     backwards = [key if descending else key.desc() for key in keys]
-    # The first key is bounded on its own as well as in the row comparison: SQLite seeks an index by a range on
-    # its first column, but reads a row comparison over an expression index (the timeline's) from the start.
-    if seek.after:
-        parsed = _parse(seek.after, types)
-        value, lead = tuple_(*parsed), keys[0]
-        where = (lead <= parsed[0], row_key < value) if descending else (lead >= parsed[0], row_key > value)
-        query = query.where(*where).order_by(*order)
-    elif seek.before:
-        parsed = _parse(seek.before, types)
-        value, lead = tuple_(*parsed), keys[0]
-        where = (lead >= parsed[0], row_key > value) if descending else (lead <= parsed[0], row_key < value)
-        query = query.where(*where).order_by(*backwards)
+    if seek.after or seek.before:
+        parsed = _parse(seek.after or seek.before, types)  # type: ignore[arg-type]
+        upward = bool(seek.after) != descending
+        ordering = order if seek.after else backwards
+        if session.get_bind().dialect.name == "sqlite":
+            rows: list = []
+            plain = tuple(int(value) if isinstance(value, bool) else value for value in parsed)  # SQLite: 0 or 1
+            for run in _runs(keys, plain, upward):
+                # ordered by the keys the run does not hold equal only: SQLite sorted the run otherwise
+                fixed = len(run) - 1
+                rows += session.exec(query.where(*run).order_by(*ordering[fixed:]).limit(size + 1 - len(rows)))
+                if len(rows) > size:
+                    break
+        else:
+            # the first key bounded on its own too, so an expression index (the timeline's) is sought by it
+            row_key, value, lead = tuple_(*keys), tuple_(*parsed), keys[0]
+            where = (lead >= parsed[0], row_key > value) if upward else (lead <= parsed[0], row_key < value)
+            rows = list(session.exec(query.where(*where).order_by(*ordering).limit(size + 1)))
     else:
-        query = query.order_by(*order).offset((seek.page - 1) * size)
-    rows = list(session.exec(query.limit(size + 1)))
+        rows = list(session.exec(query.order_by(*order).offset((seek.page - 1) * size).limit(size + 1)))
     more = len(rows) > size
     rows = rows[:size]
     if seek.before:
