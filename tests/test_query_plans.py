@@ -126,3 +126,25 @@ def test_the_next_page_of_each_list_is_a_seek_in_an_index(app, client, long_list
         for statement, parameters in seeks:
             plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
             assert not [step for step in plan if step.startswith("SCAN") or "TEMP B-TREE" in step], (name, plan)
+
+
+def _follow(client, url: str, rel: str) -> list[tuple[str, list[str]]]:
+    """From `url`, each page reached by the links marked `rel` ('next' or 'prev'), with the points it links to,
+    in the order visited."""
+    pages = []
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        pages.append((url, re.findall(r'href="/nodes/(\d+)"', page)))
+        found = re.search(rf'<a [^>]*href="([^"]+)"[^>]*rel="{rel}"|<a [^>]*rel="{rel}"[^>]*href="([^"]+)"', page)
+        url = html.unescape(found.group(1) or found.group(2)) if found else None
+    return pages
+
+
+@pytest.mark.parametrize(
+    "name", ["voice", "source", "theme", "group", "timeline", "debate timeline", "changes", "debate changes", "replies"]
+)
+def test_the_pages_of_each_list_are_the_same_read_forwards_and_back(client, long_lists, name):
+    forwards = _follow(client, long_lists[name], "next")
+    assert len(forwards) >= 3, name
+    backwards = _follow(client, forwards[-1][0], "prev")
+    assert [points for _url, points in reversed(backwards)] == [points for _url, points in forwards], name
