@@ -54,3 +54,24 @@ def test_standing_support_and_sides_are_refreshed_only_through_the_after_write_s
         if "migrations" not in path.parts and REFRESHERS.search(path.read_text())
     }
     assert callers == {"derived.py"}
+
+
+# a transition table (old_rows, new_rows) joined to another: PL/pgSQL keeps the plan of a trigger's first run, and
+# a one-row first run left a nested loop that compared every pair of rows of a 5,000-row update (0026)
+TRANSITION_JOIN = re.compile(r"\b(old_rows|new_rows)\b[^()]*?(\bJOIN\s+|,\s*)(old_rows|new_rows)\b", re.I)
+
+
+def test_no_trigger_joins_one_transition_table_to_the_other(app):
+    """The rows a statement changed are found with EXCEPT (hashed, linear in the rows), never with a join of the
+    two transition tables, whose kept plan may compare every pair."""
+    with app.app_context(), db.engine().connect() as connection:
+        if connection.dialect.name == "sqlite":
+            return  # SQLite's triggers run once a row, with old and new in hand
+        bodies = connection.execute(
+            text(
+                "SELECT p.proname, p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+                "WHERE NOT t.tgisinternal"
+            )
+        ).all()
+    assert bodies
+    assert [name for name, body in bodies if TRANSITION_JOIN.search(body)] == []
