@@ -104,10 +104,24 @@ def test_a_deep_point_shows_the_debate_a_gap_and_the_points_just_above(app, clie
     ids = _shape(app, "chain", graph.LEVELS + 5)
     page = client.get(f"/nodes/{ids[-1]}").get_data(as_text=True)
     crumbs = page[page.index('class="crumbs"') : page.index("</nav>", page.index('class="crumbs"'))]
-    assert 'href="/debates/chain-17"' in crumbs and "more points above" in crumbs
+    assert "more points above" in crumbs and "/debates/" not in crumbs  # the hidden part may lead anywhere
     shown = [int(found) for found in re.findall(r'href="/nodes/(\d+)"', crumbs)]
     assert shown == ids[-9:-1]  # the eight points just above, top first
-    assert "appears in" not in crumbs  # one path: no count of places is claimed
+    # one path shown, cut: no count of places is claimed, and the page says other paths may sit further up
+    assert "appears in" not in crumbs and f"more than {graph.LEVELS} points deep" in crumbs
+    assert "more than" not in client.get(f"/nodes/{ids[graph.LEVELS]}").get_data(as_text=True)
+
+
+def test_a_path_from_another_debate_links_to_its_own_thesis(app, client):
+    ids, other = _shape(app, "chain", 3), _shape(app, "fan", 2)
+    with app.app_context(), db.write_session() as session:
+        graph.add_link(
+            session, child=session.get(Node, ids[2]), parent=session.get(Node, other[0]), relation="supports"
+        )
+    page = client.get(f"/nodes/{ids[2]}").get_data(as_text=True)
+    crumbs = page[page.index('class="crumbs"') : page.index("</nav>", page.index('class="crumbs"'))]
+    assert "This point appears in 2 places" in crumbs
+    assert 'href="/debates/chain-3"' in crumbs and f'href="/nodes/{other[0]}"' in crumbs  # each top where it is
 
 
 def test_a_point_with_more_paths_than_are_shown_says_at_least(client, app):

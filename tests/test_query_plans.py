@@ -148,3 +148,39 @@ def test_the_pages_of_each_list_are_the_same_read_forwards_and_back(client, long
     assert len(forwards) >= 3, name
     backwards = _follow(client, forwards[-1][0], "prev")
     assert [points for _url, points in reversed(backwards)] == [points for _url, points in forwards], name
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "2024-01-01~5",  # a moment without its UTC offset
+        "0001-01-01T00:00:00%2B05:00~5",  # before the first moment UTC can hold
+        "9999-12-31T23:00:00-05:00~5",  # after the last
+        "2024-01-01T00:00:00%2B00:00",  # a part missing
+        "nonsense~5",
+    ],
+)
+@pytest.mark.parametrize("direction", ["after", "before"])
+def test_a_crafted_key_for_recent_changes_is_refused_with_a_400(client, mini, key, direction):
+    for url in (f"/changes?{direction}={key}&page=3", f"/debates/mini/changes?{direction}={key}&page=3"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "not a place in this list" in response.get_data(as_text=True)
+
+
+def test_a_keyed_page_past_the_end_says_so_and_claims_no_rows(client, long_lists):
+    for url, wrong in [
+        ("/changes?after=2000-01-01T00:00:00%2B00:00~1&page=9", "No changes yet"),
+        ("/timeline?after=9999~1~1&page=5", "No dated points yet"),
+    ]:
+        page = client.get(url).get_data(as_text=True)
+        assert "Nothing on this page" in page and wrong not in page, url
+    voice = client.get(f"{long_lists['voice']}?after=999999~1&page=4").get_data(as_text=True)
+    assert not re.search(r"Points [\d,]+–[\d,]+", voice)  # no range of rows that are not there
+
+
+def test_previous_from_page_2_of_replies_opens_the_first_page_as_it_now_stands(client, long_lists):
+    second = _follow(client, long_lists["replies"], "next")[1][0]
+    page = client.get(second).get_data(as_text=True)
+    back = html.unescape(re.search(r'<a rel="prev" href="([^"]+)"', page).group(1))
+    assert "before=" not in back  # read from the start, so a reply made strongest since is not skipped

@@ -1,7 +1,7 @@
 """Lists in time order: the recent changes and the timeline."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, literal_column
 from sqlalchemy.orm import aliased
@@ -24,9 +24,19 @@ def recent_changes(session: Session, *, debate_id: int | None = None, seek: Seek
     )
     if debate_id is not None:
         query = query.where(Revision.debate_id == debate_id)
-    return seek_page(
-        session, query, (Revision.created_at, Revision.id), (datetime.fromisoformat, int), seek, size, descending=True
-    )
+    return seek_page(session, query, (Revision.created_at, Revision.id), (_moment, int), seek, size, descending=True)
+
+
+def _moment(value: str) -> datetime:
+    """A moment in a recent-changes key, as its links write it: ISO 8601 with its UTC offset, in UTC. ValueError for
+    a moment without an offset or one that UTC cannot hold (year 1 at +05:00), which the page refuses with a 400."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(value)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(value) from None
 
 
 @dataclass
