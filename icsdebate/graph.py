@@ -137,7 +137,8 @@ def ancestor_paths(session: Session, *, node: Node) -> tuple[list[Path], bool]:
     # depth first with a stack; the part of a path below a point is shared, as (step, rest) pairs
     paths: list[Path] = []
     complete = True
-    stack: list[tuple[int, tuple | None, int]] = [(node.id, None, 0)]  # (point, the path below it, its height)
+    start = int(node.id or 0)
+    stack: list[tuple[int, tuple | None, int]] = [(start, None, 0)]  # (point, the path below it, its height)
     while stack:
         if len(paths) == MAX_PATHS:
             complete = False
@@ -146,7 +147,8 @@ def ancestor_paths(session: Session, *, node: Node) -> tuple[list[Path], bool]:
         above = parents.get(current, {})
         cut = bool(above) and height == LEVELS
         if not above or cut:
-            steps, rest = [(current, None)], below
+            steps: list[tuple[int, str | None]] = [(current, None)]
+            rest = below
             while rest is not None:
                 steps.append(rest[0])
                 rest = rest[1]
