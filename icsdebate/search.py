@@ -4,14 +4,15 @@ A query is read as a person means it: the words that carry meaning (stop words s
 dropped), each matched as a stem and as a prefix; points with every word come first, then points with any of
 them, each group in rank order (FTS5's bm25, PostgreSQL's ts_rank)."""
 
+import json
 import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, text
+from sqlalchemy import Integer, String, bindparam, column, func, text
 from sqlmodel import Session, select
 
-from .models import Debate, Node, Voice
+from .models import Citation, Debate, Node, Voice
 
 START, STOP = "\x02", "\x03"
 MAX_TERMS = 12
@@ -20,47 +21,46 @@ MAX_TERMS = 12
 # every point of a 100,000-point debate. The page says so when more match.
 CANDIDATES = 500
 
-# The newest CANDIDATES + 1 matches (one more says whether there were more), numbered newest first; those
-# numbered up to CANDIDATES are ranked, and the best :limit come back with their words marked.
-_SQLITE = text(f"""
-    SELECT id, title, snippet, total FROM (
-        SELECT id, title, snippet, score, count(*) OVER () AS total, row_number() OVER (ORDER BY id DESC) AS newest
-        FROM (
-            SELECT rowid AS id, rank AS score, highlight(node_search, 0, '{START}', '{STOP}') AS title,
-                   snippet(node_search, -1, '{START}', '{STOP}', '…', 16) AS snippet
-            FROM node_search WHERE node_search MATCH :query ORDER BY rowid DESC LIMIT :fetch
+# The best :limit of the CANDIDATES newest active matches, as (id, how many matched, up to CANDIDATES + 1: one
+# more says whether there were more). The matches are read newest first from the index (on SQLite from its prefix
+# indexes, 0027) and the reading stops at :fetch, so the cost follows CANDIDATES, not the number of points that
+# match. Ranking is done on those only: FTS5's bm25 (`rank`), or PostgreSQL's ts_rank, which in the same select
+# as the match would be computed for every match before the newest were picked.
+_SQLITE = text("""
+    SELECT id, total FROM (
+        SELECT id, score, count(*) OVER () AS total, row_number() OVER (ORDER BY id DESC) AS newest FROM (
+            SELECT node_search.rowid AS id, rank AS score FROM node_search JOIN node ON node.id = node_search.rowid
+            WHERE node_search MATCH :query AND node.status = 'active' ORDER BY node_search.rowid DESC LIMIT :fetch
         )
     ) WHERE newest <= :candidates ORDER BY score, id DESC LIMIT :limit
 """)
-_SQLITE_IDS = text("""
-    SELECT id FROM (
-        SELECT rowid AS id, rank AS score FROM node_search WHERE node_search MATCH :query
-        ORDER BY rowid DESC LIMIT :candidates
-    ) ORDER BY score, id DESC LIMIT :limit
-""")
-_POSTGRES = text(f"""
-    SELECT c.id,
-           ts_headline('english', c.title, query, 'StartSel={START}, StopSel={STOP}, HighlightAll=true'),
-           ts_headline('english', coalesce(c.annotation, '') || ' ' || coalesce(
-               (SELECT string_agg(quote, ' ') FROM citation WHERE node_id = c.id), ''), query,
-               'StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10'),
-           c.total
-    FROM (
-        SELECT id, title, annotation, score, count(*) OVER () AS total, row_number() OVER (ORDER BY id DESC) AS newest
+_POSTGRES = text("""
+    SELECT id, total FROM (
+        SELECT id, ts_rank(search, query) AS score, count(*) OVER () AS total,
+               row_number() OVER (ORDER BY id DESC) AS newest
         FROM (
-            SELECT id, title, annotation, ts_rank(search, query) AS score
-            FROM node, to_tsquery('english', :query) AS query
-            WHERE search @@ query ORDER BY id DESC LIMIT :fetch
-        ) newest_matches
-    ) c, to_tsquery('english', :query) AS query
-    WHERE c.newest <= :candidates ORDER BY c.score DESC, c.id DESC LIMIT :limit
+            SELECT id, search FROM node WHERE search @@ to_tsquery('english', :query) AND status = 'active'
+            ORDER BY id DESC LIMIT :fetch
+        ) newest_matches, to_tsquery('english', :query) AS query
+    ) ranked WHERE newest <= :candidates ORDER BY score DESC, id DESC LIMIT :limit
 """).bindparams(bindparam("limit"), bindparam("candidates"), bindparam("fetch"))
-_POSTGRES_IDS = text("""
-    SELECT id FROM (
-        SELECT id, ts_rank(search, query) AS score FROM node, to_tsquery('english', :query) AS query
-        WHERE search @@ query ORDER BY id DESC LIMIT :candidates
-    ) newest_matches ORDER BY score DESC, id DESC LIMIT :limit
-""").bindparams(bindparam("limit"), bindparam("candidates"))
+
+# SQLite: the words of the points shown, marked by FTS5 (highlight, snippet), each group with its own query. FTS5
+# marks a row only while its match is read, so each group's matches are read again between its oldest and newest
+# shown point (at most CANDIDATES + 1 rows: they were among its newest matches) and only the shown are marked.
+# Marking every candidate in the ranking pass cost 2.3 ms at 171,000 points; asking for the rows by rowid starts
+# the match again for each row (0.24 ms a row). `+` keeps the id list from being offered to FTS5 as a lookup.
+_SQLITE_MARK = f"""
+    SELECT node_search.rowid AS id, highlight(node_search, 0, '{START}', '{STOP}') AS title,
+           snippet(node_search, -1, '{START}', '{STOP}', '…', 16) AS snippet
+    FROM node_search WHERE node_search MATCH :query_{{n}} AND node_search.rowid BETWEEN :low_{{n}} AND :high_{{n}}
+    AND +node_search.rowid IN (SELECT value FROM json_each(:ids_{{n}}))
+"""
+_SQLITE_MARKS = (
+    text(_SQLITE_MARK.format(n=0) + " UNION ALL " + _SQLITE_MARK.format(n=1))
+    .columns(column("id", Integer), column("title", String), column("snippet", String))
+    .subquery("marks")
+)
 
 # The English stop words of the Snowball project, which PostgreSQL's 'english' configuration drops too
 # (share/tsearch_data/english.stop): words that say how a question is put, not what it is about.
@@ -93,33 +93,57 @@ def terms(words: str) -> list[str]:
 
 
 def _queries(session: Session, found: list[str]) -> tuple[str, str]:
-    """The every-word and any-word queries for `found`, in this database's query language."""
+    """The every-word and any-word queries for `found`, in this database's query language.
+
+    On PostgreSQL each word is asked for as its stem or a prefix (`(integr | integr:*)`), which matches the same
+    points as the prefix alone: the planner reads an exact stem's frequency from the column's statistics but
+    guesses a prefix's (ts_selfuncs.c), and with the guess (3,400 of 171,000 points, against 33,000) it read all
+    11,000 matches of "integrated care" through the GIN index to keep the newest 501 (145 ms), where reading the
+    newest points until 501 match takes 8 ms."""
     if session.get_bind().dialect.name == "sqlite":
         words = [f'"{t}"*' for t in found]
         return " ".join(words), " OR ".join(words)
-    words = [f"{t}:*" for t in found]
+    words = [f"({t} | {t}:*)" for t in found]
     return " & ".join(words), " | ".join(words)
 
 
 def _params(query: str, limit: int) -> dict:
-    return {"query": query, "limit": limit, "candidates": CANDIDATES, "fetch": CANDIDATES + 1}
+    """The parameters of one search statement; a `limit` of 0 reads nothing (the statement still runs, so that a
+    page makes the same queries whatever it finds)."""
+    return {
+        "query": query,
+        "limit": limit,
+        "candidates": CANDIDATES if limit else 0,
+        "fetch": CANDIDATES + 1 if limit else 0,
+    }
+
+
+def _ranked(session: Session, found: list[str], limit: int) -> tuple[list[int], list[int], bool]:
+    """(ids with every word, ids with any word and not every, whether more matched than were ranked), each list
+    best first and the two together at most `limit`. Two queries (one when `found` is one word); the any-word one
+    reads nothing when the every-word one filled `limit`, since none of its points would come through."""
+    every, any_word = _queries(session, found)
+    statement = _SQLITE if session.get_bind().dialect.name == "sqlite" else _POSTGRES
+    rows = session.exec(statement, params=_params(every, limit)).all()
+    first, more = [row[0] for row in rows], bool(rows) and rows[0][1] > CANDIDATES
+    others: list[int] = []
+    if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
+        wanted = limit if len(first) < limit else 0  # the every-word points may rank among these too
+        rows = session.exec(statement, params=_params(any_word, wanted)).all()
+        more = more or (bool(rows) and rows[0][1] > CANDIDATES)
+        seen = set(first)
+        others = [row[0] for row in rows if row[0] not in seen][: limit - len(first)]
+    return first, others, more
 
 
 def ranked_ids(session: Session, *, words: str, limit: int) -> list[int]:
-    """Ids of points (any status) matching `words`: every word first, then any word, each best first among the
+    """Ids of active points matching `words`: every word first, then any word, each best first among the
     CANDIDATES newest that match; at most `limit`. Two queries (one when a single word is asked for)."""
     found = terms(words)
     if not found:
         return []
-    every, any_word = _queries(session, found)
-    statement = _SQLITE_IDS if session.get_bind().dialect.name == "sqlite" else _POSTGRES_IDS
-    ids = [row[0] for row in session.exec(statement, params=_params(every, limit)).all()]
-    if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
-        seen = set(ids)
-        ids += [
-            row[0] for row in session.exec(statement, params=_params(any_word, limit * 2)).all() if row[0] not in seen
-        ][: limit - len(ids)]
-    return ids
+    first, others, _ = _ranked(session, found, limit)
+    return first + others
 
 
 def _marked(value: str) -> Markup:
@@ -135,37 +159,58 @@ class Results:
     more_than_ranked: bool = False
 
 
+def _marks(session: Session, found: list[str], groups: tuple[list[int], list[int]]) -> tuple[list, dict]:
+    """The columns (marked title, marked snippet) for the points of `groups` (the every-word ids, the any-word
+    ids), to select with Node, and the parameters they need. SQLite: FTS5's own marks, joined as a subquery;
+    PostgreSQL: ts_headline with the any-word query, which marks every word asked for."""
+    queries = _queries(session, found)
+    if session.get_bind().dialect.name == "sqlite":
+        params: dict = {}
+        for n, (query, ids) in enumerate(zip(queries, groups, strict=True)):
+            params |= {
+                f"query_{n}": query,
+                f"low_{n}": min(ids, default=1),
+                f"high_{n}": max(ids, default=0),
+                f"ids_{n}": json.dumps(ids),
+            }
+        return [_SQLITE_MARKS.c.title, _SQLITE_MARKS.c.snippet], params
+    query = func.to_tsquery("english", queries[1])
+    quotes = select(func.string_agg(Citation.quote, " ")).where(Citation.node_id == Node.id).scalar_subquery()
+    return [
+        func.ts_headline("english", Node.title, query, f"StartSel={START}, StopSel={STOP}, HighlightAll=true"),
+        func.ts_headline(
+            "english",
+            func.concat(Node.annotation, " ", quotes),
+            query,
+            f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10",
+        ),
+    ], {}
+
+
 def search(session: Session, *, words: str, limit: int = 60) -> Results:
     """Active points matching the words of `words` (as stems and prefixes): those with every word first, then
     those with any, each group best first among the CANDIDATES newest points that match it; grouped by debate in
-    that order, at most `limit`. Three queries (two when one word is asked for); the cost is bounded by
-    CANDIDATES, not by how many points match."""
+    that order, at most `limit`, their words marked. Three queries (two when one word is asked for, or when the
+    points with every word fill the page); the cost is bounded by CANDIDATES, not by how many points match."""
     found = terms(words)
     if not found:
         return Results([])
-    every, any_word = _queries(session, found)
-    statement = _SQLITE if session.get_bind().dialect.name == "sqlite" else _POSTGRES
-    rows = list(session.exec(statement, params=_params(every, limit * 2)).all())
-    more = bool(rows) and rows[0][3] > CANDIDATES
-    if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
-        seen = {row[0] for row in rows}
-        others = list(session.exec(statement, params=_params(any_word, limit * 2)).all())
-        more = more or (bool(others) and others[0][3] > CANDIDATES)
-        rows += [row for row in others if row[0] not in seen]
-    marks = {row[0]: (row[1], row[2]) for row in rows}
-    order = {row[0]: index for index, row in enumerate(rows)}
-    nodes = (
-        session.exec(
-            select(Node, Voice, Debate)
-            .outerjoin(Voice, Voice.id == Node.voice_id)
-            .join(Debate, Debate.id == Node.debate_id)
-            .where(Node.id.in_(list(marks)), Node.status == "active")
-        ).all()
-        if marks
-        else []
+    first, others, more = _ranked(session, found, limit)
+    order = {node_id: index for index, node_id in enumerate(first + others)}
+    if not order:
+        return Results([], more)
+    marks, params = _marks(session, found, (first, others))
+    statement = (
+        select(Node, Voice, Debate, *marks)
+        .outerjoin(Voice, Voice.id == Node.voice_id)
+        .join(Debate, Debate.id == Node.debate_id)
+        .where(Node.id.in_(list(order)), Node.status == "active")
     )
+    if session.get_bind().dialect.name == "sqlite":
+        statement = statement.join(_SQLITE_MARKS, _SQLITE_MARKS.c.id == Node.id)
     groups: dict[int, tuple[Debate, list[Hit]]] = {}
-    for node, voice, debate in sorted(nodes, key=lambda row: order[row[0].id])[:limit]:
-        title, snippet = marks[node.id]
+    for node, voice, debate, title, snippet in sorted(
+        session.exec(statement, params=params).all(), key=lambda row: order[row[0].id]
+    ):
         groups.setdefault(debate.id, (debate, []))[1].append(Hit(node, voice, _marked(title), _marked(snippet)))
     return Results(list(groups.values()), more)

@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from icsdebate import db, pagecache, search
+from icsdebate import db, edits, pagecache, search
 from icsdebate.generate import generate
 from icsdebate.models import Debate, Node, User
 
@@ -159,3 +159,22 @@ def test_when_more_points_match_than_are_ranked_the_best_of_the_newest_are_shown
         picked = search.ranked_ids(db.session(), words="marmoset", limit=10)
         newest = db.session().exec(select(Node.id).where(Node.title.like("Marmoset point%")).order_by(Node.id)).all()
     assert sorted(picked) == sorted(newest[-5:])
+
+
+def test_archived_points_take_no_place_among_the_newest_ranked(app, client, mini, users, monkeypatch):
+    """The CANDIDATES newest matches are counted among active points only: archived points newer than every active
+    one neither push active points out of the ranking nor make the page say more matched than were ranked."""
+    titles = [f"Tamarin point {n}" for n in range(12)]  # oldest first
+    with app.app_context(), db.write_session() as session:
+        thesis = session.get(Node, session.exec(select(Debate.thesis_id)).first())
+        author = session.exec(select(User)).first()
+        points = [add_reply(session, thesis, author, title, "supports") for title in titles]
+        for point in points[5:]:
+            edits.set_status(session, node=point, status="archived", author=author)
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    for words in ("tamarin", "tamarin tamarins"):
+        page = client.get("/search", query_string={"q": words}).get_data(as_text=True)
+        assert sorted(_titles(page)) == sorted(titles[:5]) and "More than 5 points match" not in page
+        with app.app_context():
+            found = search.ranked_ids(db.session(), words=words, limit=10)
+            assert sorted(found) == sorted(point.id for point in points[:5])
