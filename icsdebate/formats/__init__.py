@@ -11,3 +11,17 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 class FormatError(ValueError):
     """Input that cannot be imported; the message says where and what is wrong."""
+
+
+def head_and_nodes(document) -> tuple[dict, Any]:
+    """A map document given as (name, value) pairs (gather.sections, or a dict's items) as (every section but the
+    nodes, as a dict; the nodes, an iterable of entries that may be read once). The sections after the nodes are
+    read too, so a writer may start once it has this, whatever the order; the nodes are not read."""
+    head: dict = {}
+    nodes: Any = []
+    for name, value in document:
+        if name == "nodes":
+            nodes = value
+        else:
+            head[name] = value
+    return head, nodes

@@ -4,9 +4,9 @@ Kialo's neutral relation), each joined by an edge from the child and an edge to 
 graph under an "AIF" key (xAIF); locutions (L), their transitions (TA) and illocutions (YA) are the dialogue, not
 the argument, and stay out of the map."""
 
-import json
+from collections.abc import Iterable, Iterator
 
-from . import imported
+from . import Section, head_and_nodes, imported, jsonstream
 
 SCHEMES = {
     "supports": ("RA", "Default Inference", "72"),
@@ -16,37 +16,44 @@ SCHEMES = {
 RELATION_OF = {kind: relation for relation, (kind, _scheme, _id) in SCHEMES.items()}
 
 
-def dump(document: dict) -> str:
-    stamp = document["exported_at"].replace("T", " ")[:19]
-    ids = {node["key"]: str(n) for n, node in enumerate(document["nodes"], start=1)}
-    nodes = [
-        {"nodeID": ids[node["key"]], "text": node["title"], "type": "I", "timestamp": stamp}
-        for node in document["nodes"]
-    ]
-    edges = []
-    next_id = len(ids) + 1
-    for node in document["nodes"]:
-        for relation, (kind, scheme, scheme_id) in SCHEMES.items():
-            for parent in node.get(relation, []):
-                scheme_node = str(next_id)
-                next_id += 1
-                nodes.append(
-                    {
-                        "nodeID": scheme_node,
+def write(document: Iterable[Section]) -> Iterator[str]:
+    """A map document given as (name, value) pairs (gather.sections; the nodes may come as an iterator read once)
+    as chunks of AIF JSON, each node written as it comes: its I-node, then a scheme node for each of its links.
+    Kept meanwhile: a number for each point and three numbers for each link, for the edges written after the
+    nodes. KeyError when a link names a point that is not in the map."""
+    head, entries = head_and_nodes(document)
+    stamp = head["exported_at"].replace("T", " ")[:19]
+    numbers: dict[str, str] = {}
+    links: list[tuple[str, str, str]] = []  # (the child's number, the scheme node's, the parent's key)
+
+    def nodes() -> Iterator[dict]:
+        for node in entries:
+            number = numbers[node["key"]] = str(len(numbers) + len(links) + 1)
+            yield {"nodeID": number, "text": node["title"], "type": "I", "timestamp": stamp}
+            for relation, (kind, scheme, scheme_id) in SCHEMES.items():
+                for parent in node.get(relation, []):
+                    between = str(len(numbers) + len(links) + 1)
+                    links.append((number, between, parent))
+                    yield {
+                        "nodeID": between,
                         "text": scheme,
                         "type": kind,
                         "timestamp": stamp,
                         "scheme": scheme,
                         "schemeID": scheme_id,
                     }
-                )
-                edges.append(
-                    {"edgeID": str(len(edges) + 1), "fromID": ids[node["key"]], "toID": scheme_node, "formEdgeID": None}
-                )
-                edges.append(
-                    {"edgeID": str(len(edges) + 1), "fromID": scheme_node, "toID": ids[parent], "formEdgeID": None}
-                )
-    return json.dumps({"nodes": nodes, "edges": edges, "locutions": []}, ensure_ascii=False, indent=1) + "\n"
+
+    def edges() -> Iterator[dict]:
+        for n, (child, between, parent) in enumerate(links):
+            yield {"edgeID": str(2 * n + 1), "fromID": child, "toID": between, "formEdgeID": None}
+            yield {"edgeID": str(2 * n + 2), "fromID": between, "toID": numbers[parent], "formEdgeID": None}
+
+    return jsonstream.write([("nodes", nodes()), ("edges", edges()), ("locutions", [])])
+
+
+def dump(document: dict) -> str:
+    """A map document as AIF JSON text (`write`, whole)."""
+    return "".join(write(document.items()))
 
 
 def parse(text: str, name: str) -> dict:

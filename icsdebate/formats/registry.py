@@ -45,8 +45,8 @@ EXPORTERS = {
     "json": Exporter("JSON", jsonmap.dump, "json", "application/json", jsonmap.write),
     "kialo": Exporter("Kialo text", kialo.dump, "txt", "text/plain"),
     "argdown": Exporter("Argdown", argdown.dump, "argdown", "text/plain"),
-    "aif": Exporter("AIF", aif.dump, "aif.json", "application/json"),
-    "sadface": Exporter("SADFace", sadface.dump, "sadface.json", "application/json"),
+    "aif": Exporter("AIF", aif.dump, "aif.json", "application/json", aif.write),
+    "sadface": Exporter("SADFace", sadface.dump, "sadface.json", "application/json", sadface.write),
     "csv": Exporter("CSV", csvmap.dump, "csv", "text/csv", csvmap.write),
 }
 

@@ -1,11 +1,11 @@
 """SADFace JSON: atoms for points, 'support' and 'conflict' scheme nodes between them, and 'rephrase' for a position
 answering a question (the name arguebuf gives Kialo's neutral relation)."""
 
-import json
 import uuid
+from collections.abc import Iterable, Iterator
 
 from .. import fields
-from . import imported
+from . import Section, head_and_nodes, imported, jsonstream
 
 NAMES = {"supports": "support", "opposes": "conflict", "answers": "rephrase"}
 
@@ -14,13 +14,18 @@ def _id(*parts: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "icsdebate:" + ":".join(parts)))
 
 
-def dump(document: dict) -> str:
-    origin = document["exported_from"]
-    sources = {source["key"]: source for source in document["sources"]}
-    nodes, edges = [], []
-    for node in document["nodes"]:
-        nodes.append(
-            {
+def write(document: Iterable[Section]) -> Iterator[str]:
+    """A map document given as (name, value) pairs (gather.sections; the nodes may come as an iterator read once)
+    as chunks of SADFace JSON, each node written as it comes: its atom, then a scheme node for each of its links.
+    Kept meanwhile: the child's and the parent's keys and the relation of each link, for the edges written after
+    the nodes."""
+    head, entries = head_and_nodes(document)
+    origin = head["exported_from"]
+    links: list[tuple[str, str, str]] = []  # (the child's key, the relation, the parent's key)
+
+    def nodes() -> Iterator[dict]:
+        for node in entries:
+            yield {
                 "id": _id(origin, node["key"]),
                 "type": "atom",
                 "text": node["title"],
@@ -37,44 +42,52 @@ def dump(document: dict) -> str:
                     for c in node.get("citations", [])
                 ],
             }
-        )
-    for node in document["nodes"]:
-        for relation, name in NAMES.items():
-            for parent in node.get(relation, []):
-                scheme = _id(origin, node["key"], relation, parent)
-                nodes.append({"id": scheme, "type": "scheme", "name": name, "metadata": {}})
-                edges.append({"id": _id(scheme, "in"), "source_id": _id(origin, node["key"]), "target_id": scheme})
-                edges.append({"id": _id(scheme, "out"), "source_id": scheme, "target_id": _id(origin, parent)})
+            for relation, name in NAMES.items():
+                for parent in node.get(relation, []):
+                    links.append((node["key"], relation, parent))
+                    yield {
+                        "id": _id(origin, node["key"], relation, parent),
+                        "type": "scheme",
+                        "name": name,
+                        "metadata": {},
+                    }
+
+    def edges() -> Iterator[dict]:
+        for key, relation, parent in links:
+            scheme = _id(origin, key, relation, parent)
+            yield {"id": _id(scheme, "in"), "source_id": _id(origin, key), "target_id": scheme}
+            yield {"id": _id(scheme, "out"), "source_id": scheme, "target_id": _id(origin, parent)}
+
     resources = [
         {
-            "id": _id(origin, "source", key),
+            "id": _id(origin, "source", source["key"]),
             "type": "text",
             "title": source["title"],
             "content": "",
             "url": source.get("address", ""),
             "metadata": {},
         }
-        for key, source in sources.items()
+        for source in {source["key"]: source for source in head["sources"]}.values()
     ]
     metadata = {
         "core": {
             "id": _id(origin),
-            "title": document["debates"][0]["title"],
+            "title": head["debates"][0]["title"],
             "version": "0.2",
-            "created": document["exported_at"][:19],
-            "edited": document["exported_at"][:19],
+            "created": head["exported_at"][:19],
+            "edited": head["exported_at"][:19],
             "description": f"Exported from ICS Debate ({origin})",
             "analyst_name": "ICS Debate",
             "analyst_email": "",
             "notes": "",
         }
     }
-    return (
-        json.dumps(
-            {"metadata": metadata, "resources": resources, "nodes": nodes, "edges": edges}, ensure_ascii=False, indent=1
-        )
-        + "\n"
-    )
+    return jsonstream.write([("metadata", metadata), ("resources", resources), ("nodes", nodes()), ("edges", edges())])
+
+
+def dump(document: dict) -> str:
+    """A map document as SADFace JSON text (`write`, whole)."""
+    return "".join(write(document.items()))
 
 
 OPPOSING = {"conflict", "attack", "rebut", "rebuttal", "undercut", "undermine"}
