@@ -5,13 +5,15 @@ import json
 import re
 import subprocess
 import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import yaml
 
 from .. import fields
-from . import FormatError, imported
-from .tree import tree
+from . import FormatError, Section, head_and_nodes, imported
+from .tree import tree_of
 
 MAX_INDENT = 24  # levels of indentation before a deeper branch is set out on its own
 SPECIAL = re.compile(r"([\\\[\]<>{}#*_`~])")
@@ -40,33 +42,42 @@ def _data(node: dict, voices: dict, sources: dict) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+def write(document: Iterable[Section]) -> Iterator[str]:
+    """A map document given as (name, value) pairs (gather.sections; the nodes may come as an iterator read once)
+    as chunks of the text `dump` writes. Each point is kept as its statement once read, with the shape of the
+    tree; the blocks are written once all are read."""
+    head, entries = head_and_nodes(document)
+    return _lines(head, entries)
+
+
 def dump(document: dict) -> str:
     """The map as Argdown: front matter with the debate's title, each point a statement titled by its key with its
     supports (+) and attacks (-) indented below it. Argdown has no neutral relation: a position answering a
     question starts a block of its own, and its data names the question ("answers"), which the CLI keeps as data."""
-    shape = tree(document)
-    voices = {voice["key"]: voice["name"] for voice in document["voices"]}
-    sources = {source["key"]: source["title"] for source in document["sources"]}
-    debate = document["debates"][0]
+    return "".join(write(document.items()))
+
+
+def _lines(head: dict, entries: Iterable[dict]) -> Iterator[str]:
+    """The lines of the file, each after a newline but the first."""
+    voices = {voice["key"]: voice["name"] for voice in head["voices"]}
+    sources = {source["key"]: source["title"] for source in head["sources"]}
+    debate = head["debates"][0]
+    shape = tree_of(debate, entries, keep=lambda node: _statement(node, voices, sources))
     front = {"title": debate["title"]}
     if debate.get("summary"):
         front["description"] = debate["summary"]
-    lines = [
-        "===",
-        *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()),
-        "===",
-        "",
-        f"# {_text(debate['title'])}",
-        "",
-    ]
+    yield "==="
+    for key, value in front.items():
+        yield f"\n{key}: {json.dumps(value, ensure_ascii=False)}"
+    yield f"\n===\n\n# {_text(debate['title'])}\n"
     written: set[str] = set()
-    blocks = list(shape.roots)
+    blocks = deque(shape.roots)
     while blocks:  # each block: a statement heading its supports and attacks; answers start blocks of their own
-        top = blocks.pop(0)
+        top = blocks.popleft()
         if top in written:
             continue
         written.add(top)
-        lines.append(_statement(shape.nodes[top], voices, sources))
+        yield "\n" + shape.nodes[top]
         stack = [(top, 1, 0)]
         while stack:
             parent, depth, index = stack.pop()
@@ -81,17 +92,16 @@ def dump(document: dict) -> str:
             sign = "+" if relation == "supports" else "-"
             indent = "  " * depth
             if child in written:
-                lines.append(f"{indent}{sign} [{child}]")
+                yield f"\n{indent}{sign} [{child}]"
                 continue
             if depth >= MAX_INDENT and shape.children.get(child):  # set out again at the margin: lines stay short
-                lines.append(f"{indent}{sign} [{child}]")
+                yield f"\n{indent}{sign} [{child}]"
                 blocks.append(child)
                 continue
             written.add(child)
-            lines.append(f"{indent}{sign} {_statement(shape.nodes[child], voices, sources)}")
+            yield f"\n{indent}{sign} {shape.nodes[child]}"
             stack.append((child, depth + 1, 0))
-        lines.append("")
-    return "\n".join(lines)
+        yield "\n"
 
 
 ARGDOWN = Path(__file__).resolve().parent.parent.parent / "node_modules" / ".bin" / "argdown"

@@ -13,41 +13,49 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .. import fields
-from . import FormatError, imported
-from .tree import tree
+from . import FormatError, Section, head_and_nodes, imported
+from .tree import tree_of
 
 MAX_INDENT = 24  # levels of indentation written at most
 SIDE = {"supports": "Pro", "opposes": "Con", "answers": "Thesis"}
+
+
+def write(document: Iterable[Section]) -> Iterator[str]:
+    """A map document given as (name, value) pairs (gather.sections; the nodes may come as an iterator read once)
+    as chunks of the text `dump` writes. Each title is kept as its line once read, with the shape of the tree; the
+    lines are written depth first once all are read."""
+    head, entries = head_and_nodes(document)
+    return _lines(head["debates"][0], entries, current=True)
 
 
 def dump(document: dict) -> str:
     """The map as Kialo writes an export today (the current layout): each claim numbered where it first appears,
     "-> See" where it appears again. A question with positions beneath is written as Kialo writes a multi-thesis
     discussion; a debate headed by several top-level points as one whose theses answer its title."""
-    return "".join(_lines(document, current=True))
+    return "".join(write(document.items()))
 
 
 def dump_older(document: dict) -> str:
     """The map in Kialo's older layout ("Discussion Title: …", one line a claim), which arguebuf reads."""
-    return "".join(_lines(document, current=False))
+    return "".join(_lines(document["debates"][0], document["nodes"], current=False))
 
 
-def _lines(document: dict, *, current: bool) -> Iterator[str]:
-    shape = tree(document)
-    title = document["debates"][0]["title"]
+def _lines(debate: dict, entries: Iterable[dict], *, current: bool) -> Iterator[str]:
+    shape = tree_of(debate, entries, keep=lambda node: _one_line(node["title"]))
+    title = debate["title"]
     numbers: dict[str, str] = {}
     yield f"Discussion Name:\n{_one_line(title)}\n\n" if current else f"Discussion Title: {_one_line(title)}\n\n"
     if shape.root is None:  # several top-level points: theses of a discussion titled by the debate
         top, children = _one_line(title), [(key, "answers") for key in shape.roots]
     else:
         numbers[shape.root] = "1."
-        top, children = shape.nodes[shape.root]["title"], shape.children.get(shape.root, [])
+        top, children = shape.nodes[shape.root], shape.children.get(shape.root, [])
         has_answers = any(relation == "answers" for _, relation in children)
     if current:
         label = "" if shape.root is None or has_answers else " Thesis:"
-        yield f"1.{label}\n{_one_line(top)}\n\n"
+        yield f"1.{label}\n{top}\n\n"
     else:
-        yield f"1. {_one_line(top)}\n"
+        yield f"1. {top}\n"
     stack = [("1.", children, 0)]
     while stack:  # depth first, without recursion
         parent_number, kids, index = stack.pop()
@@ -59,7 +67,7 @@ def _lines(document: dict, *, current: bool) -> Iterator[str]:
         depth = number.count(".") - 1
         side = SIDE[relation]
         seen = child in numbers
-        text = f"-> See {numbers[child]}" if seen else _one_line(shape.nodes[child]["title"])
+        text = f"-> See {numbers[child]}" if seen else shape.nodes[child]
         if current:
             indent = "  " * min(depth, MAX_INDENT)  # Kialo reads any indentation; deep chains stay linear
             yield (

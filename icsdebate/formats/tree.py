@@ -1,13 +1,15 @@
 """A map document seen as a tree: each node under its first parent, in document order."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 RELATION_ORDER = ("supports", "opposes", "answers")
 
 
 @dataclass
 class Tree:
-    nodes: dict[str, dict]
+    nodes: dict[str, Any]  # key -> its entry, or what a writer kept of it (tree_of)
     roots: list[str]  # the debate's thesis, or its top-level points when it has none
     home: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (first parent, relation)
     children: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # parent -> [(child, relation)]
@@ -27,11 +29,18 @@ def parents(node: dict) -> list[tuple[str, str]]:
 
 def tree(document: dict) -> Tree:
     """The first debate of `document` as a tree; its roots are its thesis, or its top-level points."""
-    nodes = {node["key"]: node for node in document["nodes"]}
-    debate = document["debates"][0]
+    return tree_of(document["debates"][0], document["nodes"])
+
+
+def tree_of(debate: dict, entries: Iterable[dict], keep: Callable[[dict], Any] = lambda node: node) -> Tree:
+    """The debate `debate` (a document's debate entry) as a tree of the node entries `entries`, read once in
+    order (an iterator will do): its nodes hold what `keep` makes of each entry (the entry itself by default), so
+    that a writer can keep only what it writes out of a map too big to hold whole."""
+    nodes: dict[str, Any] = {}
     thesis = debate.get("thesis")
     result = Tree(nodes, [thesis] if thesis else list(debate.get("top", [])), thesis=bool(thesis))
-    for node in document["nodes"]:
+    for node in entries:
+        nodes[node["key"]] = keep(node)
         linked = parents(node)
         if linked:
             result.home[node["key"]] = linked[0]
