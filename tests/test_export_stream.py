@@ -7,8 +7,9 @@ import pytest
 from sqlmodel import select
 
 from icsdebate import db
-from icsdebate.formats import gather
+from icsdebate.formats import gather, registry
 from icsdebate.formats.registry import EXPORTERS
+from icsdebate.generate import generate
 from icsdebate.models import Debate
 
 
@@ -157,3 +158,41 @@ def test_a_large_download_never_read_closes_its_file_when_the_response_closes(ap
     assert response.status_code == 200 and int(response.headers["Content-Length"]) > 100
     response.close()  # a WSGI server closes what it was given, read or not
     assert made[0].closed and checked_out(app) == 0
+
+
+class _Entry(dict):
+    """A node entry that can be watched for whether anything still holds it."""
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORTERS))
+def test_no_format_holds_the_entries_it_has_read(app, fmt):
+    """Every format is written from the entries as they come and keeps at most what it writes of each (its line,
+    its numbers, its keys), never the entries themselves, so that its memory stays well below the map's: at most
+    the entry being read and the one before it are alive while the next is read. The same text as `dump` comes out."""
+    import gc
+    import weakref
+
+    with app.app_context(), db.write_session() as session:
+        generate(session, nodes=60, seed=3, slug="watched")
+    with app.app_context(), app.test_request_context():
+        session = db.session()
+        debate = session.exec(select(Debate).where(Debate.slug == "watched")).one()
+        whole = gather.collect(session, debate=debate)
+        alive: list[weakref.ref] = []
+        most = 0
+
+        def watched():
+            nonlocal most
+            for entry in whole["nodes"]:
+                gc.collect()
+                most = max(most, sum(1 for ref in alive if ref() is not None))
+                copy = _Entry(json.loads(json.dumps(entry)))
+                alive.append(weakref.ref(copy))
+                yield copy
+                del copy
+
+        sections = [(name, watched() if name == "nodes" else value) for name, value in whole.items()]
+        streamed = "".join(registry.chunks(fmt, iter(sections)))
+        assert len(alive) == len(whole["nodes"]) == 60
+        assert most <= 2, f"{fmt} held {most} entries at once"
+        assert streamed == EXPORTERS[fmt].write(whole)

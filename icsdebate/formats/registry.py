@@ -8,7 +8,20 @@ from flask import current_app, render_template
 
 from .. import seeds
 from ..text import partial_date
-from . import FormatError, Section, aif, argdown, csvmap, gather, jsonmap, kialo, mapdoc, sadface, summary
+from . import (
+    FormatError,
+    Section,
+    aif,
+    argdown,
+    csvmap,
+    gather,
+    head_and_nodes,
+    jsonmap,
+    kialo,
+    mapdoc,
+    sadface,
+    summary,
+)
 
 
 @dataclass(frozen=True)
@@ -22,13 +35,18 @@ class Exporter:
 
 def briefing_html(document: dict) -> str:
     """The briefing as one self-contained HTML file, its print stylesheet inside."""
+    return "".join(_briefing_html(document.items()))
+
+
+def _briefing_html(document: Iterable[Section]) -> Iterator[str]:
+    head, entries = head_and_nodes(document)
     css = (Path(current_app.static_folder) / "css" / "summary.css").read_text()
-    title = document["debates"][0]["title"]
-    address = document.get("exported_from", "")
-    made = partial_date(document["exported_at"][:10])
-    return render_template(
+    title = head["debates"][0]["title"]
+    address = head.get("exported_from", "")
+    made = partial_date(head["exported_at"][:10])
+    yield render_template(
         "export/summary.html",
-        s=summary.build(document),
+        s=summary.build_from(head, entries),
         standalone=True,
         address=address,
         css=css + summary.print_css(title=title, address=address, made=made),
@@ -36,12 +54,16 @@ def briefing_html(document: dict) -> str:
 
 
 def briefing_markdown(document: dict) -> str:
-    return summary.markdown(summary.build(document))
+    return "".join(_briefing_markdown(document.items()))
+
+
+def _briefing_markdown(document: Iterable[Section]) -> Iterator[str]:
+    yield summary.markdown(summary.build_from(*head_and_nodes(document)))
 
 
 EXPORTERS = {
-    "md": Exporter("Briefing (Markdown)", briefing_markdown, "md", "text/markdown"),
-    "html": Exporter("Briefing (HTML)", briefing_html, "html", "text/html"),
+    "md": Exporter("Briefing (Markdown)", briefing_markdown, "md", "text/markdown", _briefing_markdown),
+    "html": Exporter("Briefing (HTML)", briefing_html, "html", "text/html", _briefing_html),
     "json": Exporter("JSON", jsonmap.dump, "json", "application/json", jsonmap.write),
     "kialo": Exporter("Kialo text", kialo.dump, "txt", "text/plain", kialo.write),
     "argdown": Exporter("Argdown", argdown.dump, "argdown", "text/plain", argdown.write),

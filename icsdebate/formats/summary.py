@@ -1,14 +1,16 @@
 """A briefing from a map document: the case for and against, strongest first, with every quote and source."""
 
+import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..fragments import link
 from ..standing import STANDS, grounded
 from ..strength import order_key, support_weights
 from ..text import partial_date
-from .tree import tree
+from .tree import tree_of
 
 ORDER_NOTE = (
     "Strongest first: points that still stand (nothing that opposes them stands) come before undecided ones, "
@@ -58,10 +60,34 @@ class Summary:
 
 
 def build(document: dict) -> Summary:
-    shape = tree(document)
-    voices = {voice["key"]: voice for voice in document["voices"]}
-    numbers = {source["key"]: n for n, source in enumerate(document["sources"], start=1)}
-    attacks = [(key, parent) for key, node in shape.nodes.items() for parent in node.get("opposes", [])]
+    """The briefing of a map document (a dict, its nodes a list)."""
+    return build_from(document, document["nodes"])
+
+
+def build_from(head: dict, entries: Iterable[dict]) -> Summary:
+    """The briefing of a map document given as its sections but the nodes (`head`: debates, voices, sources,
+    exported_at, exported_from) and its node entries, read once (an iterator will do). Each entry is kept as
+    compact JSON and decoded again only if the briefing shows it, with the shape of the tree, its kind and the
+    points it opposes: at 100,000 points a small part of the entries themselves. The briefing shows points to
+    MAX_DEPTH levels, and every event."""
+    kinds: Counter[str] = Counter()
+    relations: Counter[str] = Counter()
+    attacks: list[tuple[str, str]] = []
+    events: list[str] = []
+
+    def keep(node: dict) -> str:
+        kinds[node["kind"]] += 1
+        for relation in ("supports", "opposes"):
+            relations[relation] += len(node.get(relation, []))
+        attacks.extend((node["key"], parent) for parent in node.get("opposes", []))
+        packed = json.dumps(node, ensure_ascii=False, separators=(",", ":"))
+        if node["kind"] == "event":
+            events.append(packed)
+        return packed
+
+    shape = tree_of(head["debates"][0], entries, keep)
+    voices = {voice["key"]: voice for voice in head["voices"]}
+    numbers = {source["key"]: n for n, source in enumerate(head["sources"], start=1)}
     standing = grounded(list(shape.nodes), attacks)
     below = support_weights(shape.children, list(shape.nodes))
     shown: set[str] = set()
@@ -80,7 +106,7 @@ def build(document: dict) -> Summary:
         stack = [(key, rel, 1, top) for key, rel in reversed(heads)]
         while stack:
             key, rel, depth, into = stack.pop()
-            node = shape.nodes[key]
+            node = json.loads(shape.nodes[key])
             result = Point(
                 node,
                 rel,
@@ -96,35 +122,32 @@ def build(document: dict) -> Summary:
                 stack.extend((c, r, depth + 1, result.replies) for c, r in reversed(ranked(key, None)))
         return top
 
-    root = shape.nodes[shape.root] if shape.root else None
+    root = json.loads(shape.nodes[shape.root]) if shape.root else None
     shown.update(shape.roots)
-    kinds = Counter(node["kind"] for node in document["nodes"])
-    relations = Counter(rel for node in document["nodes"] for rel in ("supports", "opposes") for _ in node.get(rel, []))
-    events = sorted((n for n in document["nodes"] if n["kind"] == "event"), key=lambda n: n.get("happened_on", ""))
     return Summary(
-        title=document["debates"][0]["title"],
+        title=head["debates"][0]["title"],
         thesis=root,
         thesis_voice=voices.get((root or {}).get("voice")),
         thesis_citations=[(numbers[c["source"]], c) for c in (root or {}).get("citations", [])],
-        summary=document["debates"][0].get("summary", ""),
+        summary=head["debates"][0].get("summary", ""),
         counts={
-            "points": len(document["nodes"]),
+            "points": len(shape.nodes),
             "for": relations["supports"],
             "against": relations["opposes"],
             "evidence": kinds["evidence"],
             "events": kinds["event"],
             "questions asked": kinds["question"],
-            "sources": len(document["sources"]),
+            "sources": len(head["sources"]),
             "still standing": sum(1 for key in shape.nodes if standing[key] == STANDS),
         },
         case_for=case("supports") if root else [],
         case_against=case("opposes") if root else [],
         positions=case("answers") if root else case("top"),
         positions_heading="Positions" if root else "Top-level points",
-        events=events,
-        sources=document["sources"],
-        exported_at=document["exported_at"],
-        exported_from=document["exported_from"],
+        events=sorted((json.loads(e) for e in events), key=lambda n: n.get("happened_on", "")),
+        sources=head["sources"],
+        exported_at=head["exported_at"],
+        exported_from=head["exported_from"],
     )
 
 

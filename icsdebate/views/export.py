@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from .. import auth, db
-from ..formats import FormatError, gather, registry, store, summary
+from ..formats import FormatError, gather, head_and_nodes, registry, store, summary
 from ..formats.registry import EXPORTERS, IMPORTERS
 from ..models import Debate
 from ..text import partial_date
@@ -72,10 +72,10 @@ def node(node_id: int, fmt: str):
 
 
 def _briefing(debate: Debate, root_id: int | None, back: str, markdown_url: str):
-    document = gather.collect(db.session(), debate=debate, root_id=root_id)
+    document = gather.sections(db.session(), debate=debate, root_id=root_id)
     return render_template(
         "export/summary.html",
-        s=summary.build(document),
+        s=summary.build_from(*head_and_nodes(document)),
         standalone=False,
         back=back,
         markdown_url=markdown_url,
