@@ -1,6 +1,7 @@
 """Export a generated debate in every format and import it back, printing time and peak memory.
 
-Usage: python bench/formats.py [--nodes 10000] [--database URL]  (default: DATABASE_URL, else a new SQLite file)
+Usage: python bench/formats.py [--nodes 10000] [--database URL] [--formats md,html] [--no-import]
+(database: DATABASE_URL, else a new SQLite file)
 Not a test: figures vary with the machine. Each step runs twice: once timed, once under tracemalloc for
 its peak memory (Python's own allocation). An export is measured whole, as `flask export` and a download make it:
 gathered from the database and written to a file, a chunk at a time for a format that streams. The JSON file is
@@ -38,7 +39,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=10_000)
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--formats", default=",".join(registry.EXPORTERS), help="which formats, comma-separated")
+    parser.add_argument("--no-import", action="store_true", help="measure the exports only")
     args = parser.parse_args()
+    chosen = args.formats.split(",")
     folder = tempfile.mkdtemp()
     url = args.database or f"sqlite:///{folder}/bench.db"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
@@ -50,15 +54,19 @@ def main() -> None:
         print(f"generated {args.nodes} nodes in {seconds:.2f} s on {db.engine().dialect.name}\n")
         print(f"{'format':12}{'export s':>10}{'MB':>8}{'size MB':>9}{'import s':>10}{'MB':>8}{'nodes back':>12}")
         for name, exporter in registry.EXPORTERS.items():
+            if name not in chosen:
+                continue
             path = Path(folder) / f"bench.{exporter.extension}"
             size, export_s, export_mb = measure(lambda: _export(name, debate, path))
             line = f"{name:12}{export_s:10.2f}{export_mb:8.1f}{size / 1024 / 1024:9.2f}"
-            if name in registry.IMPORTERS:
+            if name in registry.IMPORTERS and not args.no_import:
                 text = path.read_text(encoding="utf-8")
                 (count, import_s, import_mb) = measure(lambda: _import(text, path.name, name))
                 del text
                 line += f"{import_s:10.2f}{import_mb:8.1f}{count:12}"
             print(line, flush=True)
+        if "json" not in chosen:
+            return
         count, seconds, peak = measure(lambda: _read_as_the_cli_does(Path(folder) / "bench.json"))
         print(f"{'json read as flask import reads it (a stream, checked whole)':60} {seconds:8.2f} s {peak:7.1f} MB")
 
