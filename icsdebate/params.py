@@ -1,6 +1,7 @@
 """One way in for every number, date and piece of text a visitor sends: ids in paths (the `id` route converter),
 whole numbers in query strings (`int_arg`), ids and dates in forms, seeds and imports (the pydantic types `Id`,
-`IdOrNew` and the date check `check_partial_date`), and no NUL character anywhere (`refuse_nul`).
+`IdOrNew` and the date check `check_partial_date`), and no NUL or other control character anywhere
+(`refuse_nul`, `no_nul`): tab, line feed and carriage return are the only ones text may hold.
 
 A number is plain ASCII digits and nothing else ("²", "１", "-1", "9e9", " 7" are not numbers here), within
 range; an id fits a signed 32-bit integer: the id columns are INTEGER, which PostgreSQL stores in 4 bytes, so
@@ -18,6 +19,10 @@ from werkzeug.routing import BaseConverter, ValidationError
 MAX_ID = 2**31 - 1  # PostgreSQL's integer (serial) columns; SQLite's would hold more, but the schema is one
 DIGITS = re.compile(r"[0-9]{1,19}")  # never \d, which matches digits of every script
 NUL = "\x00"
+# Control characters (C0 but tab, line feed and carriage return; and DEL): no one types them, XML (SVG, and the
+# readers of AIF and SADFace files) cannot hold them, and search marks its matches with two of them (search.START, STOP), so text
+# holding them could fake or break those marks.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse_int(value, *, lo: int = 1, hi: int = MAX_ID) -> int | None:
@@ -121,22 +126,30 @@ def check_partial_date(value: str | None) -> str | None:
 RealDate = AfterValidator(check_partial_date)
 
 
+def _named(char: str) -> str:
+    return "a NUL character" if char == NUL else f"a control character (U+{ord(char):04X})"
+
+
 def refuse_nul() -> None:
-    """Before a request is handled: a NUL character in the path, the query string or any form field (names
-    included) is refused with a 400 that says where. PostgreSQL cannot store NUL in text, and no one means it."""
-    if NUL in request.path:
-        abort(400, "The address contains a NUL character (%00); nothing was done.")
+    """Before a request is handled: a NUL or other control character (CONTROL) in the path, the query string or
+    any form field (names included) is refused with a 400 that says where and which. PostgreSQL cannot store
+    NUL in text, and no one means any of them."""
+    found = CONTROL.search(request.path)
+    if found:
+        abort(400, f"The address contains {_named(found.group())}; nothing was done.")
     for where, values in (("address", request.args), ("form", request.form if request.method == "POST" else {})):
         for key, value in values.items(multi=True) if values else ():
-            if NUL in key or NUL in value:
-                field = key.replace(NUL, "\\0")[:40]
-                abort(400, f"The {where} field “{field}” contains a NUL character; nothing was saved.")
+            found = CONTROL.search(key) or CONTROL.search(value)
+            if found:
+                field = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", key)[:40]
+                abort(400, f"The {where} field “{field}” contains {_named(found.group())}; nothing was saved.")
 
 
 def no_nul(value):
-    """A pydantic check for text: ValueError when `value` (a str, or a list of them) holds a NUL character."""
-    if isinstance(value, str) and NUL in value:
-        raise ValueError("contains a NUL character, which is not text")
-    if isinstance(value, list) and any(isinstance(item, str) and NUL in item for item in value):
-        raise ValueError("contains a NUL character, which is not text")
+    """A pydantic check for text: ValueError when `value` (a str, or a list of them) holds a NUL or other control
+    character (CONTROL), saying which."""
+    for item in value if isinstance(value, list) else [value]:
+        found = CONTROL.search(item) if isinstance(item, str) else None
+        if found:
+            raise ValueError(f"contains {_named(found.group())}, which is not text")
     return value

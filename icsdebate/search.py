@@ -190,8 +190,9 @@ def _marks(session: Session, found: list[str], groups: tuple[list[int], list[int
 def search(session: Session, *, words: str, limit: int = 60) -> Results:
     """Active points matching the words of `words` (as stems and prefixes): those with every word first, then
     those with any, each group best first among the CANDIDATES newest points that match it; grouped by debate in
-    that order, at most `limit`, their words marked. Three queries (two when one word is asked for, or when the
-    points with every word fill the page); the cost is bounded by CANDIDATES, not by how many points match."""
+    that order, at most `limit`, their words marked. Three queries (two when one word is asked for); the any-word
+    one reads nothing when the points with every word fill the page. The cost is bounded by CANDIDATES, not by how
+    many points match."""
     found = terms(words)
     if not found:
         return Results([])

@@ -259,3 +259,43 @@ def test_seeds_and_imports_refuse_impossible_dates_and_nul(app, client, users, t
     )
     assert raw.status_code == 422 and "NUL character" in raw.get_data(as_text=True)
     assert _counts(app) == before
+
+
+@pytest.mark.parametrize("char", ["\x02", "\x03", "\x1b", "\x0c", "\x7f"])
+def test_control_characters_are_refused_at_every_way_in(app, client, mini, users, form, char):
+    """A control character is not text: XML cannot hold it, and search marks its matches with two of them, so a
+    title holding them could fake which words matched. Forms, addresses and imported maps refuse each, saying
+    which; tab, line feed and carriage return are text and kept."""
+    code = f"U+{ord(char):04X}"
+    response = client.get("/search", query_string={"q": f"a{char}b"})
+    assert response.status_code == 400 and code in response.get_data(as_text=True)
+    token = sign_in(client, "contributor-user")
+    before = _counts(app)
+    for field in ("title", "annotation", "quote", "locator"):
+        response = client.post(f"/nodes/{mini['t']}/add", data={**form, field: f"bad{char}text", "csrf_token": token})
+        assert response.status_code == 400 and f"“{field}” contains a control character ({code})" in response.get_data(
+            as_text=True
+        )
+    document = {
+        "format": "icsdebate-map",
+        "version": 1,
+        "sources": [],
+        "voices": [],
+        "debates": [{"key": "d", "title": "D", "thesis": "n0"}],
+        "nodes": [{"key": "n0", "kind": "thesis", "title": f"T{char}x"}],
+    }
+    token = sign_in(client, "moderator-user")
+    response = client.post(
+        "/import",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (__import__("io").BytesIO(json.dumps(document).encode()), "d.json")},
+    )
+    assert response.status_code == 422
+    assert f"nodes[0] (n0): title: Value error, contains a control character ({code})" in response.get_data(
+        as_text=True
+    )
+    assert _counts(app) == before
+    kept = client.post(
+        f"/nodes/{mini['t']}/add", data={**form, "annotation": "one\tline\r\nand another", "csrf_token": token}
+    )
+    assert kept.status_code == 302
