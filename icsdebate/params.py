@@ -20,8 +20,8 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer (serial) columns; SQLite's would hold
 DIGITS = re.compile(r"[0-9]{1,19}")  # never \d, which matches digits of every script
 NUL = "\x00"
 # Control characters (C0 but tab, line feed and carriage return; and DEL): no one types them, XML (SVG, and the
-# readers of AIF and SADFace files) cannot hold them, and search marks its matches with two of them (search.START, STOP), so text
-# holding them could fake or break those marks.
+# readers of AIF and SADFace files) cannot hold them, and search marks its matches with two of them (search.START,
+# STOP), so text holding them could fake or break those marks.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

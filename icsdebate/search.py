@@ -7,6 +7,7 @@ them, each group in rank order (FTS5's bm25, PostgreSQL's ts_rank)."""
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import Integer, String, bindparam, column, func, text
@@ -174,14 +175,14 @@ def _marks(session: Session, found: list[str], groups: tuple[list[int], list[int
                 f"ids_{n}": json.dumps(ids),
             }
         return [_SQLITE_MARKS.c.title, _SQLITE_MARKS.c.snippet], params
-    query = func.to_tsquery("english", queries[1])
+    any_word = func.to_tsquery("english", queries[1])
     quotes = select(func.string_agg(Citation.quote, " ")).where(Citation.node_id == Node.id).scalar_subquery()
     return [
-        func.ts_headline("english", Node.title, query, f"StartSel={START}, StopSel={STOP}, HighlightAll=true"),
+        func.ts_headline("english", Node.title, any_word, f"StartSel={START}, StopSel={STOP}, HighlightAll=true"),
         func.ts_headline(
             "english",
             func.concat(Node.annotation, " ", quotes),
-            query,
+            any_word,
             f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10",
         ),
     ], {}
@@ -210,8 +211,7 @@ def search(session: Session, *, words: str, limit: int = 60) -> Results:
     if session.get_bind().dialect.name == "sqlite":
         statement = statement.join(_SQLITE_MARKS, _SQLITE_MARKS.c.id == Node.id)
     groups: dict[int, tuple[Debate, list[Hit]]] = {}
-    for node, voice, debate, title, snippet in sorted(
-        session.exec(statement, params=params).all(), key=lambda row: order[row[0].id]
-    ):
+    rows: list[Any] = list(session.exec(statement, params=params).all())  # (Node, Voice, Debate, title, snippet)
+    for node, voice, debate, title, snippet in sorted(rows, key=lambda row: order[row[0].id]):
         groups.setdefault(debate.id, (debate, []))[1].append(Hit(node, voice, _marked(title), _marked(snippet)))
     return Results(list(groups.values()), more)

@@ -35,7 +35,7 @@ class Point:
 @dataclass
 class Summary:
     title: str
-    thesis: dict
+    thesis: dict | None  # None for a debate headed by several top-level points
     thesis_voice: dict | None
     thesis_citations: list[tuple[int, dict]]
     summary: str
