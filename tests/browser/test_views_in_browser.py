@@ -107,7 +107,11 @@ def test_the_map_opens_readable_with_the_thesis_in_view_and_moves_by_keyboard_an
     for _ in range(6):
         page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.closest('g.node') && document.activeElement.closest('g.node').id")
+    page.wait_for_timeout(100)  # svg-pan-zoom moves the map on the next animation frame
     assert focused and _inside(page.locator(f"#{focused}").bounding_box(), box.bounding_box())
+    # the box clips and never scrolls: a focused point is brought into view by panning alone (a box that the
+    # browser scrolled on focus had moved the whole map, the focused point with it, out of sight)
+    assert box.evaluate("b => b.scrollLeft === 0 && b.scrollTop === 0 && getComputedStyle(b).overflow === 'clip'")
     screenshot(page, f"map-{width}")
 
 
