@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     htmx.init_app(app)
     app.before_request(web.refuse_oversized)  # before CSRF protection parses the body
-    app.before_request(params.refuse_nul)
+    app.before_request(params.refuse_control)
     pagecache.init_app(app)  # a kept page is served before anything else runs
     csrf.init_app(app)
     limiter.init_app(app)

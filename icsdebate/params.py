@@ -1,7 +1,7 @@
 """One way in for every number, date and piece of text a visitor sends: ids in paths (the `id` route converter),
 whole numbers in query strings (`int_arg`), ids and dates in forms, seeds and imports (the pydantic types `Id`,
 `IdOrNew` and the date check `check_partial_date`), and no NUL or other control character anywhere
-(`refuse_nul`, `no_nul`): tab, line feed and carriage return are the only ones text may hold.
+(`refuse_control`, `no_control`): tab, line feed and carriage return are the only ones text may hold.
 
 A number is plain ASCII digits and nothing else ("²", "１", "-1", "9e9", " 7" are not numbers here), within
 range; an id fits a signed 32-bit integer: the id columns are INTEGER, which PostgreSQL stores in 4 bytes, so
@@ -130,7 +130,7 @@ def _named(char: str) -> str:
     return "a NUL character" if char == NUL else f"a control character (U+{ord(char):04X})"
 
 
-def refuse_nul() -> None:
+def refuse_control() -> None:
     """Before a request is handled: a NUL or other control character (CONTROL) in the path, the query string or
     any form field (names included) is refused with a 400 that says where and which. PostgreSQL cannot store
     NUL in text, and no one means any of them."""
@@ -145,7 +145,7 @@ def refuse_nul() -> None:
                 abort(400, f"The {where} field “{field}” contains {_named(found.group())}; nothing was saved.")
 
 
-def no_nul(value):
+def no_control(value):
     """A pydantic check for text: ValueError when `value` (a str, or a list of them) holds a NUL or other control
     character (CONTROL), saying which."""
     for item in value if isinstance(value, list) else [value]:

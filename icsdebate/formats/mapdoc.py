@@ -14,7 +14,7 @@ from ..models import (
     OUTCOMES,
     STATUSES,
 )
-from ..params import no_nul
+from ..params import no_control
 from ..seeds import entries
 from . import FormatError, Section
 
@@ -40,8 +40,8 @@ class NodeState(BaseModel):
 
     @field_validator("*")
     @classmethod
-    def _text_has_no_nul(cls, value):
-        return no_nul(value)
+    def _text_has_no_control(cls, value):
+        return no_control(value)
 
     @model_validator(mode="after")
     def _outcome_complete(self):

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 
 from .. import fields
 from ..models import NODE_KINDS, SOURCE_KINDS
-from ..params import RealDate, no_nul
+from ..params import RealDate, no_control
 
 Key = Annotated[str, StringConstraints(pattern=fields.KEY_PATTERN, max_length=fields.KEY)]
 PartialDate = Annotated[str, StringConstraints(pattern=fields.DATE_PATTERN), RealDate]
@@ -29,8 +29,8 @@ class _Entry(BaseModel):
 
     @field_validator("*")
     @classmethod
-    def _text_has_no_nul(cls, value):
-        return no_nul(value)
+    def _text_has_no_control(cls, value):
+        return no_control(value)
 
 
 def _keys(value):
