@@ -14,7 +14,6 @@ from . import (
     aif,
     argdown,
     csvmap,
-    gather,
     head_and_nodes,
     jsonmap,
     kialo,
@@ -30,7 +29,7 @@ class Exporter:
     write: Callable[[dict], str]
     extension: str
     mimetype: str
-    stream: Callable[[Iterable[Section]], Iterator[str]] | None = None  # writes as it reads
+    stream: Callable[[Iterable[Section]], Iterator[str]]  # the same text, written as the entries are read
 
 
 def briefing_html(document: dict) -> str:
@@ -75,13 +74,8 @@ EXPORTERS = {
 
 def chunks(fmt: str, document: Iterable[Section]) -> Iterator[str]:
     """The export of `document`, given as (name, value) pairs (gather.sections), in the format called `fmt`, as
-    chunks of text: written as the entries are read for a format that streams, else whole once all are read.
-    KeyError when there is no such format."""
-    exporter = EXPORTERS[fmt]
-    if exporter.stream is not None:
-        yield from exporter.stream(document)
-    else:
-        yield exporter.write(gather.materialise(document))
+    chunks of text written as the entries are read. KeyError when there is no such format."""
+    return EXPORTERS[fmt].stream(document)
 
 
 IMPORTERS = {

@@ -9,7 +9,7 @@ RELATION_ORDER = ("supports", "opposes", "answers")
 
 @dataclass
 class Tree:
-    nodes: dict[str, Any]  # key -> its entry, or what a writer kept of it (tree_of)
+    nodes: dict[str, Any]  # key -> what a writer kept of its entry (tree_of)
     roots: list[str]  # the debate's thesis, or its top-level points when it has none
     home: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (first parent, relation)
     children: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # parent -> [(child, relation)]
@@ -27,15 +27,10 @@ def parents(node: dict) -> list[tuple[str, str]]:
     return [(p, relation) for relation in RELATION_ORDER for p in node.get(relation, [])]
 
 
-def tree(document: dict) -> Tree:
-    """The first debate of `document` as a tree; its roots are its thesis, or its top-level points."""
-    return tree_of(document["debates"][0], document["nodes"])
-
-
-def tree_of(debate: dict, entries: Iterable[dict], keep: Callable[[dict], Any] = lambda node: node) -> Tree:
+def tree_of(debate: dict, entries: Iterable[dict], keep: Callable[[dict], Any]) -> Tree:
     """The debate `debate` (a document's debate entry) as a tree of the node entries `entries`, read once in
-    order (an iterator will do): its nodes hold what `keep` makes of each entry (the entry itself by default), so
-    that a writer can keep only what it writes out of a map too big to hold whole."""
+    order (an iterator will do); its roots are its thesis, or its top-level points. Its nodes hold what `keep`
+    makes of each entry, so that a writer keeps only what it writes out of a map too big to hold whole."""
     nodes: dict[str, Any] = {}
     thesis = debate.get("thesis")
     result = Tree(nodes, [thesis] if thesis else list(debate.get("top", [])), thesis=bool(thesis))
