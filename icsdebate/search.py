@@ -119,16 +119,17 @@ def _params(query: str, limit: int) -> dict:
     }
 
 
-def _ranked(session: Session, found: list[str], limit: int) -> tuple[list[int], list[int], bool]:
+def _ranked(session: Session, queries: tuple[str, str], several: bool, limit: int) -> tuple[list[int], list[int], bool]:
     """(ids with every word, ids with any word and not every, whether more matched than were ranked), each list
-    best first and the two together at most `limit`. Two queries (one when `found` is one word); the any-word one
-    reads nothing when the every-word one filled `limit`, since none of its points would come through."""
-    every, any_word = _queries(session, found)
+    best first and the two together at most `limit`, for the every-word and any-word `queries` (_queries). Two
+    queries (one unless `several` words are asked for); the any-word one reads nothing when the every-word one
+    filled `limit`, since none of its points would come through."""
+    every, any_word = queries
     statement = _SQLITE if session.get_bind().dialect.name == "sqlite" else _POSTGRES
     rows = session.exec(statement, params=_params(every, limit)).all()
     first, more = [row[0] for row in rows], bool(rows) and rows[0][1] > CANDIDATES
     others: list[int] = []
-    if len(found) > 1:  # always, so that a page costs the same queries whatever the debate holds
+    if several:  # always, so that a page costs the same queries whatever the debate holds
         wanted = limit if len(first) < limit else 0  # the every-word points may rank among these too
         rows = session.exec(statement, params=_params(any_word, wanted)).all()
         more = more or (bool(rows) and rows[0][1] > CANDIDATES)
@@ -143,7 +144,7 @@ def ranked_ids(session: Session, *, words: str, limit: int) -> list[int]:
     found = terms(words)
     if not found:
         return []
-    first, others, _ = _ranked(session, found, limit)
+    first, others, _ = _ranked(session, _queries(session, found), len(found) > 1, limit)
     return first + others
 
 
@@ -160,11 +161,15 @@ class Results:
     more_than_ranked: bool = False
 
 
-def _marks(session: Session, found: list[str], groups: tuple[list[int], list[int]]) -> tuple[list, dict]:
-    """The columns (marked title, marked snippet) for the points of `groups` (the every-word ids, the any-word
-    ids), to select with Node, and the parameters they need. SQLite: FTS5's own marks, joined as a subquery;
-    PostgreSQL: ts_headline with the any-word query, which marks every word asked for."""
-    queries = _queries(session, found)
+def _shown(session: Session, queries: tuple[str, str], groups: tuple[list[int], list[int]]) -> tuple[Any, dict]:
+    """The statement (and its parameters) reading the active points of `groups` (the every-word ids, the any-word
+    ids) as (Node, Voice, Debate, marked title, marked snippet). SQLite: FTS5's own marks, each group with its own
+    query, joined as a subquery; PostgreSQL: ts_headline with the any-word query, which marks every word asked
+    for."""
+    statement = select(Node, Voice, Debate).outerjoin(Voice, Voice.id == Node.voice_id)
+    statement = statement.join(Debate, Debate.id == Node.debate_id).where(
+        Node.id.in_(groups[0] + groups[1]), Node.status == "active"
+    )
     if session.get_bind().dialect.name == "sqlite":
         params: dict = {}
         for n, (query, ids) in enumerate(zip(queries, groups, strict=True)):
@@ -174,10 +179,11 @@ def _marks(session: Session, found: list[str], groups: tuple[list[int], list[int
                 f"high_{n}": max(ids, default=0),
                 f"ids_{n}": json.dumps(ids),
             }
-        return [_SQLITE_MARKS.c.title, _SQLITE_MARKS.c.snippet], params
+        marks = _SQLITE_MARKS
+        return statement.add_columns(marks.c.title, marks.c.snippet).join(marks, marks.c.id == Node.id), params
     any_word = func.to_tsquery("english", queries[1])
     quotes = select(func.string_agg(Citation.quote, " ")).where(Citation.node_id == Node.id).scalar_subquery()
-    return [
+    marked = statement.add_columns(
         func.ts_headline("english", Node.title, any_word, f"StartSel={START}, StopSel={STOP}, HighlightAll=true"),
         func.ts_headline(
             "english",
@@ -185,7 +191,8 @@ def _marks(session: Session, found: list[str], groups: tuple[list[int], list[int
             any_word,
             f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=10",
         ),
-    ], {}
+    )
+    return marked, {}
 
 
 def search(session: Session, *, words: str, limit: int = 60) -> Results:
@@ -197,19 +204,12 @@ def search(session: Session, *, words: str, limit: int = 60) -> Results:
     found = terms(words)
     if not found:
         return Results([])
-    first, others, more = _ranked(session, found, limit)
+    queries = _queries(session, found)
+    first, others, more = _ranked(session, queries, len(found) > 1, limit)
     order = {node_id: index for index, node_id in enumerate(first + others)}
     if not order:
         return Results([], more)
-    marks, params = _marks(session, found, (first, others))
-    statement = (
-        select(Node, Voice, Debate, *marks)
-        .outerjoin(Voice, Voice.id == Node.voice_id)
-        .join(Debate, Debate.id == Node.debate_id)
-        .where(Node.id.in_(list(order)), Node.status == "active")
-    )
-    if session.get_bind().dialect.name == "sqlite":
-        statement = statement.join(_SQLITE_MARKS, _SQLITE_MARKS.c.id == Node.id)
+    statement, params = _shown(session, queries, (first, others))
     groups: dict[int, tuple[Debate, list[Hit]]] = {}
     rows: list[Any] = list(session.exec(statement, params=params).all())  # (Node, Voice, Debate, title, snippet)
     for node, voice, debate, title, snippet in sorted(rows, key=lambda row: order[row[0].id]):
