@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from . import auth, db, fields, migrate, quotecheck, seeds
-from .formats import MAX_IMPORT_BYTES, FormatError, backup, gather, jsonstream, mapdoc, registry, store
+from .formats import MAX_IMPORT_BYTES, FormatError, Section, backup, gather, jsonstream, mapdoc, registry, store
 from .formats.registry import EXPORTERS, IMPORTERS
 from .generate import generate
 from .models import ROLES, Debate, Node, Source
@@ -246,36 +246,42 @@ def import_(path: Path, format_: str | None) -> None:
         try:
             with db.write_session() as session:
                 counts = backup.restore(session, loaded)
-        except backup.RestoreError as exc:
+        except (backup.RestoreError, FormatError) as exc:
             raise click.ClickException(f"Nothing was restored.\n{exc}") from None
         db.analyze()
         click.echo(f"Restored {_counted(counts)} from {path.name}.")
         return
-    with db.write_session() as session:
-        debates = store.load_as_new(session, loaded)
+    try:
+        with db.write_session() as session:
+            debates = store.load_as_new(session, loaded)
+    except FormatError as exc:
+        raise click.ClickException(f"Nothing was imported.\n{exc}") from None
     db.analyze()
     for debate in debates:
-        click.echo(f"Imported {debate.title!r} as /debates/{debate.slug} ({len(loaded.nodes)} nodes).")
+        click.echo(f"Imported {debate.title!r} as /debates/{debate.slug} ({len(loaded.outlines)} nodes).")
 
 
 def _read_map(path: Path, format_: str | None) -> seeds.SeedSet | backup.Backup:
     """The map in `path`, checked whole: seeds to import as new debates, or a backup to restore. A backup is read
-    whatever its size: it holds the whole site. The project's JSON is read as a stream, an entry at a time, so only
-    the checked seeds are held, never the file's text or its parsed whole. Raises ClickException saying what is
-    wrong and where."""
+    whatever its size: it holds the whole site. The project's JSON is read as a stream, an entry at a time, twice
+    (checked, then written: `mapdoc.validate_passes`), so that memory holds neither the file's text, nor its parsed
+    whole, nor its points' seeds. Raises ClickException saying what is wrong and where."""
     with path.open(encoding="utf-8", errors="replace") as handle:
         head = handle.read(5000)
     if path.stat().st_size > MAX_IMPORT_BYTES and not mapdoc.looks_like_backup(head[:1000]):
         raise click.ClickException(f"{path.name} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+
+    def passes() -> Iterator[Section]:
+        with path.open("rb") as handle:
+            yield from jsonstream.sections(handle, path.name)
+
     try:
-        if _is_json_map(head, path.name, format_):
-            with path.open("rb") as handle:
-                seed_set, metadata = mapdoc.validate_sections(jsonstream.sections(handle, path.name), path.name)
-            if mapdoc.is_backup(metadata):
-                return backup.with_state(seed_set, metadata.get(mapdoc.STATE, []), path.name)
-            return seed_set
-        document = registry.parse(registry.decode(path.read_bytes(), path.name), path.name, format_)
-        return backup.read(document, path.name) if mapdoc.is_backup(document) else mapdoc.validate(document, path.name)
+        if not _is_json_map(head, path.name, format_):
+            return registry.read(registry.decode(path.read_bytes(), path.name), path.name, format_)
+        seed_set, metadata = mapdoc.validate_passes(passes, path.name)
+        if mapdoc.is_backup(metadata):
+            return backup.with_state(seed_set, metadata.get(mapdoc.STATE, []), path.name)
+        return seed_set
     except FormatError as exc:
         raise click.ClickException(f"Nothing was imported.\n{exc}") from None
 

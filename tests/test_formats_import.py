@@ -27,7 +27,7 @@ def arguebuf_counts(graph) -> tuple[int, int, int]:
 
 
 def imported_counts(seed_set) -> tuple[int, int]:
-    return len(seed_set.nodes), sum(len(node.parents()) for node in seed_set.nodes.values())
+    return len(seed_set.outlines), sum(len(node.parents()) for node in seed_set.outlines.values())
 
 
 def expected(atoms: int, relations: int, roots: int) -> tuple[int, int]:
@@ -85,8 +85,8 @@ def test_an_imported_sample_browses_like_any_other(app, client, runner):
 def test_our_kialo_export_imports_back_with_the_same_shape(app, runner, mini, tmp_path):
     exported = runner.invoke(args=["export", "mini", "--format", "kialo"]).output
     seed_set = registry.read(exported, "mini.txt")
-    relations = Counter(rel for node in seed_set.nodes.values() for _, rel in node.parents())
-    assert len(seed_set.nodes) == 5 and relations == Counter({"supports": 3, "opposes": 2})
+    relations = Counter(rel for node in seed_set.outlines.values() for _, rel in node.parents())
+    assert len(seed_set.outlines) == 5 and relations == Counter({"supports": 3, "opposes": 2})
 
 
 def test_the_newer_kialo_header_is_read():

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 
 from pydantic import ValidationError
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
 
 from .. import derived, seeds
 from ..models import Debate, GlossaryTerm, Node, Source, Theme, Voice
-from . import FormatError, mapdoc
+from ..seeds.writing import catalogue
+from . import FormatError, mapdoc, store
 
 HELD = {
     "debates": Debate,
@@ -28,11 +29,6 @@ class RestoreError(ValueError):
 class Backup:
     seeds: seeds.SeedSet  # debate_of already says where node_state places a node
     state: dict[str, mapdoc.NodeState]
-
-
-def read(document: dict, name: str) -> Backup:
-    """Validate a backup document whole; FormatError lists each problem and where it is."""
-    return with_state(mapdoc.validate(document, name), document.get(mapdoc.STATE, []), name)
 
 
 def with_state(seed_set: seeds.SeedSet, entries, name: str) -> Backup:
@@ -59,7 +55,7 @@ def with_state(seed_set: seeds.SeedSet, entries, name: str) -> Backup:
 def _unknown(label: str, entry: mapdoc.NodeState, seed_set: seeds.SeedSet) -> list[str]:
     """The keys a node_state entry names that the backup does not define."""
     named = [
-        ("node", entry.key, seed_set.nodes),
+        ("node", entry.key, seed_set.outlines),
         ("debate", entry.debate, seed_set.debates),
         ("source", entry.outcome_citation and entry.outcome_citation.source, seed_set.sources),
     ]
@@ -71,8 +67,9 @@ def _unknown(label: str, entry: mapdoc.NodeState, seed_set: seeds.SeedSet) -> li
 
 
 def restore(session: Session, backup: Backup) -> dict[str, int]:
-    """Write the backup into the session's open transaction; refused when the database holds any map already,
-    so that nothing is overwritten. Returns what was restored, counted."""
+    """Write the backup into the session's open transaction, a batch of points at a time (see `store`); refused
+    with RestoreError when the database holds any map already, so that nothing is overwritten. Returns what was
+    restored, counted: {"debates": n, "nodes": n, "sources": n, "voices": n, "citations": n}."""
     held = [f"{n} {what}" for what, n in ((what, _count(session, model)) for what, model in HELD.items()) if n]
     if held:
         raise RestoreError(
@@ -80,10 +77,32 @@ def restore(session: Session, backup: Backup) -> dict[str, int]:
             "database, so that nothing here is overwritten: restore it into a new database (after "
             "init-db), or import a single debate's export to add that debate as a copy."
         )
-    counts = seeds.load(session, backup.seeds, derive=False).held
+    checked = backup.seeds
+    themes, sources, voices, _written = catalogue(session, checked, update=True)
+    debates = store.new_debates(session, checked)
+    citations = store.write_points(session, checked, debates, themes, sources, voices, keyed=True)
+    session.add_all(
+        GlossaryTerm(
+            key=key,
+            term=g.term,
+            expansion=g.expansion,
+            definition=g.definition,
+            source_id=sources[g.citation.source].id,
+            quote=g.citation.quote,
+            locator=g.citation.locator,
+        )
+        for key, g in checked.glossary.items()
+    )
+    session.flush()
     _apply_state(session, backup.state)
     derived.after_load(session)  # with the archived points, which no longer count
-    return counts
+    return {
+        "debates": len(checked.debates),
+        "nodes": len(checked.outlines),
+        "sources": len(checked.sources),
+        "voices": len(checked.voices),
+        "citations": citations,
+    }
 
 
 def _count(session: Session, model) -> int:
@@ -91,20 +110,26 @@ def _count(session: Session, model) -> int:
 
 
 def _apply_state(session: Session, state: dict[str, mapdoc.NodeState]) -> None:
-    """Statuses and outcomes from node_state; then the keys the export made up from ids are dropped again, so the
-    restored rows are keyless as their originals were."""
-    sources = {source.key: source.id for source in session.exec(select(Source))}
-    for node in session.exec(select(Node)):
-        entry = state.get(node.key)
-        if entry:
-            node.status = entry.status
-        if entry and entry.outcome:
-            node.outcome, node.outcome_on, node.outcome_reason = entry.outcome, entry.outcome_on, entry.outcome_reason
+    """Statuses and outcomes from node_state, a statement for each node it names; then the keys the export made
+    up from ids are dropped again, store.BATCH rows a statement, so the restored rows are keyless as their
+    originals were."""
+    sources = dict(session.exec(select(Source.key, Source.id)).all())
+    for key, entry in state.items():
+        values: dict = {"status": entry.status}
+        if entry.outcome and entry.outcome_citation:
             cited = entry.outcome_citation
-            node.outcome_source_id = sources[cited.source]
-            node.outcome_quote, node.outcome_locator = cited.quote, cited.locator
+            values |= {
+                "outcome": entry.outcome,
+                "outcome_on": entry.outcome_on,
+                "outcome_reason": entry.outcome_reason,
+                "outcome_source_id": sources[cited.source],
+                "outcome_quote": cited.quote,
+                "outcome_locator": cited.locator,
+            }
+        session.execute(update(Node).where(col(Node.key) == key).values(**values))
     for model, prefix in ((Node, "node"), (Source, "source"), (Voice, "voice")):
-        for row in session.exec(select(model).where(model.key.like(f"{prefix}-%"))):
-            if mapdoc.made_up(row.key, prefix):
-                row.key = None
+        keyed = session.exec(select(model.id, model.key).where(col(model.key).like(f"{prefix}-%"))).all()
+        made = [row_id for row_id, key in keyed if mapdoc.made_up(key, prefix)]
+        for start in range(0, len(made), store.BATCH):
+            session.execute(update(model).where(col(model.id).in_(made[start : start + store.BATCH])).values(key=None))
     session.flush()

@@ -50,7 +50,7 @@ class Items(Iterator):
 class _Reader:
     """A window onto the text of a file, with the line and column of every position for error messages."""
 
-    def __init__(self, handle: BinaryIO, name: str):
+    def __init__(self, handle: "BinaryIO | Text", name: str):
         self.handle, self.name = handle, name
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.buffer, self.pos, self.eof = "", 0, False
@@ -81,7 +81,7 @@ class _Reader:
         while size < at_least:
             raw = self.handle.read(at_least - size)
             try:
-                text = self.decoder.decode(raw, final=not raw)
+                text = raw if isinstance(raw, str) else self.decoder.decode(raw, final=not raw)
             except UnicodeDecodeError as exc:
                 # where the bad byte is: what was kept and read so far, then this read up to the byte
                 self.buffer = "".join(parts) + raw[: max(exc.start - len(exc.object) + len(raw), 0)].decode(
@@ -136,8 +136,21 @@ class _Reader:
             return value
 
 
-def sections(handle: BinaryIO, name: str) -> Iterator[Section]:
-    """(name, value) for each member of the object at the top of the UTF-8 JSON in `handle`, in file order: a
+class Text:
+    """Text already read (an upload), handed to `sections` as a file is, a slice at a time, without a copy."""
+
+    def __init__(self, text: str):
+        self.text, self.pos = text, 0
+
+    def read(self, size: int) -> str:
+        chunk = self.text[self.pos : self.pos + size]
+        self.pos += len(chunk)
+        return chunk
+
+
+def sections(handle: BinaryIO | Text, name: str) -> Iterator[Section]:
+    """(name, value) for each member of the object at the top of the UTF-8 JSON in `handle` (a binary file, or
+    `Text`), in file order: a
     list's value is `Items` (its items decoded one by one, to be read before the next pair), any other value is
     decoded whole. Raises FormatError naming the line and column of what is not JSON or not an object at the top."""
     reader = _Reader(handle, name)

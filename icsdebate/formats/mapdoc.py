@@ -3,7 +3,7 @@ structure as plain data (JSON). Here are its metadata, what a backup adds (node_
 and its JSON Schema; `gather` builds documents from the database."""
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -72,31 +72,61 @@ def looks_like_backup(head: str) -> bool:
 
 
 def validate(document, name: str) -> seeds.SeedSet:
-    """The map in a document as seeds, checked whole; FormatError lists each problem and where it is."""
+    """The map in a document (a dict, its sections lists or re-iterable sequences) as seeds, checked whole; the
+    points' seeds are not kept but read again from the document when written (`seeds.read_map`). FormatError lists
+    each problem and where it is."""
+    if not isinstance(document, dict):
+        raise FormatError(f"{name}: expected a mapping of {', '.join(entries.SECTIONS)} at the top")
+    return validate_passes(lambda: document.items(), name)[0]
+
+
+def validate_sections(sections: Iterable[Section], name: str) -> tuple[seeds.SeedSet, dict]:
+    """The map in a document read once, a section at a time ((name, value) pairs, a list's entries as a list or an
+    iterator; see jsonstream.sections), checked whole as `validate` checks it, keeping of its points only their
+    outlines (for where each would be placed, say), and the document's metadata (METADATA: format, version, ...,
+    node_state as a list) apart. FormatError lists each problem and where it is; one that says the file is of
+    another format comes as soon as its `format` is read."""
+    metadata: dict = {}
     try:
-        return seeds.read_document(name, document, ignore=METADATA)
+        return seeds.read_sections(name, _mapped(sections, name, metadata)), metadata
     except seeds.SeedError as exc:
         raise FormatError("\n".join(exc.problems)) from None
 
 
-def validate_sections(sections: Iterable[Section], name: str) -> tuple[seeds.SeedSet, dict]:
-    """The map in a document read a section at a time ((name, value) pairs, a list's entries as a list or an
-    iterator; see jsonstream.sections), checked whole as `validate` checks it, and the document's metadata
-    (METADATA: format, version, ..., node_state as a list) apart. FormatError lists each problem and where it is;
-    one that says the file is of another format comes as soon as its `format` is read."""
+def validate_passes(passes: Callable[[], Iterable[Section]], name: str) -> tuple[seeds.SeedSet, dict]:
+    """As `validate_sections`, for a document `passes()` gives afresh each time it is called (a file opened again,
+    say): checked in one pass, its points' seeds read again in another when the map is written (`seeds.read_map`),
+    so that memory holds neither the document nor its seeds. Writing raises FormatError when the document no
+    longer holds what was checked."""
     metadata: dict = {}
+    first = iter([metadata])  # the metadata is read from the first pass only
 
-    def mapped() -> Iterator[Section]:
-        for key, value in sections:
-            if key not in METADATA:
-                yield key, value
-                continue
+    def sections() -> Iterable[Section]:
+        return _mapped(passes(), name, next(first, None))
+
+    try:
+        seed_set = seeds.read_map(name, sections)
+    except seeds.SeedError as exc:
+        raise FormatError("\n".join(exc.problems)) from None
+    again = seed_set.again
+    seed_set.again = lambda: _as_format_errors(again())  # type: ignore[misc]
+    return seed_set, metadata
+
+
+def _mapped(sections: Iterable[Section], name: str, metadata: dict | None) -> Iterator[Section]:
+    """The sections of the map, its metadata put in `metadata` (None: left out) as they pass."""
+    for key, value in sections:
+        if key not in METADATA:
+            yield key, value
+        elif metadata is not None:
             metadata[key] = list(value) if isinstance(value, Iterator) else value
             if key == "format" and value != FORMAT:
                 raise FormatError(f"{name}: $.format is {value!r}, expected {FORMAT!r}.")
 
+
+def _as_format_errors(points: Iterator[seeds.NodeSeed]) -> Iterator[seeds.NodeSeed]:
     try:
-        return seeds.read_sections(name, mapped()), metadata
+        yield from points
     except seeds.SeedError as exc:
         raise FormatError("\n".join(exc.problems)) from None
 

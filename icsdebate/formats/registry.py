@@ -16,6 +16,7 @@ from . import (
     csvmap,
     head_and_nodes,
     jsonmap,
+    jsonstream,
     kialo,
     mapdoc,
     sadface,
@@ -122,9 +123,9 @@ def detect(text: str, name: str) -> str:
     )
 
 
-def parse(text: str, name: str, fmt: str | None = None) -> dict:
-    """The map document in an uploaded file, whatever its format; FormatError says where and what is wrong."""
-    if not text.strip():
+def _checked_text(text: str, name: str, fmt: str | None) -> str:
+    """The format of an uploaded file's text, told or detected; FormatError when the text is empty or not text."""
+    if not text or text.isspace():
         raise FormatError(f"{name}: the file is empty.")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -132,16 +133,26 @@ def parse(text: str, name: str, fmt: str | None = None) -> dict:
     fmt = fmt or detect(text, name)
     if fmt not in IMPORTERS:
         raise FormatError(f"There is no import format called {fmt!r}.")
-    return IMPORTERS[fmt](text, name)
+    return fmt
+
+
+def parse(text: str, name: str, fmt: str | None = None) -> dict:
+    """The map document in an uploaded file, whatever its format; FormatError says where and what is wrong."""
+    return IMPORTERS[_checked_text(text, name, fmt)](text, name)
 
 
 def read(text: str, name: str, fmt: str | None = None) -> seeds.SeedSet:
     """Parse and validate an uploaded map, to import as new debates; FormatError says where and what is wrong.
-    A backup (export --all) is refused: it is restored whole, into an empty database, by `flask import`."""
-    document = parse(text, name, fmt)
-    if mapdoc.is_backup(document):
+    The project's JSON is read as a stream, twice (checked, then written: `mapdoc.validate_passes`), so that
+    neither its parsed whole nor its seeds are held. A backup (export --all) is refused: it is restored whole,
+    into an empty database, by `flask import`."""
+    fmt = _checked_text(text, name, fmt)
+    if fmt != "json":  # only the project's JSON can be a backup
+        return mapdoc.validate(IMPORTERS[fmt](text, name), name)
+    checked, metadata = mapdoc.validate_passes(lambda: jsonstream.sections(jsonstream.Text(text), name), name)
+    if mapdoc.is_backup(metadata):
         raise FormatError(
             f"{name} is a backup of every debate: restore it into an empty database with "
             f"`flask import {name}`, or import a single debate's export here."
         )
-    return mapdoc.validate(document, name)
+    return checked

@@ -1,5 +1,11 @@
-"""Store a checked map document (an import) as new debates beside the ones already here: its points are always
-new rows; its themes, sources and voices are reused when ones with the same keys exist."""
+"""Write a checked map as new rows, a batch of points at a time: an import, stored as new debates beside the ones
+already here (its points are always new rows; its themes, sources and voices are reused when ones with the same
+keys exist), and a backup's restore (`backup`), which writes the same rows with their keys kept. A map read as a
+stream (`seeds.read_map`) is written as it is read again, so memory holds a batch of points and each point's row
+id, never the map."""
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from sqlmodel import Session, select
 
@@ -9,6 +15,8 @@ from ..models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, utcno
 from ..seeds.entries import SeedSet
 from ..seeds.writing import catalogue, node_values
 from ..text import render_markdown
+
+BATCH = 1000  # points (or links) written at a time
 
 
 def _free_slug(session: Session, wanted: str) -> str:
@@ -22,48 +30,84 @@ def _free_slug(session: Session, wanted: str) -> str:
 
 
 def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
-    """Write `seeds` as new debates (imports): nodes are always new; themes, sources and voices are
-    reused when one with the same key exists. Runs in the session's open transaction."""
-    themes, sources, voices, _added = catalogue(session, seeds, update=False)
-    debates = {}
-    for key, d in seeds.debates.items():
-        debates[key] = Debate(
-            slug=_free_slug(session, key), title=d.title, summary=d.summary, summary_html=render_markdown(d.summary)
-        )
-        session.add(debates[key])
+    """Write `seeds` as new debates (imports): nodes are always new and keyless; themes, sources and voices are
+    reused when one with the same key exists. Runs in the session's open transaction; returns the new debates."""
+    catalogued = catalogue(session, seeds, update=False)[:3]
+    debates = {key: _debate(d, slug=_free_slug(session, key)) for key, d in seeds.debates.items()}
+    session.add_all(debates.values())
     session.flush()
-    rows = [
-        node_values(seeds, key, debates, voices) | {"status": "active", "created_at": utcnow(), "updated_at": utcnow()}
-        for key in seeds.nodes
-    ]
-    ids = dict(zip(seeds.nodes, (row.id for row in insert_rows(session, Node, rows)), strict=True))
-    for key, d in seeds.debates.items():
-        debates[key].thesis_id = ids[d.thesis] if d.thesis else None
-        session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in d.themes)
-    links, citations, node_themes = [], [], []
-    for key, n in seeds.nodes.items():
-        links += [
-            {
-                "child_id": ids[key],
-                "parent_id": ids[parent],
-                "relation": relation,
-                "position": position,
-                "created_at": utcnow(),
-            }
-            for position, (parent, relation) in enumerate(n.parents())
+    write_points(session, seeds, debates, *catalogued, keyed=False)
+    derived.after_load(session, [debate.id for debate in debates.values()])
+    return list(debates.values())
+
+
+def _debate(d, *, slug: str) -> Debate:
+    return Debate(slug=slug, title=d.title, summary=d.summary, summary_html=render_markdown(d.summary))
+
+
+def new_debates(session: Session, seeds: SeedSet) -> dict[str, Debate]:
+    """A row for each debate of `seeds` under its own key as slug (a restore into an empty database), flushed."""
+    debates = {key: _debate(d, slug=key) for key, d in seeds.debates.items()}
+    session.add_all(debates.values())
+    session.flush()
+    return debates
+
+
+def write_points(
+    session: Session, seeds: SeedSet, debates: dict, themes: dict, sources: dict, voices: dict, *, keyed: bool
+) -> int:
+    """Insert every point of `seeds` (taken from `seeds.points()`, BATCH at a time) with its citations and themes,
+    then the links between them, then each debate's thesis and themes. `debates`, `themes`, `sources` and `voices`
+    are rows by seed key; points keep their keys when `keyed`. Returns how many citations were written. Raises
+    SeedError (from `points()`) when a streamed map changed after it was checked."""
+    ids: dict[str, int] = {}
+    citations = 0
+    for batch in _batched(seeds.points()):
+        rows = [
+            node_values(n, debates[seeds.debate_of[n.key]].id, voices)
+            | {"status": "active", "created_at": utcnow(), "updated_at": utcnow()}
+            | ({"key": n.key} if keyed else {})
+            for n in batch
         ]
-        citations += [
+        for n, (row_id,) in zip(batch, insert_rows(session, Node, rows), strict=True):
+            ids[n.key] = row_id
+        cited = [
             {
-                "node_id": ids[key],
+                "node_id": ids[n.key],
                 "source_id": sources[c.source].id,
                 "quote": c.quote,
                 "locator": c.locator,
                 "position": position,
             }
+            for n in batch
             for position, c in enumerate(n.citations)
         ]
-        node_themes += [{"node_id": ids[key], "theme_id": themes[t].id} for t in dict.fromkeys(n.themes)]
-    for model, values in ((Link, links), (Citation, citations), (NodeTheme, node_themes)):
-        insert_rows(session, model, values)
-    derived.after_load(session, [debate.id for debate in debates.values()])
-    return list(debates.values())
+        insert_rows(session, Citation, cited)
+        citations += len(cited)
+        themed = [{"node_id": ids[n.key], "theme_id": themes[t].id} for n in batch for t in dict.fromkeys(n.themes)]
+        insert_rows(session, NodeTheme, themed)
+    links = (
+        {
+            "child_id": ids[key],
+            "parent_id": ids[parent],
+            "relation": relation,
+            "position": position,
+            "created_at": utcnow(),
+        }
+        for key, outline in seeds.outlines.items()
+        for position, (parent, relation) in enumerate(outline.parents())
+    )
+    for batch in _batched(links):
+        insert_rows(session, Link, list(batch))
+    for key, d in seeds.debates.items():
+        debates[key].thesis_id = ids[d.thesis] if d.thesis else None
+        session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in d.themes)
+    session.flush()
+    return citations
+
+
+def _batched(items: Iterable) -> Iterator[list]:
+    """`items` in lists of BATCH, the last one shorter."""
+    items = iter(items)
+    while batch := list(islice(items, BATCH)):
+        yield batch

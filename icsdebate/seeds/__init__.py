@@ -6,6 +6,7 @@ from .entries import (
     CitationSeed,
     DebateSeed,
     GlossarySeed,
+    NodeOutline,
     NodeSeed,
     SeedError,
     SeedSet,
@@ -13,13 +14,14 @@ from .entries import (
     ThemeSeed,
     VoiceSeed,
 )
-from .reading import read, read_document, read_sections
+from .reading import read, read_document, read_map, read_sections
 from .writing import load
 
 __all__ = [
     "CitationSeed",
     "DebateSeed",
     "GlossarySeed",
+    "NodeOutline",
     "NodeSeed",
     "SeedError",
     "SeedSet",
@@ -29,5 +31,6 @@ __all__ = [
     "load",
     "read",
     "read_document",
+    "read_map",
     "read_sections",
 ]

@@ -1,6 +1,8 @@
 """The seed format: what each entry of a seed file (and of a map document, an import or a backup) may hold,
 checked field by field, and the set of entries read from one or more files, by key."""
 
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
@@ -131,6 +133,29 @@ class NodeSeed(_Entry):
         )
 
 
+class NodeOutline:
+    """What checking a map needs of a point, kept while its entry is let go: its kind, its links to parents as
+    (parent key, relation) pairs in order, and the keys it names (voice, themes, cited sources, speakers, replaced
+    points). A map read as a stream keeps these, at a few hundred bytes a point, rather than its seeds. Repeated
+    names are interned, so a voice or theme named by every point is held once."""
+
+    __slots__ = ("kind", "voice", "links", "themes", "sources", "speakers", "dated", "yes_means", "replaces")
+
+    def __init__(self, seed: NodeSeed):
+        name = sys.intern
+        self.kind, self.voice = name(seed.kind), name(seed.voice)
+        self.links = tuple((name(parent), name(relation)) for parent, relation in seed.parents())
+        self.themes = tuple(map(name, seed.themes))
+        self.sources = tuple(name(c.source) for c in seed.citations)
+        self.speakers = tuple(name(c.speaker) for c in seed.citations if c.speaker)
+        self.dated = seed.happened_on is not None
+        self.yes_means = seed.yes_means is not None
+        self.replaces = tuple(seed.replaces)
+
+    def parents(self) -> tuple[tuple[str, str], ...]:
+        return self.links
+
+
 class GlossarySeed(_Entry):
     key: Key
     term: Annotated[Text, StringConstraints(max_length=fields.TERM)]
@@ -151,7 +176,10 @@ SECTIONS = {
 
 @dataclass
 class SeedSet:
-    """Everything in the seed files, by key, in file order."""
+    """Everything in the seed files, by key, in file order. Every point has its outline (`outlines`, what checking
+    needs); its whole seed is in `nodes` only when the map was read whole. A map read as a stream (`reading.
+    read_map`) keeps no point's seed: `again` reads the points anew, checked, from the same map. `points()`
+    gives them, either way."""
 
     themes: dict[str, ThemeSeed] = field(default_factory=dict)
     sources: dict[str, SourceSeed] = field(default_factory=dict)
@@ -161,3 +189,10 @@ class SeedSet:
     glossary: dict[str, GlossarySeed] = field(default_factory=dict)
     where: dict[tuple[str, str], str] = field(default_factory=dict)
     debate_of: dict[str, str] = field(default_factory=dict)
+    outlines: dict[str, NodeOutline] = field(default_factory=dict)
+    again: Callable[[], Iterator[NodeSeed]] | None = None
+
+    def points(self) -> Iterator[NodeSeed]:
+        """Every point's seed, in the map's order: from `nodes`, or read anew from a streamed map (which raises
+        SeedError if the map no longer holds what was checked)."""
+        return iter(self.nodes.values()) if self.again is None else self.again()

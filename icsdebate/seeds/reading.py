@@ -1,13 +1,13 @@
 """Read seed files and map documents: parse, check every entry and every reference, and work out which debate
 each point belongs to; every problem is reported at once, each with its file and entry."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from .entries import SECTIONS, SeedError, SeedSet
+from .entries import SECTIONS, NodeOutline, NodeSeed, SeedError, SeedSet
 
 
 def _location(error: dict) -> str:
@@ -45,7 +45,11 @@ def _parse_document(name: str, document, seeds: SeedSet, problems: list[str], ig
     _parse_sections(name, document.items(), seeds, problems, ignore)
 
 
-def _parse_sections(name: str, sections: Iterable[tuple[str, object]], seeds: SeedSet, problems: list[str], ignore=()):
+def _parse_sections(
+    name: str, sections: Iterable[tuple[str, object]], seeds: SeedSet, problems: list[str], ignore=(), keep=True
+):
+    """Check each entry of each section and file it in `seeds` by key; a point's seed is kept only when `keep`,
+    its outline always."""
     for section, entries in sections:
         model = SECTIONS.get(section)
         if section in ignore:
@@ -53,30 +57,40 @@ def _parse_sections(name: str, sections: Iterable[tuple[str, object]], seeds: Se
         if model is None:
             problems.append(f"{name}: unknown section '{section}' (expected one of {', '.join(SECTIONS)})")
             continue
-        if not isinstance(entries, list | Iterator):
+        if not isinstance(entries, Iterable) or isinstance(entries, str | bytes | dict):
             problems.append(f"{name}: '{section}' must be a list")
             continue
+        table = seeds.outlines if section == "nodes" else getattr(seeds, section)
         for index, raw in enumerate(entries):
-            label = f"{name}: {section}[{index}]"
-            if isinstance(raw, dict) and isinstance(raw.get("key"), str):
-                label += f" ({raw['key']})"
+            label = _label(name, section, index, raw)
             try:
                 entry = model.model_validate(raw)
             except ValidationError as exc:
                 for error in exc.errors():
                     problems.append(f"{label}: {_location(error) or 'entry'}: {error['msg']}")
                 continue
-            table = getattr(seeds, section)
             if entry.key in table:
                 problems.append(f"{label}: key '{entry.key}' is already used in {seeds.where[(section, entry.key)]}")
                 continue
-            table[entry.key] = entry
+            if section == "nodes":
+                seeds.outlines[entry.key] = NodeOutline(entry)
+                if keep:
+                    seeds.nodes[entry.key] = entry
+            else:
+                table[entry.key] = entry
             seeds.where[(section, entry.key)] = name
+
+
+def _label(name: str, section: str, index: int, raw) -> str:
+    label = f"{name}: {section}[{index}]"
+    if isinstance(raw, dict) and isinstance(raw.get("key"), str):
+        label += f" ({raw['key']})"
+    return label
 
 
 def _check_references(seeds: SeedSet, problems: list[str]) -> None:
     def missing(label, section, key, what):
-        if key not in getattr(seeds, section):
+        if key not in (seeds.outlines if section == "nodes" else getattr(seeds, section)):
             problems.append(f"{label}: {what} '{key}' is not defined in any seed file")
 
     heads = set()  # the nodes that head a debate: its thesis, or its top-level points
@@ -89,22 +103,22 @@ def _check_references(seeds: SeedSet, problems: list[str]) -> None:
             heads.add(head)
         for theme in debate.themes:
             missing(label, "themes", theme, "theme")
-        thesis = seeds.nodes.get(debate.thesis)
+        thesis = seeds.outlines.get(debate.thesis)
         if thesis and thesis.kind not in ("thesis", "question"):
             problems.append(f"{label}: thesis '{debate.thesis}' is of kind {thesis.kind}, not thesis or question")
         for head in debate.top:
-            if head in seeds.nodes and (seeds.nodes[head].kind == "thesis" or seeds.nodes[head].parents()):
+            if head in seeds.outlines and (seeds.outlines[head].kind == "thesis" or seeds.outlines[head].parents()):
                 problems.append(f"{label}: top-level point '{head}' must be a point without a parent, not a thesis")
     for key, entry in seeds.glossary.items():
         missing(f"{seeds.where[('glossary', key)]}: glossary {key}", "sources", entry.citation.source, "source")
     replaced: dict[str, str] = {}
-    for key, node in seeds.nodes.items():
+    for key, node in seeds.outlines.items():
         label = f"{seeds.where[('nodes', key)]}: node {key}"
         missing(label, "voices", node.voice, "voice")
         for theme in node.themes:
             missing(label, "themes", theme, "theme")
-        for citation in node.citations:
-            missing(label, "sources", citation.source, "source")
+        for source in node.sources:
+            missing(label, "sources", source, "source")
         parents = [parent for parent, _relation in node.parents()]
         for parent in {p for p in parents if parents.count(p) > 1}:
             problems.append(f"{label}: links to '{parent}' more than once")
@@ -118,15 +132,14 @@ def _check_references(seeds: SeedSet, problems: list[str]) -> None:
             problems.append(f"{label}: heads a debate, so it has no parent")
         if node.kind != "thesis" and not node.parents() and key not in heads:
             problems.append(f"{label}: needs a parent (supports:, opposes: or answers:)")
-        if node.kind == "event" and not node.happened_on:
+        if node.kind == "event" and not node.dated:
             problems.append(f"{label}: an event needs happened_on")
         if node.yes_means and node.kind != "question":
             problems.append(f"{label}: only a question says which side its 'yes' takes")
-        for citation in node.citations:
-            if citation.speaker:
-                missing(label, "voices", citation.speaker, "speaker")
+        for speaker in node.speakers:
+            missing(label, "voices", speaker, "speaker")
         for old in node.replaces:
-            if old in seeds.nodes:
+            if old in seeds.outlines:
                 problems.append(f"{label}: replaces '{old}', which is still a node of its own")
             elif old in replaced:
                 problems.append(f"{label}: '{old}' is already replaced by {replaced[old]}")
@@ -140,13 +153,13 @@ def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
     """Depth-first search over child -> parent edges, with a stack instead of recursion (a chain may run
     thousands of points deep); reports each cycle once."""
     state: dict[str, int] = {}  # 1: on the current trail, 2: done
-    for start in seeds.nodes:
+    for start in seeds.outlines:
         if start in state:
             continue
-        state[start], trail, stack = 1, [start], [iter(seeds.nodes[start].parents())]
+        state[start], trail, stack = 1, [start], [iter(seeds.outlines[start].parents())]
         while stack:
             for parent, _relation in stack[-1]:
-                if parent not in seeds.nodes:
+                if parent not in seeds.outlines:
                     continue
                 if state.get(parent) == 1:
                     cycle = trail[trail.index(parent) :] + [parent]
@@ -154,7 +167,7 @@ def _check_cycles(seeds: SeedSet, problems: list[str]) -> None:
                 elif parent not in state:
                     state[parent] = 1
                     trail.append(parent)
-                    stack.append(iter(seeds.nodes[parent].parents()))
+                    stack.append(iter(seeds.outlines[parent].parents()))
                     break
             else:
                 stack.pop()
@@ -172,7 +185,7 @@ def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
     def settle(start: str) -> None:
         """Work out debate_of for `start` and every node above it, parents first, with a stack."""
         seeds.debate_of[start] = None  # guards against revisiting while the answer is worked out
-        stack = [(start, iter(seeds.nodes[start].parents()), [])]  # (node, parents left, debates found)
+        stack = [(start, iter(seeds.outlines[start].parents()), [])]  # (node, parents left, debates found)
         while stack:
             key, parents, found = stack[-1]
             for parent, _relation in parents:
@@ -180,7 +193,7 @@ def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
                     found.append(thesis_debate[parent])
                 elif parent not in seeds.debate_of:
                     seeds.debate_of[parent] = None
-                    stack.append((parent, iter(seeds.nodes[parent].parents()), []))
+                    stack.append((parent, iter(seeds.outlines[parent].parents()), []))
                     break
                 elif seeds.debate_of[parent]:
                     found.append(seeds.debate_of[parent])
@@ -192,7 +205,7 @@ def _assign_debates(seeds: SeedSet, problems: list[str]) -> None:
                 if stack and seeds.debate_of[key]:
                     stack[-1][2].append(seeds.debate_of[key])
 
-    for key in seeds.nodes:
+    for key in seeds.outlines:
         if key in thesis_debate:
             seeds.debate_of[key] = thesis_debate[key]
             continue
@@ -214,19 +227,49 @@ def read(folder: Path) -> SeedSet:
 
 
 def read_document(name: str, document, ignore=()) -> SeedSet:
-    """Validate one map document already parsed (from JSON, say); raise SeedError listing every problem."""
+    """Validate one map document already parsed (from JSON, say), keeping every point's seed; raise SeedError
+    listing every problem."""
     seeds, problems = SeedSet(), list[str]()
     _parse_document(name, document, seeds, problems, ignore)
     return _validate(seeds, problems)
 
 
 def read_sections(name: str, sections: Iterable[tuple[str, object]], ignore=()) -> SeedSet:
-    """Validate a map document read a section at a time: (section name, its entries as a list or an iterator of
-    them) pairs, as `read_document` validates one parsed whole, with the same messages; the entries are read once,
-    in order, and only their checked seeds are kept. Raises SeedError listing every problem."""
+    """Check a map document read a section at a time: (section name, its entries as a list or any iterable of
+    them) pairs, with the messages `read_document` gives; the entries are read once, in order, and of the points
+    only their outlines are kept (so `points()` has none to give: see `read_map`). Raises SeedError listing every
+    problem."""
     seeds, problems = SeedSet(), list[str]()
-    _parse_sections(name, sections, seeds, problems, ignore)
+    _parse_sections(name, sections, seeds, problems, ignore, keep=False)
     return _validate(seeds, problems)
+
+
+def read_map(name: str, passes: Callable[[], Iterable[tuple[str, object]]], ignore=()) -> SeedSet:
+    """Check a map of any size in bounded memory: `passes()` gives its sections (as `read_sections` takes them)
+    afresh each time it is called. The first pass is checked whole, keeping each point's outline only; the
+    returned seeds' `points()` reads the points again from a new pass, checking each again, for the writer to
+    take one at a time. Raises SeedError listing every problem; `points()` raises SeedError if the map no longer
+    holds the points that were checked, in the same order."""
+    seeds = read_sections(name, passes(), ignore)
+    seeds.again = lambda: _points_again(name, passes(), seeds)
+    return seeds
+
+
+def _points_again(name: str, sections: Iterable[tuple[str, object]], seeds: SeedSet) -> Iterator[NodeSeed]:
+    checked = iter(seeds.outlines)
+    for section, entries in sections:
+        if section != "nodes":
+            continue
+        for index, raw in enumerate(entries):  # type: ignore[arg-type] (checked to be iterable by the first pass)
+            try:
+                entry = NodeSeed.model_validate(raw)
+            except ValidationError:
+                entry = None
+            if entry is None or entry.key != next(checked, None):
+                raise SeedError([f"{_label(name, section, index, raw)}: the map changed after it was checked"])
+            yield entry
+    if next(checked, None) is not None:
+        raise SeedError([f"{name}: the map changed after it was checked: it holds fewer points"])
 
 
 def _validate(seeds: SeedSet, problems: list[str]) -> SeedSet:

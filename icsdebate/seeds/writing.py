@@ -24,7 +24,7 @@ from ..models import (
     utcnow,
 )
 from ..text import render_markdown
-from .entries import SeedSet
+from .entries import NodeSeed, SeedSet
 from .merging import merge_node
 
 
@@ -80,12 +80,11 @@ def catalogue(session: Session, seeds: SeedSet, *, update: bool) -> tuple[dict, 
     return themes, sources, voices, written
 
 
-def node_values(seeds: SeedSet, key: str, debates: dict, voices: dict) -> dict[str, Any]:
-    """The columns of the point `key` of `seeds` that the seeds give, with its debate's and voice's row ids taken
-    from `debates` (rows by seed key) and `voices` (rows by key)."""
-    n = seeds.nodes[key]
+def node_values(n: NodeSeed, debate_id: int, voices: dict) -> dict[str, Any]:
+    """The columns of the point `n` that its seed gives, in the debate `debate_id`, with its voice's row id taken
+    from `voices` (rows by key)."""
     return {
-        "debate_id": debates[seeds.debate_of[key]].id,
+        "debate_id": debate_id,
         "kind": n.kind,
         "title": n.title,
         "annotation": n.annotation,
@@ -120,7 +119,10 @@ class Loaded:
 def load(session: Session, seeds: SeedSet, *, derive: bool = True) -> Loaded:
     """Write `seeds` into the session's open transaction; returns counts of what the seeds hold. With `derive`
     False the derived values (standing, sides, support) are left for the caller's `derived.after_load`, for a
-    caller that writes more before they are worked out."""
+    caller that writes more before they are worked out. The seeds must have been read whole (`read`,
+    `read_document`): ValueError for a map read as a stream, which holds no point's seed."""
+    if len(seeds.nodes) != len(seeds.outlines):
+        raise ValueError("seeds.load writes seeds read whole; a map read as a stream is written by formats.store")
     themes, sources, voices, described = catalogue(session, seeds, update=True)
     debates = _existing(session, Debate, "slug")
     for key, d in seeds.debates.items():
@@ -132,8 +134,8 @@ def load(session: Session, seeds: SeedSet, *, derive: bool = True) -> Loaded:
     edited = _edited(session)  # before anything is written: the seeded points users have changed
     merges = _take_over_replaced(seeds, nodes)
     added = changed = 0
-    for key in seeds.nodes:
-        values = node_values(seeds, key, debates, voices)
+    for key, n in seeds.nodes.items():
+        values = node_values(n, debates[seeds.debate_of[key]].id, voices)
         row = nodes.get(key)
         if row is None:
             nodes[key] = Node(key=key, **values)

@@ -137,6 +137,6 @@ def upload():
             except FormatError as exc:
                 error = str(exc)
             else:
-                flash(f"Imported {len(seed_set.nodes)} points as a new debate.")
+                flash(f"Imported {len(seed_set.outlines)} points as a new debate.")
                 return redirect(url_for("browse.debate", slug=debate_.slug))
     return render_page("export/_upload.html", "Import a map", error=error, formats=IMPORTERS), 422 if error else 200
