@@ -18,7 +18,7 @@ from collections import defaultdict, deque
 from sqlalchemy import bindparam, delete, insert, text
 from sqlmodel import Session
 
-from .models import Debate, NodeSide
+from .models import NodeSide
 
 FOR, AGAINST, BOTH, THESIS = "for", "against", "both", "thesis"
 PARITIES = {FOR: frozenset({0}), AGAINST: frozenset({1}), BOTH: frozenset({0, 1}), THESIS: frozenset({0})}
@@ -104,19 +104,57 @@ def refresh(session: Session, node_ids: list[int]) -> None:
     _store(session, stored, fresh)
 
 
-def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:
-    """Work out the sides of every point of `debate_ids` (of every debate when None) after a bulk load."""
-    query = text("SELECT thesis_id FROM debate WHERE thesis_id IS NOT NULL")
-    theses = (
-        [thesis for (thesis,) in session.exec(query)]
-        if debate_ids is None
-        else [
-            debate.thesis_id
-            for debate_id in debate_ids
-            if (debate := session.get(Debate, debate_id)) and debate.thesis_id
-        ]
+# Every point's sides after a bulk load, set-based: the walk down from each active thesis along links between active
+# points keeps one row per (debate, point, parity), however many paths lead there, so its cost follows the links.
+_FRESH = """
+    WITH RECURSIVE walk(debate_id, id, parity) AS (
+        SELECT debate.id, debate.thesis_id, 0 FROM debate JOIN node ON node.id = debate.thesis_id
+        WHERE node.status = 'active' {debates}
+        UNION
+        SELECT walk.debate_id, link.child_id,
+               (walk.parity + CASE WHEN link.relation = 'opposes' THEN 1 ELSE 0 END) % 2
+        FROM walk JOIN link ON link.parent_id = walk.id JOIN node ON node.id = link.child_id
+        WHERE node.status = 'active'
+    ), fresh(node_id, debate_id, side) AS (
+        SELECT walk.id, walk.debate_id, CASE
+            WHEN debate.thesis_id = walk.id THEN 'thesis'
+            WHEN min(walk.parity) <> max(walk.parity) THEN 'both'
+            WHEN min(walk.parity) = 0 THEN 'for' ELSE 'against' END
+        FROM walk JOIN debate ON debate.id = walk.debate_id
+        GROUP BY walk.id, walk.debate_id, debate.thesis_id
+    ), wanted(node_id, debate_id, side, kind, voice_id) AS (
+        SELECT fresh.node_id, fresh.debate_id, fresh.side, node.kind, node.voice_id
+        FROM fresh JOIN node ON node.id = fresh.node_id
     )
-    refresh(session, theses)
+"""
+_SAME = """
+    wanted.node_id = nodeside.node_id AND wanted.debate_id = nodeside.debate_id AND wanted.side = nodeside.side
+    AND wanted.kind = nodeside.kind AND (wanted.voice_id = nodeside.voice_id
+        OR (wanted.voice_id IS NULL AND nodeside.voice_id IS NULL))
+"""
+_DROP = _FRESH + "DELETE FROM nodeside WHERE {rows} NOT EXISTS (SELECT 1 FROM wanted WHERE " + _SAME + ")"
+_ADD = (
+    "INSERT INTO nodeside (node_id, debate_id, side, kind, voice_id) "
+    + _FRESH
+    + "SELECT * FROM wanted WHERE NOT EXISTS (SELECT 1 FROM nodeside WHERE "
+    + _SAME
+    + ")"
+)
+
+
+def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:
+    """Work out the sides of every point of `debate_ids` (of every debate when None) after a bulk load: two
+    statements, one dropping the rows that no longer hold, one adding the missing ones (triggers move the tallies),
+    so nothing of the graph is held in memory and a row that still holds is not touched. For `debate_ids`, only
+    those debates' rows are worked out: debates just made, which nothing outside them leads to yet."""
+    session.flush()
+    if debate_ids is not None and not debate_ids:
+        return
+    scoped = debate_ids is not None
+    params = {"ids": list(debate_ids)} if scoped else {}
+    for statement, rows in ((_DROP, "nodeside.debate_id IN :ids AND"), (_ADD, "")):
+        sql = text(statement.format(debates="AND debate.id IN :ids" if scoped else "", rows=rows if scoped else ""))
+        session.execute(sql.bindparams(bindparam("ids", expanding=True)) if scoped else sql, params)
 
 
 def _store(session: Session, stored: dict, fresh: dict, chunk: int = 1000) -> None:

@@ -2,9 +2,10 @@
 
 from collections import Counter
 
+from sqlalchemy import text
 from sqlmodel import select
 
-from icsdebate import db, edits, graph, seeds
+from icsdebate import db, edits, graph, seeds, sides
 from icsdebate.generate import generate, generate_shape
 from icsdebate.models import Node, User
 from icsdebate.queries import catalogue
@@ -73,4 +74,32 @@ def test_sides_and_the_matrix_follow_every_kind_of_write(app, mini, users):
         assert agrees(session)
     with app.app_context(), db.write_session() as session:
         seeds.load(session, seeds.read(FIXTURES / "seeds"))
+        assert agrees(session)
+
+
+def test_a_bulk_refresh_stores_the_sides_every_write_keeps(app, mini, users):
+    """After a bulk load the sides are worked out by set-based statements (sides.refresh_all); they must be the
+    rows the per-write walk keeps, across debates and archived points, and mend rows that went wrong."""
+    with app.app_context(), db.write_session() as session:
+        generate(session, nodes=300, seed=5, slug="sides")
+        paths = generate_shape(session, shape="paths", size=8)
+        author = session.get(User, users["moderator"])
+        nodes = {node.key: node for node in session.exec(select(Node).where(Node.key.is_not(None)))}
+        deep = session.exec(select(Node).where(Node.debate_id == paths.id).order_by(Node.id.desc())).first()
+        edits.link_existing(session, child=nodes["pro-boards"], parent=deep, relation="opposes", author=author)
+        edits.set_status(session, node=nodes["amendment"], status="archived", author=author)
+    read = text("SELECT node_id, debate_id, side, kind, voice_id FROM nodeside ORDER BY node_id, debate_id")
+    with app.app_context(), db.write_session() as session:
+        kept = session.exec(read).all()
+        assert len({debate for _node, debate, *_ in kept}) >= 3 and {row[2] for row in kept} >= {"for", "against"}
+        session.exec(text("DELETE FROM nodeside WHERE node_id % 3 = 0"))
+        session.exec(text("UPDATE nodeside SET side = 'both' WHERE node_id % 3 = 1 AND side <> 'thesis'"))
+        session.exec(
+            text(
+                "INSERT INTO nodeside (node_id, debate_id, side, kind, voice_id) SELECT :node, :debate, 'for', kind, NULL FROM node WHERE id = :node"
+            ),
+            params={"node": nodes["amendment"].id, "debate": nodes["amendment"].debate_id},
+        )
+        sides.refresh_all(session)
+        assert session.exec(read).all() == kept
         assert agrees(session)
