@@ -81,7 +81,7 @@ def _export(name: str, debate, path: Path) -> int:
 
 def _read_as_the_cli_does(path: Path) -> int:
     with path.open("rb") as handle:
-        return len(mapdoc.validate_sections(jsonstream.sections(handle, path.name), path.name)[0].nodes)
+        return len(mapdoc.validate_sections(jsonstream.sections(handle, path.name), path.name)[0].outlines)
 
 
 def _generate(nodes: int):
@@ -93,7 +93,7 @@ def _import(text: str, name: str, fmt: str) -> int:
     seed_set = registry.read(text, name, fmt)
     with db.write_session() as session:
         store.load_as_new(session, seed_set)
-    return len(seed_set.nodes)
+    return len(seed_set.outlines)
 
 
 if __name__ == "__main__":

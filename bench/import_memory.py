@@ -30,12 +30,12 @@ with app.app_context():
     bare = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     raw = Path({path!r}).read_bytes()
-    loaded = mapdoc.validate(registry.parse(registry.decode(raw, "bench"), "bench", {fmt!r}), "bench")
+    loaded = registry.read(registry.decode(raw, "bench"), "bench", {fmt!r})
     del raw
     with db.write_session() as session:
         store.load_as_new(session, loaded)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"{{len(loaded.nodes)}} {{(peak - bare) / 1024:.1f}} {{bare / 1024:.1f}} "
+    print(f"{{len(loaded.outlines)}} {{(peak - bare) / 1024:.1f}} {{bare / 1024:.1f}} "
           f"{{time.perf_counter() - started:.1f}}")
 """
 

@@ -4,6 +4,7 @@ quoting its own text there, and is attributed to that file's authors."""
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .. import fields
@@ -85,41 +86,8 @@ def document(
     if not roots:
         raise FormatError(f"{name}: every statement answers another, so there is no top claim to start from.")
     answered = {parent for links in parents.values() for parent, relation in links if relation == "answers"}
-    nodes = []
-    for statement in statements:
-        short, cut = _title(statement.text or "(empty)")
-        is_thesis = len(roots) == 1 and statement is roots[0]
-        kind = statement.kind or (
-            "question"
-            if statement.id in answered and not parents.get(statement.id)
-            else "thesis"
-            if is_thesis
-            else "claim"
-        )
-        if kind == "thesis" and not is_thesis:
-            kind = "claim"
-        annotation = "\n\n".join(part for part in (statement.annotation, cut) if part)
-        citations = [
-            {"source": local[key], "quote": quote or statement.text, "locator": locator[: fields.LOCATOR]}
-            for key, quote, locator in statement.cites
-            if key in local
-        ]
-        citations.append(
-            {"source": source_key, "quote": statement.text or "(empty)", "locator": statement.locator[: fields.LOCATOR]}
-        )
-        node = {
-            "key": keys[statement.id],
-            "kind": kind,
-            "title": short,
-            "voice": voice_key,
-            "annotation": annotation,
-            "citations": citations,
-        }
-        if statement.themes:
-            node["themes"] = list(dict.fromkeys(statement.themes))
-        for parent, relation in parents.get(statement.id, []):
-            node.setdefault(relation, []).append(keys[parent])
-        nodes.append(node)
+    thesis = roots[0] if len(roots) == 1 else None
+    nodes = Points(statements, keys, parents, answered, thesis, (local, source_key, voice_key))
     summary = summary or f"Imported from the {tool} file {name}."
     if circular:
         texts = {s.id: " ".join(s.text.split())[:80] for s in statements}
@@ -158,6 +126,74 @@ def document(
         "debates": [debate],
         "nodes": nodes,
     }
+
+
+class Points(Sequence):
+    """The points of an imported map as seed entries (dicts), each made from its statement when it is read, so that
+    the document holds its statements once rather than a second copy of the map; read it as often as wanted."""
+
+    def __init__(
+        self,
+        statements: list[Statement],
+        keys: dict[str, str],
+        parents: dict[str, list[tuple[str, str]]],
+        answered: set[str],
+        thesis: Statement | None,
+        cited: tuple[dict[str, str], str, str],
+    ):
+        """`keys`: each statement's key by its id; `parents`: its (parent id, relation) links; `answered`: the ids
+        of statements answered; `thesis`: the statement that heads the map alone, if one does; `cited`: the keys of
+        the file's own references by their key in the file, the key of the file as a source, and of its voice."""
+        self.statements, self.keys, self.parents, self.answered = statements, keys, parents, answered
+        self.thesis = thesis
+        self.local, self.source_key, self.voice_key = cited
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._entry(self.statements[index])
+
+    def _entry(self, statement: Statement) -> dict:
+        short, cut = _title(statement.text or "(empty)")
+        is_thesis = statement is self.thesis
+        kind = statement.kind or (
+            "question"
+            if statement.id in self.answered and not self.parents.get(statement.id)
+            else "thesis"
+            if is_thesis
+            else "claim"
+        )
+        if kind == "thesis" and not is_thesis:
+            kind = "claim"
+        annotation = "\n\n".join(part for part in (statement.annotation, cut) if part)
+        citations = [
+            {"source": self.local[key], "quote": quote or statement.text, "locator": locator[: fields.LOCATOR]}
+            for key, quote, locator in statement.cites
+            if key in self.local
+        ]
+        citations.append(
+            {
+                "source": self.source_key,
+                "quote": statement.text or "(empty)",
+                "locator": statement.locator[: fields.LOCATOR],
+            }
+        )
+        node = {
+            "key": self.keys[statement.id],
+            "kind": kind,
+            "title": short,
+            "voice": self.voice_key,
+            "annotation": annotation,
+            "citations": citations,
+        }
+        if statement.themes:
+            node["themes"] = list(dict.fromkeys(statement.themes))
+        for parent, relation in self.parents.get(statement.id, []):
+            node.setdefault(relation, []).append(self.keys[parent])
+        return node
 
 
 def _reaches(parents: dict[str, list[tuple[str, str]]], start: str, goal: str) -> bool:
