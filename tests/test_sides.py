@@ -96,7 +96,8 @@ def test_a_bulk_refresh_stores_the_sides_every_write_keeps(app, mini, users):
         session.exec(text("UPDATE nodeside SET side = 'both' WHERE node_id % 3 = 1 AND side <> 'thesis'"))
         session.exec(
             text(
-                "INSERT INTO nodeside (node_id, debate_id, side, kind, voice_id) SELECT :node, :debate, 'for', kind, NULL FROM node WHERE id = :node"
+                "INSERT INTO nodeside (node_id, debate_id, side, kind, voice_id) "
+                "SELECT :node, :debate, 'for', kind, NULL FROM node WHERE id = :node"
             ),
             params={"node": nodes["amendment"].id, "debate": nodes["amendment"].debate_id},
         )
