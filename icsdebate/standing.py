@@ -42,24 +42,25 @@ _OUTSIDE = "standing opponent outside the region"  # stands in for every such op
 
 
 def grounded(nodes: list[str], attacks: list[tuple[str, str]]) -> dict[str, str]:
-    """Label each node from (attacker, attacked) pairs: the least fixed point, computed by propagation."""
-    attackers: dict[str, set[str]] = {node: set() for node in nodes}
-    targets: dict[str, set[str]] = {node: set() for node in nodes}
+    """Label each node from (attacker, attacked) pairs: the least fixed point, computed by propagation. Sets are
+    kept only for nodes that attack or are attacked, so the memory follows the attacks, not the nodes."""
+    attackers: dict[str, set[str]] = {}
+    targets: dict[str, set[str]] = {}
     for attacker, attacked in attacks:
-        attackers[attacked].add(attacker)
-        targets[attacker].add(attacked)
+        attackers.setdefault(attacked, set()).add(attacker)
+        targets.setdefault(attacker, set()).add(attacked)
     label: dict[str, str] = {}
-    undecided_attackers = {node: len(attackers[node]) for node in nodes}
-    queue = [node for node in nodes if not attackers[node]]
+    undecided_attackers = {node: len(by) for node, by in attackers.items()}
+    queue = [node for node in nodes if node not in attackers]
     while queue:
         node = queue.pop()
         if node in label:
             continue
         label[node] = STANDS
-        for target in targets[node]:
+        for target in targets.get(node, ()):
             if target not in label:
                 label[target] = ANSWERED
-                for further in targets[target]:
+                for further in targets.get(target, ()):
                     undecided_attackers[further] -= 1
                     if undecided_attackers[further] == 0 and further not in label:
                         queue.append(further)

@@ -228,7 +228,7 @@ def _continues(number: str, known: dict[str, int]) -> bool:
 
 
 def _document(title: str, claims: list[_Claim], references: dict[str, list[str]], name: str, content: str) -> dict:
-    statements, relations = [], []
+    statements, relations, given = [], [], set()  # given: the numbers of the claims above, for "-> See"
     for claim in claims:
         body = "\n".join(claim.text).strip()
         where = f"{name}: line {claim.line}, column 1"
@@ -241,7 +241,7 @@ def _document(title: str, claims: list[_Claim], references: dict[str, list[str]]
         relation = STANCE[claim.stance]
         see = SEE.match(body)
         if see:
-            if see[1] not in {s.id for s in statements}:
+            if see[1] not in given:
                 raise FormatError(f"{where}: '-> See {see[1]}' refers to a claim not given above it.")
             if parent:
                 relations.append((see[1], parent, relation))
@@ -253,6 +253,7 @@ def _document(title: str, claims: list[_Claim], references: dict[str, list[str]]
             if mark in references:
                 statement.cites.append((f"kialo-{mark}", _quote(references[mark]) or plain.strip(), f"[{mark}]"))
         statements.append(statement)
+        given.add(claim.number)
         if parent:
             relations.append((claim.number, parent, relation))
     sources = [_source(mark, lines) for mark, lines in references.items()]

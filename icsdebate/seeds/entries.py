@@ -141,19 +141,43 @@ class NodeOutline:
 
     __slots__ = ("kind", "voice", "links", "themes", "sources", "speakers", "dated", "yes_means", "replaces")
 
-    def __init__(self, seed: NodeSeed):
+    def __init__(self, seed: NodeSeed, shared: dict):
+        """The outline of `seed`; `shared` holds one copy of each tuple of keys outlines repeat (the sources cited
+        by every point of an imported map, say)."""
         name = sys.intern
         self.kind, self.voice = name(seed.kind), name(seed.voice)
         self.links = tuple((name(parent), name(relation)) for parent, relation in seed.parents())
-        self.themes = tuple(map(name, seed.themes))
-        self.sources = tuple(name(c.source) for c in seed.citations)
-        self.speakers = tuple(name(c.speaker) for c in seed.citations if c.speaker)
+        self.themes = _shared(shared, tuple(map(name, seed.themes)))
+        self.sources = _shared(shared, tuple(name(c.source) for c in seed.citations))
+        self.speakers = _shared(shared, tuple(name(c.speaker) for c in seed.citations if c.speaker))
         self.dated = seed.happened_on is not None
         self.yes_means = seed.yes_means is not None
         self.replaces = tuple(seed.replaces)
 
     def parents(self) -> tuple[tuple[str, str], ...]:
         return self.links
+
+
+def _shared(shared: dict, keys: tuple) -> tuple:
+    return shared.setdefault(keys, keys) if len(shared) < 10_000 else keys
+
+
+class Where(dict):
+    """The file each entry was read from, by (section, key): only entries of files other than the first are
+    stored, so a map of one file holds no entry per point."""
+
+    def __init__(self):
+        super().__init__()
+        self.first: str | None = None
+
+    def note(self, section: str, key: str, name: str) -> None:
+        if self.first is None:
+            self.first = name
+        if name != self.first:
+            self[(section, key)] = name
+
+    def __missing__(self, _key) -> str:
+        return self.first or ""
 
 
 class GlossarySeed(_Entry):
@@ -187,10 +211,11 @@ class SeedSet:
     debates: dict[str, DebateSeed] = field(default_factory=dict)
     nodes: dict[str, NodeSeed] = field(default_factory=dict)
     glossary: dict[str, GlossarySeed] = field(default_factory=dict)
-    where: dict[tuple[str, str], str] = field(default_factory=dict)
+    where: Where = field(default_factory=Where)
     debate_of: dict[str, str] = field(default_factory=dict)
     outlines: dict[str, NodeOutline] = field(default_factory=dict)
     again: Callable[[], Iterator[NodeSeed]] | None = None
+    shared: dict = field(default_factory=dict, repr=False)  # tuples of keys the outlines share
 
     def points(self) -> Iterator[NodeSeed]:
         """Every point's seed, in the map's order: from `nodes`, or read anew from a streamed map (which raises

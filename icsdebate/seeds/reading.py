@@ -1,6 +1,7 @@
 """Read seed files and map documents: parse, check every entry and every reference, and work out which debate
 each point belongs to; every problem is reported at once, each with its file and entry."""
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -72,13 +73,13 @@ def _parse_sections(
             if entry.key in table:
                 problems.append(f"{label}: key '{entry.key}' is already used in {seeds.where[(section, entry.key)]}")
                 continue
-            if section == "nodes":
-                seeds.outlines[entry.key] = NodeOutline(entry)
+            if section == "nodes":  # its key interned, one object with the parent keys naming it
+                seeds.outlines[sys.intern(entry.key)] = NodeOutline(entry, seeds.shared)
                 if keep:
                     seeds.nodes[entry.key] = entry
             else:
                 table[entry.key] = entry
-            seeds.where[(section, entry.key)] = name
+            seeds.where.note(section, entry.key, name)
 
 
 def _label(name: str, section: str, index: int, raw) -> str:
