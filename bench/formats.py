@@ -91,9 +91,10 @@ def _generate(nodes: int):
 
 def _import(text: str, name: str, fmt: str) -> int:
     seed_set = registry.read(text, name, fmt)
+    points = len(seed_set.outlines)
     with db.write_session() as session:
         store.load_as_new(session, seed_set)
-    return len(seed_set.outlines)
+    return points
 
 
 if __name__ == "__main__":

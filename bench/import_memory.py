@@ -31,11 +31,12 @@ with app.app_context():
     started = time.perf_counter()
     raw = Path({path!r}).read_bytes()
     loaded = registry.read(registry.decode(raw, "bench"), "bench", {fmt!r})
+    points = len(loaded.outlines)
     del raw
     with db.write_session() as session:
         store.load_as_new(session, loaded)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"{{len(loaded.outlines)}} {{(peak - bare) / 1024:.1f}} {{bare / 1024:.1f}} "
+    print(f"{{points}} {{(peak - bare) / 1024:.1f}} {{bare / 1024:.1f}} "
           f"{{time.perf_counter() - started:.1f}}")
 """
 

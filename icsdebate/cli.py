@@ -251,6 +251,7 @@ def import_(path: Path, format_: str | None) -> None:
         db.analyze()
         click.echo(f"Restored {_counted(counts)} from {path.name}.")
         return
+    points = len(loaded.outlines)
     try:
         with db.write_session() as session:
             debates = store.load_as_new(session, loaded)
@@ -258,7 +259,7 @@ def import_(path: Path, format_: str | None) -> None:
         raise click.ClickException(f"Nothing was imported.\n{exc}") from None
     db.analyze()
     for debate in debates:
-        click.echo(f"Imported {debate.title!r} as /debates/{debate.slug} ({len(loaded.outlines)} nodes).")
+        click.echo(f"Imported {debate.title!r} as /debates/{debate.slug} ({points} nodes).")
 
 
 def _read_map(path: Path, format_: str | None) -> seeds.SeedSet | backup.Backup:

@@ -60,11 +60,7 @@ def parse(text: str, name: str) -> dict:
     """AIF JSON (AIFdb, or OVA3's xAIF with the graph under "AIF") as a map document: I-nodes become points; each
     RA joins its premises to its conclusion as support, each CA as opposition, each MA as an answer. Locutions and
     other nodes are left out. FormatError names the JSON path of what is wrong."""
-    data = imported.load_json(text, name)
-    path = "$"
-    if isinstance(data, dict) and isinstance(data.get("AIF"), dict) and "nodes" not in data:
-        data, path = data["AIF"], "$.AIF"
-    graph = imported.scheme_graph(data, name, id_key="nodeID", edge_keys=("fromID", "toID"), path=path)
+    graph, _rest = imported.scheme_graph(text, name, id_key="nodeID", edge_keys=("fromID", "toID"), inner="AIF")
     statements = [
         imported.Statement(node_id, graph.texts[node_id] or "(empty)", f"AIF node {node_id}")
         for node_id, kind in graph.kinds.items()

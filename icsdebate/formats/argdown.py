@@ -199,7 +199,7 @@ def parse(text: str, name: str) -> dict:
                     f"{prefix}:{title}",
                     body,
                     f"Argdown {'[' if prefix == 's' else '<'}{title}{']' if prefix == 's' else '>'}",
-                    themes=[imported.theme_key(tag) for tag in tags],
+                    themes=tuple(imported.theme_key(tag) for tag in tags),
                     kind=data_kind,
                 )
             )

@@ -78,6 +78,12 @@ def restore(session: Session, backup: Backup) -> dict[str, int]:
             "init-db), or import a single debate's export to add that debate as a copy."
         )
     checked = backup.seeds
+    counts = {
+        "debates": len(checked.debates),
+        "nodes": len(checked.outlines),
+        "sources": len(checked.sources),
+        "voices": len(checked.voices),
+    }
     themes, sources, voices, _written = catalogue(session, checked, update=True)
     debates = store.new_debates(session, checked)
     citations = store.write_points(session, checked, debates, themes, sources, voices, keyed=True)
@@ -96,13 +102,7 @@ def restore(session: Session, backup: Backup) -> dict[str, int]:
     session.flush()
     _apply_state(session, backup.state)
     derived.after_load(session)  # with the archived points, which no longer count
-    return {
-        "debates": len(checked.debates),
-        "nodes": len(checked.outlines),
-        "sources": len(checked.sources),
-        "voices": len(checked.voices),
-        "citations": citations,
-    }
+    return counts | {"citations": citations}
 
 
 def _count(session: Session, model) -> int:

@@ -4,14 +4,14 @@ quoting its own text there, and is attributed to that file's authors."""
 import hashlib
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from .. import fields
-from . import FormatError
+from . import FormatError, jsonstream
 
 
-@dataclass
+@dataclass(slots=True)
 class Statement:
     """A point read from another tool's file: its id there, its text, where in the file it is, and what else the
     file says of it (an annotation, (source, quote, locator) citations of the file's own references, themes, a kind)."""
@@ -20,8 +20,8 @@ class Statement:
     text: str
     locator: str
     annotation: str = ""
-    cites: list[tuple[str, str, str]] = field(default_factory=list)
-    themes: list[str] = field(default_factory=list)
+    cites: tuple[tuple[str, str, str], ...] = ()
+    themes: tuple[str, ...] = ()
     kind: str | None = None
 
 
@@ -248,21 +248,63 @@ def _field(item, key: str, where: str, name: str) -> str:
     return str(item[key])
 
 
-def scheme_graph(data, name: str, *, id_key: str, edge_keys: tuple[str, str], path: str = "$") -> SchemeGraph:
-    """Nodes and edges of an AIF-like JSON graph found at `path`; each problem names its JSON path."""
-    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list) or not isinstance(data.get("edges"), list):
+def scheme_graph(
+    text: str, name: str, *, id_key: str, edge_keys: tuple[str, str], inner: str | None = None, on_node=None
+) -> tuple[SchemeGraph, dict]:
+    """Nodes and edges of an AIF-like JSON graph, read as a stream (jsonstream), an entry at a time, so that the
+    file is never held parsed whole: from the object at the top, or, when that has no 'nodes', from the object
+    under its member `inner` (xAIF's "AIF"). `on_node(node)` sees each node as it is read. Returns the graph and
+    the top's other members that are not lists (metadata, say). FormatError names the JSON path of what is
+    wrong."""
+    rest: dict = {}
+    graph = _graph_of(jsonstream.sections(jsonstream.Text(text), name), name, id_key, edge_keys, "$", on_node, rest)
+    if graph is None and inner and isinstance(rest.get(inner), dict):
+        graph = _graph_of(rest[inner].items(), name, id_key, edge_keys, f"$.{inner}", on_node, {})
+    if graph is None:
+        path = f"$.{inner}" if inner and isinstance(rest.get(inner), dict) else "$"
         raise FormatError(f"{name}: {path}: expected an object with 'nodes' and 'edges' lists.")
-    graph = SchemeGraph({}, {}, {}, {})
-    for index, node in enumerate(data["nodes"]):
-        node_id = _field(node, id_key, f"{path}.nodes[{index}]", name)
-        graph.kinds[node_id] = _field(node, "type", f"{path}.nodes[{index}]", name)
-        text = node.get("text") if isinstance(node.get("text"), str) else node.get("name")
-        graph.texts[node_id] = text if isinstance(text, str) else ""
-    for index, edge in enumerate(data["edges"]):
-        start, end = (_field(edge, key, f"{path}.edges[{index}]", name) for key in edge_keys)
+    return graph, rest
+
+
+def _graph_of(sections, name: str, id_key: str, edge_keys: tuple[str, str], path: str, on_node, rest: dict):
+    """The graph in an object's members (name, value) at `path`, or None when it has no 'nodes' and 'edges'
+    lists; members that are not lists go into `rest`. Edges given before the nodes wait, as their ends only."""
+    graph, found, waiting = SchemeGraph({}, {}, {}, {}), set(), []
+    for key, value in sections:
+        is_list = isinstance(value, list | Iterator)
+        if key == "nodes" and is_list:
+            found.add(key)
+            for index, node in enumerate(value):
+                node_id = _field(node, id_key, f"{path}.nodes[{index}]", name)
+                graph.kinds[node_id] = _field(node, "type", f"{path}.nodes[{index}]", name)
+                text = node.get("text") if isinstance(node.get("text"), str) else node.get("name")
+                graph.texts[node_id] = text if isinstance(text, str) else ""
+                if on_node:
+                    on_node(node)
+        elif key == "edges" and is_list:
+            found.add(key)
+            for index, edge in enumerate(value):
+                waiting.append((index, *(_field(edge, end, f"{path}.edges[{index}]", name) for end in edge_keys)))
+                if "nodes" in found:
+                    _add_edges(graph, waiting, name, edge_keys, path)
+        elif key in ("nodes", "edges"):
+            return None
+        elif isinstance(value, Iterator):
+            for _item in value:  # a list the graph does not need (AIF's locutions): read past
+                pass
+        else:
+            rest[key] = value
+    if found != {"nodes", "edges"}:
+        return None
+    _add_edges(graph, waiting, name, edge_keys, path)
+    return graph
+
+
+def _add_edges(graph: SchemeGraph, waiting: list, name: str, edge_keys: tuple[str, str], path: str) -> None:
+    for index, start, end in waiting:
         for key, end_id in zip(edge_keys, (start, end), strict=True):
             if end_id not in graph.kinds:
                 raise FormatError(f"{name}: {path}.edges[{index}].{key}: {end_id!r} is not a node in the file.")
         graph.into.setdefault(end, []).append(start)
         graph.out.setdefault(start, []).append(end)
-    return graph
+    waiting.clear()

@@ -102,7 +102,7 @@ LINE_END = re.compile(r"\r\n|\r|\n")
 STANCE = {"Pro": "supports", "Con": "opposes", "Thesis": "answers", None: "answers"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Claim:
     number: str
     stance: str | None
@@ -248,10 +248,14 @@ def _document(title: str, claims: list[_Claim], references: dict[str, list[str]]
             continue
         marks = MARK.findall(body)
         plain, annotation = clean(MARK.sub("", body) if references else body)
-        statement = imported.Statement(claim.number, plain.strip(), f"Kialo {claim.number}", annotation=annotation)
-        for mark in dict.fromkeys(marks):
-            if mark in references:
-                statement.cites.append((f"kialo-{mark}", _quote(references[mark]) or plain.strip(), f"[{mark}]"))
+        cites = tuple(
+            (f"kialo-{mark}", _quote(references[mark]) or plain.strip(), f"[{mark}]")
+            for mark in dict.fromkeys(marks)
+            if mark in references
+        )
+        statement = imported.Statement(
+            claim.number, plain.strip(), f"Kialo {claim.number}", annotation=annotation, cites=cites
+        )
         statements.append(statement)
         given.add(claim.number)
         if parent:

@@ -96,23 +96,22 @@ OPPOSING = {"conflict", "attack", "rebut", "rebuttal", "undercut", "undermine"}
 def parse(text: str, name: str) -> dict:
     """SADFace JSON as a map document: atoms become points, scheme nodes join premises to conclusions
     (conflict-like schemes as opposition, every other scheme as support)."""
-    data = imported.load_json(text, name)
-    graph = imported.scheme_graph(data, name, id_key="id", edge_keys=("source_id", "target_id"))
-    ours = {}  # what the site's own export keeps of an atom: its kind and themes
-    for node in data["nodes"]:
-        metadata = node.get("metadata") if isinstance(node, dict) and isinstance(node.get("metadata"), dict) else {}
-        if isinstance(metadata.get("icsdebate"), dict):
-            ours[str(node.get("id"))] = metadata["icsdebate"]
+    ours: dict[str, tuple[str | None, tuple[str, ...]]] = {}  # what the site's own export keeps of an atom
+
+    def keep(node: dict) -> None:
+        metadata = node.get("metadata") if isinstance(node.get("metadata"), dict) else {}
+        kept = metadata.get("icsdebate")
+        if isinstance(kept, dict):
+            tags = kept.get("themes") if isinstance(kept.get("themes"), list) else []
+            kind = kept.get("kind") if kept.get("kind") in ("claim", "evidence", "question") else None
+            ours[str(node.get("id"))] = (kind, tuple(str(t) for t in tags if isinstance(t, (str, int))))
+
+    graph, data = imported.scheme_graph(text, name, id_key="id", edge_keys=("source_id", "target_id"), on_node=keep)
     themes, statements = {}, []
     for node_id, kind in graph.kinds.items():
         if kind != "atom":
             continue
-        kept = ours.get(node_id, {})
-        tags = (
-            [str(t) for t in kept.get("themes", []) if isinstance(t, (str, int))]
-            if isinstance(kept.get("themes"), list)
-            else []
-        )
+        kept_kind, tags = ours.get(node_id, (None, ()))
         for tag in tags:
             themes.setdefault(imported.theme_key(tag), tag[: fields.THEME_NAME])
         statements.append(
@@ -120,8 +119,8 @@ def parse(text: str, name: str) -> dict:
                 node_id,
                 graph.texts[node_id] or "(empty)",
                 f"SADFace atom {node_id}",
-                themes=[imported.theme_key(tag) for tag in tags],
-                kind=kept.get("kind") if kept.get("kind") in ("claim", "evidence", "question") else None,
+                themes=tuple(imported.theme_key(tag) for tag in tags),
+                kind=kept_kind,
             )
         )
     relations = graph.links(

@@ -58,7 +58,8 @@ def write_points(
 ) -> int:
     """Insert every point of `seeds` (taken from `seeds.points()`, BATCH at a time) with its citations and themes,
     then the links between them, then each debate's thesis and themes. `debates`, `themes`, `sources` and `voices`
-    are rows by seed key; points keep their keys when `keyed`. Returns how many citations were written. Raises
+    are rows by seed key; points keep their keys when `keyed`. A streamed map is spent once written (see
+    `SeedSet.spend`): count its points before. Returns how many citations were written. Raises
     SeedError (from `points()`) when a streamed map changed after it was checked."""
     ids: dict[str, int] = {}
     citations = 0
@@ -103,6 +104,7 @@ def write_points(
         debates[key].thesis_id = ids[d.thesis] if d.thesis else None
         session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in d.themes)
     session.flush()
+    seeds.spend()
     return citations
 
 

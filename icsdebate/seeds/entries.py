@@ -221,3 +221,10 @@ class SeedSet:
         """Every point's seed, in the map's order: from `nodes`, or read anew from a streamed map (which raises
         SeedError if the map no longer holds what was checked)."""
         return iter(self.nodes.values()) if self.again is None else self.again()
+
+    def spend(self) -> None:
+        """Let go of what writing a streamed map needed (its outlines, where each point belongs, the means to read
+        it again) once it is written, so that the work after has that memory: a map is written once. Counts of
+        its points are to be taken before."""
+        if self.again is not None:
+            self.outlines, self.debate_of, self.shared, self.again = {}, {}, {}, None

@@ -132,11 +132,12 @@ def upload():
             try:
                 name = Path(file.filename).name
                 seed_set = registry.read(registry.decode(file.read(), name), name, fmt)
+                points = len(seed_set.outlines)
                 with db.write_session() as session:
                     debate_ = store.load_as_new(session, seed_set)[0]
             except FormatError as exc:
                 error = str(exc)
             else:
-                flash(f"Imported {len(seed_set.outlines)} points as a new debate.")
+                flash(f"Imported {points} points as a new debate.")
                 return redirect(url_for("browse.debate", slug=debate_.slug))
     return render_page("export/_upload.html", "Import a map", error=error, formats=IMPORTERS), 422 if error else 200
