@@ -68,6 +68,7 @@ def parse(text: str, name: str) -> dict:
     ]
     relations = graph.links(lambda _id, kind: RELATION_OF.get(kind), lambda node_id: graph.kinds[node_id] == "I")
     title = statements[0].text if statements else name
+    del graph  # the statements and relations are all the document needs
     return imported.document(
         title=f"AIF map: {title[:80]}", tool="AIF", name=name, content=text, statements=statements, relations=relations
     )

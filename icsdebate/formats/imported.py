@@ -2,6 +2,7 @@
 quoting its own text there, and is attributed to that file's authors."""
 
 import hashlib
+import sys
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -26,6 +27,15 @@ class Statement:
 
 
 RELATIONS = ("supports", "opposes", "answers")
+
+
+def _digest(content: str, chunk: int = 1 << 20) -> str:
+    """The first ten hex digits of the SHA-256 of `content` as UTF-8, encoded a chunk of characters at a time rather
+    than copied whole."""
+    hashed = hashlib.sha256()
+    for start in range(0, len(content), chunk):
+        hashed.update(content[start : start + chunk].encode("utf-8", "surrogatepass"))
+    return hashed.hexdigest()[:10]
 
 
 def _slug(text: str) -> str:
@@ -69,7 +79,7 @@ def document(
         for end in (child, parent):
             if end not in known:
                 raise FormatError(f"{name}: a relation refers to {end!r}, which is not a statement in the file.")
-    digest = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    digest = _digest(content)
     source_key, voice_key = f"import-{_slug(name)}-{digest}", f"import-{_slug(tool)}"
     local = {source["key"]: f"{source_key}-{_slug(source['key'])}" for source in sources}
     keys = {s.id: f"n{index}" for index, s in enumerate(statements, start=1)}
@@ -275,8 +285,8 @@ def _graph_of(sections, name: str, id_key: str, edge_keys: tuple[str, str], path
         if key == "nodes" and is_list:
             found.add(key)
             for index, node in enumerate(value):
-                node_id = _field(node, id_key, f"{path}.nodes[{index}]", name)
-                graph.kinds[node_id] = _field(node, "type", f"{path}.nodes[{index}]", name)
+                node_id = sys.intern(_field(node, id_key, f"{path}.nodes[{index}]", name))  # one copy, edges too
+                graph.kinds[node_id] = sys.intern(_field(node, "type", f"{path}.nodes[{index}]", name))
                 text = node.get("text") if isinstance(node.get("text"), str) else node.get("name")
                 graph.texts[node_id] = text if isinstance(text, str) else ""
                 if on_node:
@@ -284,7 +294,8 @@ def _graph_of(sections, name: str, id_key: str, edge_keys: tuple[str, str], path
         elif key == "edges" and is_list:
             found.add(key)
             for index, edge in enumerate(value):
-                waiting.append((index, *(_field(edge, end, f"{path}.edges[{index}]", name) for end in edge_keys)))
+                ends = (sys.intern(_field(edge, end, f"{path}.edges[{index}]", name)) for end in edge_keys)
+                waiting.append((index, *ends))
                 if "nodes" in found:
                     _add_edges(graph, waiting, name, edge_keys, path)
         elif key in ("nodes", "edges"):

@@ -1,6 +1,7 @@
 """SADFace JSON: atoms for points, 'support' and 'conflict' scheme nodes between them, and 'rephrase' for a position
 answering a question (the name arguebuf gives Kialo's neutral relation)."""
 
+import sys
 import uuid
 from collections.abc import Iterable, Iterator
 
@@ -97,6 +98,7 @@ def parse(text: str, name: str) -> dict:
     """SADFace JSON as a map document: atoms become points, scheme nodes join premises to conclusions
     (conflict-like schemes as opposition, every other scheme as support)."""
     ours: dict[str, tuple[str | None, tuple[str, ...]]] = {}  # what the site's own export keeps of an atom
+    alike: dict = {}
 
     def keep(node: dict) -> None:
         metadata = node.get("metadata") if isinstance(node.get("metadata"), dict) else {}
@@ -104,7 +106,8 @@ def parse(text: str, name: str) -> dict:
         if isinstance(kept, dict):
             tags = kept.get("themes") if isinstance(kept.get("themes"), list) else []
             kind = kept.get("kind") if kept.get("kind") in ("claim", "evidence", "question") else None
-            ours[str(node.get("id"))] = (kind, tuple(str(t) for t in tags if isinstance(t, (str, int))))
+            kept_ = (kind, tuple(str(t) for t in tags if isinstance(t, (str, int))))
+            ours[sys.intern(str(node.get("id")))] = alike.setdefault(kept_, kept_)  # one copy of each (kind, themes)
 
     graph, data = imported.scheme_graph(text, name, id_key="id", edge_keys=("source_id", "target_id"), on_node=keep)
     themes, statements = {}, []
@@ -137,6 +140,7 @@ def parse(text: str, name: str) -> dict:
     )
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     core = metadata.get("core") if isinstance(metadata.get("core"), dict) else {}
+    del graph, ours  # the statements and relations are all the document needs
     return imported.document(
         title=str(core.get("title") or name),
         tool="SADFace",
