@@ -56,19 +56,22 @@ def dump(document: dict) -> str:
     return "".join(write(document.items()))
 
 
-def parse(text: str, name: str) -> dict:
-    """AIF JSON (AIFdb, or OVA3's xAIF with the graph under "AIF") as a map document: I-nodes become points; each
-    RA joins its premises to its conclusion as support, each CA as opposition, each MA as an answer. Locutions and
-    other nodes are left out. FormatError names the JSON path of what is wrong."""
+def _statements_and_relations(text: str, name: str) -> tuple[list[imported.Statement], list[tuple[str, str, str]]]:
     graph, _rest = imported.scheme_graph(text, name, id_key="nodeID", edge_keys=("fromID", "toID"), inner="AIF")
     statements = [
         imported.Statement(node_id, graph.texts[node_id] or "(empty)", f"AIF node {node_id}")
         for node_id, kind in graph.kinds.items()
         if kind == "I"
     ]
-    relations = graph.links(lambda _id, kind: RELATION_OF.get(kind), lambda node_id: graph.kinds[node_id] == "I")
+    return statements, graph.links(lambda _id, kind: RELATION_OF.get(kind), lambda node_id: graph.kinds[node_id] == "I")
+
+
+def parse(text: str, name: str) -> dict:
+    """AIF JSON (AIFdb, or OVA3's xAIF with the graph under "AIF") as a map document: I-nodes become points; each
+    RA joins its premises to its conclusion as support, each CA as opposition, each MA as an answer. Locutions and
+    other nodes are left out. FormatError names the JSON path of what is wrong."""
+    statements, relations = _statements_and_relations(text, name)  # the graph is let go before the document
     title = statements[0].text if statements else name
-    del graph  # the statements and relations are all the document needs
     return imported.document(
         title=f"AIF map: {title[:80]}", tool="AIF", name=name, content=text, statements=statements, relations=relations
     )

@@ -2,9 +2,9 @@
 quoting its own text there, and is attributed to that file's authors."""
 
 import hashlib
-import sys
 import json
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 

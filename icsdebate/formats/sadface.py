@@ -97,6 +97,20 @@ OPPOSING = {"conflict", "attack", "rebut", "rebuttal", "undercut", "undermine"}
 def parse(text: str, name: str) -> dict:
     """SADFace JSON as a map document: atoms become points, scheme nodes join premises to conclusions
     (conflict-like schemes as opposition, every other scheme as support)."""
+    statements, relations, themes, core = _read(text, name)  # the graph is let go before the document
+    return imported.document(
+        title=str(core.get("title") or name),
+        tool="SADFace",
+        name=name,
+        content=text,
+        statements=statements,
+        relations=relations,
+        themes=[{"key": key, "name": name_} for key, name_ in themes.items()],
+    )
+
+
+def _read(text: str, name: str) -> tuple[list[imported.Statement], list[tuple[str, str, str]], dict, dict]:
+    """The atoms as statements, the links the schemes make, the themes named, and the metadata's core."""
     ours: dict[str, tuple[str | None, tuple[str, ...]]] = {}  # what the site's own export keeps of an atom
     alike: dict = {}
 
@@ -140,13 +154,4 @@ def parse(text: str, name: str) -> dict:
     )
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     core = metadata.get("core") if isinstance(metadata.get("core"), dict) else {}
-    del graph, ours  # the statements and relations are all the document needs
-    return imported.document(
-        title=str(core.get("title") or name),
-        tool="SADFace",
-        name=name,
-        content=text,
-        statements=statements,
-        relations=relations,
-        themes=[{"key": key, "name": name_} for key, name_ in themes.items()],
-    )
+    return statements, relations, themes, core
