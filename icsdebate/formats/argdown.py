@@ -7,12 +7,13 @@ import subprocess
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .. import fields
-from . import FormatError, Section, head_and_nodes, imported
+from . import FormatError, Section, head_and_nodes, imported, jsonstream
 from .tree import tree_of
 
 MAX_INDENT = 24  # levels of indentation before a deeper branch is set out on its own
@@ -30,9 +31,9 @@ def _statement(node: dict, voices: dict, sources: dict) -> str:
 
 def _data(node: dict, voices: dict, sources: dict) -> str:
     data = {"kind": node["kind"], "voice": voices.get(node.get("voice"), "")}
-    for field in ("argued_on", "happened_on"):
-        if node.get(field):
-            data[field] = node[field]
+    for dated in ("argued_on", "happened_on"):
+        if node.get(dated):
+            data[dated] = node[dated]
     if node.get("answers"):
         data["answers"] = node["answers"]
     data["sources"] = [
@@ -132,8 +133,24 @@ def _front_matter(text: str, name: str) -> dict:
     return front
 
 
-def _run_parser(text: str, name: str) -> dict:
-    """The Argdown CLI's JSON for `text`; FormatError with the line, column and what it expected when it refuses."""
+@dataclass
+class _Parsed:
+    """What the Argdown parser's JSON says that a map needs, read a member at a time: statements and arguments as
+    statements (the statements first), their ids by (kind, title), themes by key, and compact relations, premises
+    and conclusions (pcs), and answers, each in the parser's order."""
+
+    statements: list[imported.Statement] = field(default_factory=list)
+    arguments: list[imported.Statement] = field(default_factory=list)
+    ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    themes: dict[str, str] = field(default_factory=dict)
+    relations: list[tuple[str, object, str, object, object]] = field(default_factory=list)
+    pcs: list[tuple[str, list[tuple[object, object]]]] = field(default_factory=list)
+    answers: list[tuple[str, list]] = field(default_factory=list)
+
+
+def _run_parser(text: str, name: str) -> _Parsed:
+    """What the Argdown CLI's JSON for `text` says, read from its file as a stream (never parsed whole); FormatError
+    with the line, column and what it expected when the parser refuses the text."""
     if not ARGDOWN.exists():
         raise FormatError("Reading Argdown needs the Argdown parser: run `npm ci` in the project folder.")
     with tempfile.TemporaryDirectory() as folder:
@@ -148,7 +165,45 @@ def _run_parser(text: str, name: str) -> dict:
             if at:
                 raise FormatError(f"{name}: line {at[1]}, column {at[2]}: not valid Argdown: {at[3].strip()[:300]}.")
             raise FormatError(f"{name}: line 1, column 1: the Argdown parser could not read the file as Argdown.")
-        return json.loads(out.read_text(encoding="utf-8"))
+        with out.open("rb") as handle:
+            return _read_parsed(jsonstream.sections(handle, name, objects=True))
+
+
+def _read_parsed(sections: Iterable[Section]) -> _Parsed:
+    parsed = _Parsed()
+    for section, members in sections:
+        if section == "relations" and isinstance(members, Iterator):
+            parsed.relations.extend(
+                (r.get("fromType"), r.get("from"), r.get("toType"), r.get("to"), r.get("relationType"))
+                for r in members
+                if isinstance(r, dict)
+            )
+        elif section in ("statements", "arguments") and isinstance(members, Iterator):
+            is_statement = section == "statements"
+            prefix, kind = ("s", "equivalence-class") if is_statement else ("a", "argument")
+            for title, item in members:
+                if not isinstance(item, dict):
+                    continue
+                body, data, tags = _body(item, title)
+                parsed.ids[(kind, title)] = f"{prefix}:{title}"
+                for tag in tags:
+                    parsed.themes.setdefault(imported.theme_key(tag), str(tag)[: fields.THEME_NAME])
+                data_kind = data.get("kind") if data.get("kind") in KEPT_KINDS else None
+                (parsed.statements if is_statement else parsed.arguments).append(
+                    imported.Statement(
+                        f"{prefix}:{title}",
+                        body,
+                        f"Argdown {'[' if is_statement else '<'}{title}{']' if is_statement else '>'}",
+                        themes=tuple(imported.theme_key(tag) for tag in tags),
+                        kind=data_kind,
+                    )
+                )
+                if is_statement and isinstance(data.get("answers"), list):
+                    parsed.answers.append((title, data["answers"]))
+                elif not is_statement:
+                    members_ = item.get("pcs") or []
+                    parsed.pcs.append((title, [(m.get("role"), m.get("title")) for m in members_]))
+    return parsed
 
 
 def _clean(member: dict) -> str:
@@ -182,27 +237,11 @@ def parse(text: str, name: str) -> dict:
     mentions the mentioned title; support and attack relations become links; in a reconstructed argument each
     premise supports the argument and the argument supports its conclusion, as the CLI's map draws it.
     FormatError names the line and column of what the parser refused."""
-    if not text.strip():
+    if not text or text.isspace():
         raise FormatError(f"{name}: the file is empty.")
     front = _front_matter(text, name)
     parsed = _run_parser(text, name)
-    statements, ids, themes = [], {}, {}
-    for prefix, section, kind in (("s", "statements", "equivalence-class"), ("a", "arguments", "argument")):
-        for title, item in (parsed.get(section) or {}).items():
-            body, data, tags = _body(item, title)
-            ids[(kind, title)] = f"{prefix}:{title}"
-            for tag in tags:
-                themes.setdefault(imported.theme_key(tag), str(tag)[: fields.THEME_NAME])
-            data_kind = data.get("kind") if data.get("kind") in KEPT_KINDS else None
-            statements.append(
-                imported.Statement(
-                    f"{prefix}:{title}",
-                    body,
-                    f"Argdown {'[' if prefix == 's' else '<'}{title}{']' if prefix == 's' else '>'}",
-                    themes=tuple(imported.theme_key(tag) for tag in tags),
-                    kind=data_kind,
-                )
-            )
+    ids = parsed.ids
     relations, pairs = [], set()
 
     def relate(child, parent, relation):
@@ -210,23 +249,21 @@ def parse(text: str, name: str) -> dict:
             pairs.add((child, parent))
             relations.append((child, parent, relation))
 
-    for relation in parsed.get("relations", []):
-        start = ids.get(
-            ("argument" if relation.get("fromType") == "argument" else "equivalence-class", relation.get("from"))
+    for from_type, start, to_type, end, relation_type in parsed.relations:
+        relate(
+            ids.get(("argument" if from_type == "argument" else "equivalence-class", start)),
+            ids.get(("argument" if to_type == "argument" else "equivalence-class", end)),
+            "opposes" if relation_type in OPPOSING else "supports",
         )
-        end = ids.get(("argument" if relation.get("toType") == "argument" else "equivalence-class", relation.get("to")))
-        relate(start, end, "opposes" if relation.get("relationType") in OPPOSING else "supports")
-    for title, argument in (parsed.get("arguments") or {}).items():
-        for member in argument.get("pcs") or []:
-            statement = ids.get(("equivalence-class", member.get("title")))
-            if member.get("role") == "main-conclusion":
+    for title, members in parsed.pcs:
+        for role, statement_title in members:
+            statement = ids.get(("equivalence-class", statement_title))
+            if role == "main-conclusion":
                 relate(ids[("argument", title)], statement, "supports")
             else:
                 relate(statement, ids[("argument", title)], "supports")
-    for title, item in (parsed.get("statements") or {}).items():
-        _body_text, data, _tags = _body(item, title)
-        answered = data.get("answers")
-        for question in answered if isinstance(answered, list) else []:
+    for title, answered in parsed.answers:
+        for question in answered:
             relate(ids[("equivalence-class", title)], ids.get(("equivalence-class", str(question))), "answers")
     title = front.get("title")
     summary = front.get("description") or front.get("subTitle") or ""
@@ -235,8 +272,8 @@ def parse(text: str, name: str) -> dict:
         tool="Argdown",
         name=name,
         content=text,
-        statements=statements,
+        statements=parsed.statements + parsed.arguments,
         relations=relations,
-        themes=[{"key": key, "name": value} for key, value in themes.items()],
+        themes=[{"key": key, "name": value} for key, value in parsed.themes.items()],
         summary=str(summary),
     )

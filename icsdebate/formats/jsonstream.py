@@ -148,38 +148,69 @@ class Text:
         return chunk
 
 
-def sections(handle: BinaryIO | Text, name: str) -> Iterator[Section]:
+class Members(Iterator):
+    """The (name, value) members of an object in the file, each value decoded whole, one member at a time; read
+    them before the next section."""
+
+    def __init__(self, reader: "_Reader"):
+        self._reader, self._first, self._done = reader, True, False
+
+    def __iter__(self) -> "Members":
+        return self
+
+    def __next__(self) -> tuple[str, object]:
+        return self.name(), self._reader.value()
+
+    def name(self) -> str:
+        """The next member's name, read past its ':' (its value is next in the file); StopIteration after the
+        object's '}'."""
+        if self._done:
+            raise StopIteration
+        reader = self._reader
+        char = reader.skip()
+        if char == "}":
+            reader.pos += 1
+            self._done = True
+            raise StopIteration
+        if not self._first:
+            reader.expect(",", "',' or '}' after a member")
+        self._first = False
+        if reader.skip() != '"':
+            raise reader.error("expected a member's name in double quotes")
+        key = reader.value()
+        reader.expect(":", "':' after a member's name")
+        return key
+
+    def drain(self) -> None:
+        """Read past the members not taken yet."""
+        for _ in self:
+            pass
+
+
+def sections(handle: "BinaryIO | Text", name: str, objects: bool = False) -> Iterator[Section]:
     """(name, value) for each member of the object at the top of the UTF-8 JSON in `handle` (a binary file, or
-    `Text`), in file order: a
-    list's value is `Items` (its items decoded one by one, to be read before the next pair), any other value is
-    decoded whole. Raises FormatError naming the line and column of what is not JSON or not an object at the top."""
+    `Text`), in file order: a list's value is `Items` (its items decoded one by one, to be read before the next
+    pair); with `objects`, an object's value is `Members` (its (name, value) members one by one, likewise); any
+    other value is decoded whole. Raises FormatError naming the line and column of what is not JSON or not an
+    object at the top."""
     reader = _Reader(handle, name)
     if reader.skip() == "\ufeff":
         reader.pos += 1
     if reader.skip() == "":
         raise FormatError(f"{name}: the file is empty.")
     reader.expect("{", "an object at the top")
-    first = True
+    top = Members(reader)
     while True:
-        char = reader.skip()
-        if char == "}" and first:
-            reader.pos += 1
+        try:
+            key = top.name()
+        except StopIteration:  # the top object's '}'
             break
-        if not first:
-            if char == "}":
-                reader.pos += 1
-                break
-            reader.expect(",", "',' or '}' after a member")
-        first = False
-        if reader.skip() != '"':
-            raise reader.error("expected a member's name in double quotes")
-        key = reader.value()
-        reader.expect(":", "':' after a member's name")
-        if reader.skip() == "[":
+        opening = reader.skip()
+        if opening == "[" or (objects and opening == "{"):
             reader.pos += 1
-            items = Items(reader)
-            yield key, items
-            items.drain()
+            members = Items(reader) if opening == "[" else Members(reader)
+            yield key, members
+            members.drain()
         else:
             yield key, reader.value()
     if reader.skip() != "":
