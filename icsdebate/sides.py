@@ -151,7 +151,7 @@ def refresh_all(session: Session, debate_ids: list[int] | None = None) -> None:
     if debate_ids is not None and not debate_ids:
         return
     scoped = debate_ids is not None
-    params = {"ids": list(debate_ids)} if scoped else {}
+    params = {"ids": list(debate_ids or [])} if scoped else {}
     for statement, rows in ((_DROP, "nodeside.debate_id IN :ids AND"), (_ADD, "")):
         sql = text(statement.format(debates="AND debate.id IN :ids" if scoped else "", rows=rows if scoped else ""))
         session.execute(sql.bindparams(bindparam("ids", expanding=True)) if scoped else sql, params)

@@ -141,9 +141,9 @@ class _Parsed:
 
     statements: list[imported.Statement] = field(default_factory=list)
     arguments: list[imported.Statement] = field(default_factory=list)
-    ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    ids: dict[tuple[str, object], str] = field(default_factory=dict)
     themes: dict[str, str] = field(default_factory=dict)
-    relations: list[tuple[str, object, str, object, object]] = field(default_factory=list)
+    relations: list[tuple[object, object, object, object, object]] = field(default_factory=list)
     pcs: list[tuple[str, list[tuple[object, object]]]] = field(default_factory=list)
     answers: list[tuple[str, list]] = field(default_factory=list)
 
@@ -265,10 +265,10 @@ def parse(text: str, name: str) -> dict:
     for title, answered in parsed.answers:
         for question in answered:
             relate(ids[("equivalence-class", title)], ids.get(("equivalence-class", str(question))), "answers")
-    title = front.get("title")
+    named = front.get("title")
     summary = front.get("description") or front.get("subTitle") or ""
     return imported.document(
-        title=str(title).strip() if title else name,
+        title=str(named).strip() if named else name,
         tool="Argdown",
         name=name,
         content=text,

@@ -129,7 +129,7 @@ def _apply_state(session: Session, state: dict[str, mapdoc.NodeState]) -> None:
         session.execute(update(Node).where(col(Node.key) == key).values(**values))
     for model, prefix in ((Node, "node"), (Source, "source"), (Voice, "voice")):
         keyed = session.exec(select(model.id, model.key).where(col(model.key).like(f"{prefix}-%"))).all()
-        made = [row_id for row_id, key in keyed if mapdoc.made_up(key, prefix)]
+        made = [row_id for row_id, key in keyed if key and mapdoc.made_up(key, prefix)]
         for start in range(0, len(made), store.BATCH):
             session.execute(update(model).where(col(model.id).in_(made[start : start + store.BATCH])).values(key=None))
     session.flush()

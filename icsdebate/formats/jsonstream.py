@@ -83,6 +83,7 @@ class _Reader:
             try:
                 text = raw if isinstance(raw, str) else self.decoder.decode(raw, final=not raw)
             except UnicodeDecodeError as exc:
+                assert isinstance(raw, bytes)  # noqa: S101 (only bytes are decoded)
                 # where the bad byte is: what was kept and read so far, then this read up to the byte
                 self.buffer = "".join(parts) + raw[: max(exc.start - len(exc.object) + len(raw), 0)].decode(
                     "utf-8", errors="replace"
@@ -187,7 +188,7 @@ class Members(Iterator):
             pass
 
 
-def sections(handle: "BinaryIO | Text", name: str, objects: bool = False) -> Iterator[Section]:
+def sections(handle: BinaryIO | Text, name: str, objects: bool = False) -> Iterator[Section]:
     """(name, value) for each member of the object at the top of the UTF-8 JSON in `handle` (a binary file, or
     `Text`), in file order: a list's value is `Items` (its items decoded one by one, to be read before the next
     pair); with `objects`, an object's value is `Members` (its (name, value) members one by one, likewise); any

@@ -118,7 +118,7 @@ def _read(text: str, name: str) -> tuple[list[imported.Statement], list[tuple[st
         metadata = node.get("metadata") if isinstance(node.get("metadata"), dict) else {}
         kept = metadata.get("icsdebate")
         if isinstance(kept, dict):
-            tags = kept.get("themes") if isinstance(kept.get("themes"), list) else []
+            tags: list = kept["themes"] if isinstance(kept.get("themes"), list) else []
             kind = kept.get("kind") if kept.get("kind") in ("claim", "evidence", "question") else None
             kept_ = (kind, tuple(str(t) for t in tags if isinstance(t, (str, int))))
             ours[sys.intern(str(node.get("id")))] = alike.setdefault(kept_, kept_)  # one copy of each (kind, themes)
@@ -153,5 +153,5 @@ def _read(text: str, name: str) -> tuple[list[imported.Statement], list[tuple[st
         lambda node_id: graph.kinds[node_id] == "atom",
     )
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    core = metadata.get("core") if isinstance(metadata.get("core"), dict) else {}
+    core: dict = metadata["core"] if isinstance(metadata.get("core"), dict) else {}
     return statements, relations, themes, core

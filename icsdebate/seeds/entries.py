@@ -166,7 +166,7 @@ class Where(dict):
     """The file each entry was read from, by (section, key): only entries of files other than the first are
     stored, so a map of one file holds no entry per point."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.first: str | None = None
 

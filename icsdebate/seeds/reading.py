@@ -3,6 +3,7 @@ each point belongs to; every problem is reported at once, each with its file and
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from typing import cast
 from pathlib import Path
 
 import yaml
@@ -261,7 +262,7 @@ def _points_again(name: str, sections: Iterable[tuple[str, object]], seeds: Seed
     for section, entries in sections:
         if section != "nodes":
             continue
-        for index, raw in enumerate(entries):  # type: ignore[arg-type] (checked to be iterable by the first pass)
+        for index, raw in enumerate(cast(Iterable, entries)):  # checked to be iterable by the first pass
             try:
                 entry = NodeSeed.model_validate(raw)
             except ValidationError:
