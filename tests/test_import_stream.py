@@ -33,6 +33,21 @@ def counted(session, debate_id: int) -> tuple[int, int]:
     return nodes, links
 
 
+def watch_inserts(monkeypatch, before: int) -> list[int]:
+    """Writes BATCH points at a time; the list gets, at each insert, how many points' seeds are alive beyond
+    `before`."""
+    monkeypatch.setattr(store, "BATCH", BATCH)
+    alive: list[int] = []
+    insert_rows = store.insert_rows
+
+    def watched(session, model, rows, *args, **kwargs):
+        alive.append(seeds_alive() - before)
+        return insert_rows(session, model, rows, *args, **kwargs)
+
+    monkeypatch.setattr(store, "insert_rows", watched)
+    return alive
+
+
 @pytest.fixture
 def exported(app):
     """A generated debate of 120 points exported in every format that imports, with its points and links counted."""
@@ -48,19 +63,11 @@ def exported(app):
 @pytest.mark.parametrize("fmt", sorted(IMPORTERS))
 def test_no_import_holds_the_points_it_has_read(app, exported, monkeypatch, fmt):
     texts, (nodes, links) = exported
-    monkeypatch.setattr(store, "BATCH", BATCH)
     before = seeds_alive()
     checked = registry.read(texts[fmt], f"streamed.{fmt}", fmt)
     assert seeds_alive() == before, "checking kept the points' seeds"
     assert len(checked.outlines) == nodes
-    alive = []
-    insert_rows = store.insert_rows
-
-    def watched(session, model, rows, *args, **kwargs):
-        alive.append(seeds_alive() - before)
-        return insert_rows(session, model, rows, *args, **kwargs)
-
-    monkeypatch.setattr(store, "insert_rows", watched)
+    alive = watch_inserts(monkeypatch, before)
     with app.app_context(), db.write_session() as session:
         debate = store.load_as_new(session, checked)[0]
     assert 0 < max(alive) <= 2 * BATCH, alive  # a batch of seeds at a time, never the map's
@@ -72,16 +79,8 @@ def test_a_restore_holds_a_batch_of_points_at_a_time(app, runner, exported, monk
     export_all(runner, tmp_path / "backup.json")
     before_maps = the_maps(app)
     empty_database(app)
-    monkeypatch.setattr(store, "BATCH", BATCH)
     before = seeds_alive()
-    alive = []
-    insert_rows = store.insert_rows
-
-    def watched(session, model, rows, *args, **kwargs):
-        alive.append(seeds_alive() - before)
-        return insert_rows(session, model, rows, *args, **kwargs)
-
-    monkeypatch.setattr(store, "insert_rows", watched)
+    alive = watch_inserts(monkeypatch, before)
     result = restore(runner, tmp_path / "backup.json")
     assert result.exit_code == 0, result.output
     assert 0 < max(alive) <= 2 * BATCH, alive
