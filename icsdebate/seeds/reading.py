@@ -3,8 +3,8 @@ each point belongs to; every problem is reported at once, each with its file and
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import cast
 from pathlib import Path
+from typing import cast
 
 import yaml
 from pydantic import ValidationError
