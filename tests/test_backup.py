@@ -231,3 +231,20 @@ def test_no_backup_is_written_of_what_the_map_format_cannot_hold(app, runner, mi
     assert result.exit_code == 1 and "No backup was written" in result.output
     assert "a thesis has no parent" in result.output
     assert not (tmp_path / "backup.json").exists()
+
+
+def test_a_site_holding_an_imported_copy_of_its_own_debate_backs_up_and_restores(app, runner, tmp_path):
+    """Voices and sources without keys are exported under keys made from their ids (voice-12): a copy imported
+    on the same site must not take those keys, or the backup would hold them twice."""
+    assert runner.invoke(args=["gen-debate", "--nodes", "40", "--slug", "made"]).exit_code == 0
+    exported = runner.invoke(args=["export", "made", "-o", str(tmp_path / "made.json")])
+    assert exported.exit_code == 0, exported.output
+    copied = runner.invoke(args=["import", str(tmp_path / "made.json")])
+    assert copied.exit_code == 0 and "/debates/made-2" in copied.output, copied.output
+    export_all(runner, tmp_path / "backup.json")
+    before = the_maps(app)
+    empty_database(app)
+    result = restore(runner, tmp_path / "backup.json")
+    assert result.exit_code == 0, result.output
+    assert "Restored 2 debates, 80 nodes" in result.output
+    assert the_maps(app) == before

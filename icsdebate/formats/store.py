@@ -15,6 +15,7 @@ from ..models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, utcno
 from ..seeds.entries import SeedSet
 from ..seeds.writing import catalogue, node_values
 from ..text import render_markdown
+from .mapdoc import made_up
 
 BATCH = 1000  # points (or links) written at a time
 
@@ -33,12 +34,23 @@ def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
     """Write `seeds` as new debates (imports): nodes are always new and keyless; themes, sources and voices are
     reused when one with the same key exists. Runs in the session's open transaction; returns the new debates."""
     catalogued = catalogue(session, seeds, update=False)[:3]
+    _unkeyed_if_made_up(catalogued[1], "source")
+    _unkeyed_if_made_up(catalogued[2], "voice")
     debates = {key: _debate(d, slug=_free_slug(session, key)) for key, d in seeds.debates.items()}
     session.add_all(debates.values())
     session.flush()
     write_points(session, seeds, debates, *catalogued, keyed=False)
     derived.after_load(session, [debate.id for debate in debates.values()])
     return list(debates.values())
+
+
+def _unkeyed_if_made_up(rows: dict, prefix: str) -> None:
+    """A source or voice this import adds under a key an export made up from a row's id elsewhere (voice-12) is
+    stored without it, as its original was: kept, the key would take the place of the made-up key of the row
+    here whose id it is, and a backup would then hold that key twice and refuse to be made."""
+    for key, row in rows.items():
+        if row.id is None and made_up(key, prefix):
+            row.key = None
 
 
 def _debate(d, *, slug: str) -> Debate:
