@@ -5,7 +5,8 @@ Usage: python bench/formats.py [--nodes 10000] [--database URL] [--formats md,ht
 Not a test: figures vary with the machine. Each step runs twice: once timed, once under tracemalloc for
 its peak memory (Python's own allocation). An export is measured whole, as `flask export` and a download make it:
 gathered from the database and written to a file, a chunk at a time for a format that streams. The JSON file is
-also read back as `flask import` reads it (a stream, checked whole, not written).
+also read back as `flask import` reads it (a stream, checked whole, not written); and a backup of the whole
+database (`export --all`) is restored as `flask import` restores it, into a new database of the same kind.
 """
 
 import argparse
@@ -18,8 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pages import fresh_database  # noqa: E402
+
 from icsdebate import create_app, db, migrate  # noqa: E402
-from icsdebate.formats import gather, jsonstream, mapdoc, registry, store  # noqa: E402
+from icsdebate.cli import _read_map  # noqa: E402
+from icsdebate.formats import backup, gather, jsonstream, mapdoc, registry, store  # noqa: E402
 from icsdebate.generate import generate  # noqa: E402
 
 
@@ -69,6 +73,13 @@ def main() -> None:
             return
         count, seconds, peak = measure(lambda: _read_as_the_cli_does(Path(folder) / "bench.json"))
         print(f"{'json read as flask import reads it (a stream, checked whole)':60} {seconds:8.2f} s {peak:7.1f} MB")
+        backup = Path(folder) / "backup.json"
+        with backup.open("w", encoding="utf-8") as out:
+            for chunk in registry.chunks("json", gather.sections_all(db.session())):
+                out.write(chunk)
+    restored = args.database and args.database + "_restore"
+    count, seconds, peak = measure(lambda: _restore_as_the_cli_does(backup, restored))
+    print(f"{'backup (export --all) restored as flask import restores it':60} {seconds:8.2f} s {peak:7.1f} MB")
 
 
 def _export(name: str, debate, path: Path) -> int:
@@ -82,6 +93,19 @@ def _export(name: str, debate, path: Path) -> int:
 def _read_as_the_cli_does(path: Path) -> int:
     with path.open("rb") as handle:
         return len(mapdoc.validate_sections(jsonstream.sections(handle, path.name), path.name)[0].outlines)
+
+
+def _restore_as_the_cli_does(path: Path, url: str | None) -> int:
+    """Restore the backup at `path` into a new, empty database (a SQLite file, or `url` made anew), read and
+    written as `flask import` does; how many points it holds."""
+    app = create_app({"DATABASE_URL": fresh_database(url), "SECRET_KEY": "bench"})
+    with app.app_context():
+        migrate.upgrade(db.engine())
+        loaded = _read_map(path, None)
+        with db.write_session() as session:
+            counts = backup.restore(session, loaded)
+        db.engine().dispose()
+    return counts["nodes"]
 
 
 def _generate(nodes: int):
