@@ -220,6 +220,15 @@ def test_the_import_page_refuses_a_backup(app, client, runner, mini, users, tmp_
     assert response.status_code == 422
     assert "backup.json is a backup of every debate" in response.get_data(as_text=True)
     assert the_maps(app)["counts"][0][0] == 1
+    broken = json.loads((tmp_path / "backup.json").read_text())  # one with a problem is still named a backup
+    del broken["nodes"][0]["title"]
+    response = client.post(
+        "/import",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (io.BytesIO(json.dumps(broken).encode()), "broken.json")},
+    )
+    assert response.status_code == 422
+    assert "broken.json is a backup of every debate" in response.get_data(as_text=True)
 
 
 def test_no_backup_is_written_of_what_the_map_format_cannot_hold(app, runner, mini, users, tmp_path):
@@ -247,4 +256,16 @@ def test_a_site_holding_an_imported_copy_of_its_own_debate_backs_up_and_restores
     result = restore(runner, tmp_path / "backup.json")
     assert result.exit_code == 0, result.output
     assert "Restored 2 debates, 80 nodes" in result.output
+    assert the_maps(app) == before
+
+
+def test_a_backup_whose_debate_names_a_theme_twice_restores(app, runner, mini, tmp_path):
+    document = export_all(runner, tmp_path / "backup.json")
+    before = the_maps(app)
+    document["debates"][0]["themes"] = document["debates"][0]["themes"] * 2
+    assert document["debates"][0]["themes"]
+    (tmp_path / "twice.json").write_text(json.dumps(document))
+    empty_database(app)
+    result = restore(runner, tmp_path / "twice.json")
+    assert result.exit_code == 0, result.output
     assert the_maps(app) == before

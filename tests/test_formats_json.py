@@ -1,5 +1,6 @@
 """The project's JSON: export then import gives back the same debate; bad files are refused whole."""
 
+import io
 import json
 
 import pytest
@@ -144,3 +145,33 @@ def test_every_format_downloads_from_the_debate_and_node_pages(client, mini, fmt
     assert "Government keeps private companies off ICB boards" in response.get_data(as_text=True)
     assert client.get(f"/debates/mini/export/{fmt}").status_code == 200
     assert client.get("/debates/mini/export/pdf").status_code == 404
+
+
+def test_a_value_cut_where_the_reader_s_window_ends_is_read_whole(monkeypatch):
+    """The streamed reader decodes what its window holds; a number cut at the window's end ("1." of "1.5", "1e+"
+    of "1e+5") must be read on, at every place the window can end."""
+    from icsdebate.formats import jsonstream
+
+    document = {"version": 1.0, "w": [1.5, -0.25, 1e5, 12345, 1e-7, True, None, "x"], "nodes": [{"n": 6.02e23}]}
+    text = json.dumps(document)
+    for window in range(1, len(text) + 2):
+        monkeypatch.setattr(jsonstream, "CHUNK", window)
+        read = {
+            key: list(value) if isinstance(value, jsonstream.Items) else value
+            for key, value in jsonstream.sections(jsonstream.Text(text), "cut.json")
+        }
+        assert read == document, window
+
+
+def test_a_map_without_a_debate_is_refused_with_a_message(app, client, users):
+    from .conftest import sign_in
+
+    token = sign_in(client, "moderator-user")
+    for body in (b"{}", b'{"format": "icsdebate-map", "themes": []}'):
+        response = client.post(
+            "/import",
+            content_type="multipart/form-data",
+            data={"csrf_token": token, "file": (io.BytesIO(body), "empty.json"), "format": "json"},
+        )
+        assert response.status_code == 422, body
+        assert "holds no debate to import" in response.get_data(as_text=True)

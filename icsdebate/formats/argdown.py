@@ -142,10 +142,19 @@ class _Parsed:
     statements: list[imported.Statement] = field(default_factory=list)
     arguments: list[imported.Statement] = field(default_factory=list)
     ids: dict[tuple[str, object], str] = field(default_factory=dict)
-    themes: dict[str, str] = field(default_factory=dict)
+    themes: dict[str, dict[str, str]] = field(default_factory=lambda: {"statements": {}, "arguments": {}})
     relations: list[tuple[object, object, object, object, object]] = field(default_factory=list)
     pcs: list[tuple[str, list[tuple[object, object]]]] = field(default_factory=list)
     answers: list[tuple[str, list]] = field(default_factory=list)
+
+
+def _named(themes: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The themes by key, the statements' first, each named as it was first tagged: by a statement before an
+    argument, though the parser gives the arguments first."""
+    named = dict(themes["statements"])
+    for key, value in themes["arguments"].items():
+        named.setdefault(key, value)
+    return named
 
 
 def _run_parser(text: str, name: str) -> _Parsed:
@@ -187,7 +196,7 @@ def _read_parsed(sections: Iterable[Section]) -> _Parsed:
                 body, data, tags = _body(item, title)
                 parsed.ids[(kind, title)] = f"{prefix}:{title}"
                 for tag in tags:
-                    parsed.themes.setdefault(imported.theme_key(tag), str(tag)[: fields.THEME_NAME])
+                    parsed.themes[section].setdefault(imported.theme_key(tag), str(tag)[: fields.THEME_NAME])
                 data_kind = data.get("kind") if data.get("kind") in KEPT_KINDS else None
                 (parsed.statements if is_statement else parsed.arguments).append(
                     imported.Statement(
@@ -274,6 +283,6 @@ def parse(text: str, name: str) -> dict:
         content=text,
         statements=parsed.statements + parsed.arguments,
         relations=relations,
-        themes=[{"key": key, "name": value} for key, value in parsed.themes.items()],
+        themes=[{"key": key, "name": value} for key, value in _named(parsed.themes).items()],
         summary=str(summary),
     )

@@ -131,7 +131,7 @@ class _Reader:
                 raise self.error(exc.msg, exc.pos) from None
             except RecursionError:
                 raise self.error("arrays or objects nested too deeply") from None
-            if end == len(self.buffer) and self.fill(len(self.buffer) - self.pos):
+            if _may_go_on(value, self.buffer, end) and self.fill(len(self.buffer) - self.pos):
                 continue  # a number may go on in the next chunk
             self.pos = end
             return value
@@ -188,6 +188,19 @@ class Members(Iterator):
             pass
 
 
+def _may_go_on(value, buffer: str, end: int) -> bool:
+    """Whether the value decoded from `buffer` up to `end` may be the start of a longer one cut where the window
+    ends: anything that ends with the window, or a number followed by at most two characters that could still
+    belong to it ("1." of "1.5", "1e+" of "1e+5": the decoder stops before them)."""
+    if end == len(buffer):
+        return True
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return is_number and len(buffer) - end <= 2 and all(char in NUMBER for char in buffer[end:])
+
+
+NUMBER = "0123456789+-.eE"
+
+
 def sections(handle: BinaryIO | Text, name: str, objects: bool = False) -> Iterator[Section]:
     """(name, value) for each member of the object at the top of the UTF-8 JSON in `handle` (a binary file, or
     `Text`), in file order: a list's value is `Items` (its items decoded one by one, to be read before the next
@@ -199,7 +212,12 @@ def sections(handle: BinaryIO | Text, name: str, objects: bool = False) -> Itera
         reader.pos += 1
     if reader.skip() == "":
         raise FormatError(f"{name}: the file is empty.")
-    reader.expect("{", "an object at the top")
+    if reader.skip() != "{":
+        raise FormatError(
+            f"{name}: {reader.where(reader.pos)}: expected an object ({{…}}) at the top of the file, holding the "
+            "map's sections."
+        )
+    reader.pos += 1
     top = Members(reader)
     while True:
         try:

@@ -149,10 +149,23 @@ def read(text: str, name: str, fmt: str | None = None) -> seeds.SeedSet:
     fmt = _checked_text(text, name, fmt)
     if fmt != "json":  # only the project's JSON can be a backup
         return mapdoc.validate(IMPORTERS[fmt](text, name), name)
-    checked, metadata = mapdoc.validate_passes(lambda: jsonstream.sections(jsonstream.Text(text), name), name)
+    checked, metadata = mapdoc.validate_passes(lambda: _refusing_backups(text, name), name)
     if mapdoc.is_backup(metadata):
-        raise FormatError(
-            f"{name} is a backup of every debate: restore it into an empty database with "
-            f"`flask import {name}`, or import a single debate's export here."
-        )
+        raise _backup_refused(name)
     return checked
+
+
+def _refusing_backups(text: str, name: str) -> Iterator[Section]:
+    """The sections of the project's JSON in `text`; FormatError saying it is a backup as soon as it says so (its
+    header comes first), before its entries are checked."""
+    for key, value in jsonstream.sections(jsonstream.Text(text), name):
+        if key == "exported_from" and value == mapdoc.EVERY_DEBATE:
+            raise _backup_refused(name)
+        yield key, value
+
+
+def _backup_refused(name: str) -> FormatError:
+    return FormatError(
+        f"{name} is a backup of every debate: restore it into an empty database with "
+        f"`flask import {name}`, or import a single debate's export here."
+    )

@@ -15,6 +15,7 @@ from ..models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, utcno
 from ..seeds.entries import SeedSet
 from ..seeds.writing import catalogue, node_values
 from ..text import render_markdown
+from . import FormatError
 from .mapdoc import made_up
 
 BATCH = 1000  # points (or links) written at a time
@@ -32,7 +33,10 @@ def _free_slug(session: Session, wanted: str) -> str:
 
 def load_as_new(session: Session, seeds: SeedSet) -> list[Debate]:
     """Write `seeds` as new debates (imports): nodes are always new and keyless; themes, sources and voices are
-    reused when one with the same key exists. Runs in the session's open transaction; returns the new debates."""
+    reused when one with the same key exists. Runs in the session's open transaction; returns the new debates.
+    FormatError, before anything is written, when the map holds no debate."""
+    if not seeds.debates:
+        raise FormatError("The map holds no debate to import: nothing was imported.")
     catalogued = catalogue(session, seeds, update=False)[:3]
     _unkeyed_if_made_up(catalogued[1], "source")
     _unkeyed_if_made_up(catalogued[2], "voice")
@@ -114,7 +118,7 @@ def write_points(
         insert_rows(session, Link, list(batch))
     for key, d in seeds.debates.items():
         debates[key].thesis_id = ids[d.thesis] if d.thesis else None
-        session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in d.themes)
+        session.add_all(DebateTheme(debate_id=debates[key].id, theme_id=themes[t].id) for t in dict.fromkeys(d.themes))
     session.flush()
     seeds.spend()
     return citations

@@ -150,8 +150,8 @@ class NodeOutline:
         self.themes = _shared(shared, tuple(map(name, seed.themes)))
         self.sources = _shared(shared, tuple(name(c.source) for c in seed.citations))
         self.speakers = _shared(shared, tuple(name(c.speaker) for c in seed.citations if c.speaker))
-        self.dated = seed.happened_on is not None
-        self.yes_means = seed.yes_means is not None
+        self.dated = bool(seed.happened_on)
+        self.yes_means = bool(seed.yes_means)
         self.replaces = tuple(seed.replaces)
 
     def parents(self) -> tuple[tuple[str, str], ...]:
