@@ -126,11 +126,12 @@ def test_a_streamed_json_error_names_its_own_line_and_stops_reading(runner, mini
 
     monkeypatch.setattr("icsdebate.formats.jsonstream.LARGEST_VALUE", 50_000)  # characters
     broken = _backup_with(tmp_path, '  {"key": "a",, "title": "' + "x" * 1_000_000 + '"}', padding=2000)
-    read = []
+    read, opened = [], []
     real_open = type(broken).open
 
     def counting_open(self, *args, **kwargs):
         handle = real_open(self, *args, **kwargs)
+        opened.append(handle)
         if args and "b" in args[0]:
             real_read = handle.read
             handle.read = lambda size=-1: read.append(size) or real_read(size)  # type: ignore[method-assign]
@@ -140,6 +141,7 @@ def test_a_streamed_json_error_names_its_own_line_and_stops_reading(runner, mini
     result = runner.invoke(args=["import", str(broken)])
     assert result.exit_code == 1 and "line 2002, column 15" in result.output, result.output
     assert sum(read) < 200_000  # bytes read before giving up: not the whole 1 MB entry
+    assert opened and all(handle.closed for handle in opened)  # closed as reading stopped, not when collected
 
 
 def test_a_large_download_never_read_closes_its_file_when_the_response_closes(app, client, mini, monkeypatch):

@@ -114,14 +114,18 @@ def validate_passes(passes: Callable[[], Iterable[Section]], name: str) -> tuple
 
 
 def _mapped(sections: Iterable[Section], name: str, metadata: dict | None) -> Iterator[Section]:
-    """The sections of the map, its metadata put in `metadata` (None: left out) as they pass."""
-    for key, value in sections:
-        if key not in METADATA:
-            yield key, value
-        elif metadata is not None:
-            metadata[key] = list(value) if isinstance(value, Iterator) else value
-            if key == "format" and value != FORMAT:
-                raise FormatError(f"{name}: $.format is {value!r}, expected {FORMAT!r}.")
+    """The sections of the map, its metadata put in `metadata` (None: left out) as they pass; closing this closes
+    `sections` (and the file it reads)."""
+    try:
+        for key, value in sections:
+            if key not in METADATA:
+                yield key, value
+            elif metadata is not None:
+                metadata[key] = list(value) if isinstance(value, Iterator) else value
+                if key == "format" and value != FORMAT:
+                    raise FormatError(f"{name}: $.format is {value!r}, expected {FORMAT!r}.")
+    finally:
+        seeds.reading.close(sections)
 
 
 def _as_format_errors(points: Iterator[seeds.NodeSeed]) -> Iterator[seeds.NodeSeed]:
@@ -129,6 +133,8 @@ def _as_format_errors(points: Iterator[seeds.NodeSeed]) -> Iterator[seeds.NodeSe
         yield from points
     except seeds.SeedError as exc:
         raise FormatError("\n".join(exc.problems)) from None
+    finally:
+        seeds.reading.close(points)
 
 
 def json_schema() -> dict:

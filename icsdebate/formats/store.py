@@ -13,6 +13,7 @@ from .. import derived, fields
 from ..db import insert_rows
 from ..models import Citation, Debate, DebateTheme, Link, Node, NodeTheme, utcnow
 from ..seeds.entries import SeedSet
+from ..seeds.reading import close
 from ..seeds.writing import catalogue, node_values
 from ..text import render_markdown
 from . import FormatError
@@ -78,31 +79,14 @@ def write_points(
     `SeedSet.spend`): count its points before. Returns how many citations were written. Raises
     SeedError (from `points()`) when a streamed map changed after it was checked."""
     ids: dict[str, int] = {}
-    citations = 0
-    for batch in _batched(seeds.points()):
-        rows = [
-            node_values(n, debates[seeds.debate_of[n.key]].id, voices)
-            | {"status": "active", "created_at": utcnow(), "updated_at": utcnow()}
-            | ({"key": n.key} if keyed else {})
-            for n in batch
-        ]
-        for n, (row_id,) in zip(batch, insert_rows(session, Node, rows), strict=True):
-            ids[n.key] = row_id
-        cited = [
-            {
-                "node_id": ids[n.key],
-                "source_id": sources[c.source].id,
-                "quote": c.quote,
-                "locator": c.locator,
-                "position": position,
-            }
-            for n in batch
-            for position, c in enumerate(n.citations)
-        ]
-        insert_rows(session, Citation, cited)
-        citations += len(cited)
-        themed = [{"node_id": ids[n.key], "theme_id": themes[t].id} for n in batch for t in dict.fromkeys(n.themes)]
-        insert_rows(session, NodeTheme, themed)
+    points = seeds.points()
+    try:
+        citations = sum(
+            _write_batch(session, batch, seeds, ids, debates, themes, voices, sources, keyed)
+            for batch in _batched(points)
+        )
+    finally:
+        close(points)  # a write that failed lets go of the file its points come from now
     links = (
         {
             "child_id": ids[key],
@@ -122,6 +106,36 @@ def write_points(
     session.flush()
     seeds.spend()
     return citations
+
+
+def _write_batch(
+    session: Session, batch: list, seeds: SeedSet, ids: dict, debates, themes, voices, sources, keyed
+) -> int:
+    """Insert a batch of points with their citations and themes, noting each point's row id in `ids`; returns how
+    many citations were written."""
+    rows = [
+        node_values(n, debates[seeds.debate_of[n.key]].id, voices)
+        | {"status": "active", "created_at": utcnow(), "updated_at": utcnow()}
+        | ({"key": n.key} if keyed else {})
+        for n in batch
+    ]
+    for n, (row_id,) in zip(batch, insert_rows(session, Node, rows), strict=True):
+        ids[n.key] = row_id
+    cited = [
+        {
+            "node_id": ids[n.key],
+            "source_id": sources[c.source].id,
+            "quote": c.quote,
+            "locator": c.locator,
+            "position": position,
+        }
+        for n in batch
+        for position, c in enumerate(n.citations)
+    ]
+    insert_rows(session, Citation, cited)
+    themed = [{"node_id": ids[n.key], "theme_id": themes[t].id} for n in batch for t in dict.fromkeys(n.themes)]
+    insert_rows(session, NodeTheme, themed)
+    return len(cited)
 
 
 def _batched(items: Iterable) -> Iterator[list]:

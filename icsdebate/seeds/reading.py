@@ -252,12 +252,29 @@ def read_map(name: str, passes: Callable[[], Iterable[tuple[str, object]]], igno
     returned seeds' `points()` reads the points again from a new pass, checking each again, for the writer to
     take one at a time. Raises SeedError listing every problem; `points()` raises SeedError if the map no longer
     holds the points that were checked, in the same order."""
-    seeds = read_sections(name, passes(), ignore)
+    first = passes()
+    try:
+        seeds = read_sections(name, first, ignore)
+    finally:
+        close(first)  # a pass left part-read (a problem found) lets go of its file now, not when collected
     seeds.again = lambda: _points_again(name, passes(), seeds)
     return seeds
 
 
+def close(iterator) -> None:
+    """Close a generator (and so the file it reads) that may have been left part-read; other iterators as they are."""
+    if callable(getattr(iterator, "close", None)):
+        iterator.close()
+
+
 def _points_again(name: str, sections: Iterable[tuple[str, object]], seeds: SeedSet) -> Iterator[NodeSeed]:
+    try:
+        yield from _checked_again(name, sections, seeds)
+    finally:
+        close(sections)
+
+
+def _checked_again(name: str, sections: Iterable[tuple[str, object]], seeds: SeedSet) -> Iterator[NodeSeed]:
     checked = iter(seeds.outlines)
     for section, entries in sections:
         if section != "nodes":
