@@ -2,7 +2,8 @@
 
 A query is read as a person means it: the words that carry meaning (stop words such as "do", "the", "of"
 dropped), each matched as a stem and as a prefix; points with every word come first, then points with any of
-them, each group in rank order (FTS5's bm25, PostgreSQL's ts_rank)."""
+them, each group in rank order: the words found, weighted by where (title, annotation, quotes), as PostgreSQL's
+ts_rank weighs them (WEIGHTS)."""
 
 import json
 import re
@@ -18,22 +19,36 @@ from .models import Citation, Debate, Node, Voice
 START, STOP = "\x02", "\x03"
 MAX_TERMS = 12
 # Each query ranks at most the CANDIDATES newest points that match it, so that a page costs the same however many
-# points match: ranking (bm25, ts_rank) and marking the words cost a row each, and a common word can match
-# every point of a 100,000-point debate. The page says so when more match.
+# points match: ranking and marking the words cost a row each, and a common word can match every point of a
+# 100,000-point debate. The page says so when more match.
 CANDIDATES = 500
+
+# How much a word found in a point's title, annotation and quotes counts towards its rank: the weights PostgreSQL's
+# ts_rank gives the labels A, B and C (ts_rank.c, default_weights) that the search column sets (migration 0006).
+WEIGHTS = (1.0, 0.4, 0.2)
+
+# SQLite: how many times the words were found in each column of a candidate, weighted. FTS5 marks each match
+# (highlight inserts two characters around each), so the count is read off the marked text's length. Not FTS5's
+# bm25: bm25 weighs each word by how many points hold it in the whole index, and counts them for every search,
+# which took 4.2 ms for "integrated care" at 171,000 points (every match read) and grew with the site.
+_SQLITE_SCORE = " + ".join(
+    f"{weight} * coalesce(length(highlight(node_search, {column}, char(2), char(3))) - length(node_search.{name}), 0)"
+    for column, (name, weight) in enumerate(zip(("title", "annotation", "quotes"), WEIGHTS, strict=True))
+)
 
 # The best :limit of the CANDIDATES newest active matches, as (id, how many matched, up to CANDIDATES + 1: one
 # more says whether there were more). The matches are read newest first from the index (on SQLite from its prefix
 # indexes, 0027) and the reading stops at :fetch, so the cost follows CANDIDATES, not the number of points that
-# match. Ranking is done on those only: FTS5's bm25 (`rank`), or PostgreSQL's ts_rank, which in the same select
-# as the match would be computed for every match before the newest were picked.
-_SQLITE = text("""
+# match. Ranking is done on those only: PostgreSQL's ts_rank, which in the same select as the match would be
+# computed for every match before the newest were picked, and its weights on SQLite (_SQLITE_SCORE).
+_SQLITE = text(f"""
     SELECT id, total FROM (
         SELECT id, score, count(*) OVER () AS total, row_number() OVER (ORDER BY id DESC) AS newest FROM (
-            SELECT node_search.rowid AS id, rank AS score FROM node_search JOIN node ON node.id = node_search.rowid
+            SELECT node_search.rowid AS id, {_SQLITE_SCORE} AS score
+            FROM node_search JOIN node ON node.id = node_search.rowid
             WHERE node_search MATCH :query AND node.status = 'active' ORDER BY node_search.rowid DESC LIMIT :fetch
         )
-    ) WHERE newest <= :candidates ORDER BY score, id DESC LIMIT :limit
+    ) WHERE newest <= :candidates ORDER BY score DESC, id DESC LIMIT :limit
 """)
 _POSTGRES = text("""
     SELECT id, total FROM (
