@@ -194,13 +194,13 @@ def _read_parsed(sections: Iterable[Section]) -> _Parsed:
                 if not isinstance(item, dict):
                     continue
                 body, data, tags = _body(item, title)
-                parsed.ids[(kind, title)] = f"{prefix}:{title}"
+                point_id = parsed.ids[(kind, title)] = f"{prefix}:{title}"  # one string for both
                 for tag in tags:
                     parsed.themes[section].setdefault(imported.theme_key(tag), str(tag)[: fields.THEME_NAME])
                 data_kind = data.get("kind") if data.get("kind") in KEPT_KINDS else None
                 (parsed.statements if is_statement else parsed.arguments).append(
                     imported.Statement(
-                        f"{prefix}:{title}",
+                        point_id,
                         body,
                         f"Argdown {'[' if is_statement else '<'}{title}{']' if is_statement else '>'}",
                         themes=tuple(imported.theme_key(tag) for tag in tags),
