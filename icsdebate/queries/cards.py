@@ -1,8 +1,10 @@
 """Points as cards (a point with its voice, sources and counts of pros and cons), and a page of a point's
 children."""
 
+import functools
 from dataclasses import dataclass, field
 
+from sqlalchemy import Select, bindparam
 from sqlmodel import Session, select
 
 from .. import strength
@@ -49,6 +51,18 @@ def _tally(relation: str):
 COUNTS = (_tally("supports"), _tally("opposes"))
 
 
+# The sources and counts of a list of cards, built once and run with their ids.
+_SOURCES = (
+    select(Citation.node_id, Source)
+    .join(Source, Source.id == Citation.source_id)
+    .where(Citation.node_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Citation.position)
+)
+_COUNTS = select(ChildTally.node_id, ChildTally.relation, ChildTally.n).where(
+    ChildTally.node_id.in_(bindparam("ids", expanding=True))
+)
+
+
 def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[Card]:
     """Fill in sources (and, unless the cards were read with COUNTS, child counts from ChildTally) for a list of
     cards: one or two queries."""
@@ -56,20 +70,13 @@ def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[
     if not ids:
         return cards
     by_id = {card.node.id: card for card in cards}
-    rows = session.exec(
-        select(Citation.node_id, Source)
-        .join(Source, Source.id == Citation.source_id)
-        .where(Citation.node_id.in_(ids))
-        .order_by(Citation.position)
-    )
+    rows = session.exec(_SOURCES, params={"ids": ids})
     for node_id, source in rows:
         if source not in by_id[node_id].sources:
             by_id[node_id].sources.append(source)
     if not counts:
         return cards
-    counts = session.exec(
-        select(ChildTally.node_id, ChildTally.relation, ChildTally.n).where(ChildTally.node_id.in_(ids))
-    )
+    counts = session.exec(_COUNTS, params={"ids": ids})
     for parent_id, relation, count in counts:
         if relation in TALLIED:
             setattr(by_id[parent_id], TALLIED[relation], count)
@@ -78,6 +85,21 @@ def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[
 
 def card(session: Session, node: Node, voice: Voice | None) -> Card:
     return _decorate(session, [Card(node, voice)])[0]
+
+
+@functools.cache
+def _children_query(relation: str, still: bool) -> tuple[Select, tuple]:
+    """The statement reading a parent's children that `relation` it (the parent's id bound as :parent_id), built
+    once for each relation and reading, and its sort keys."""
+    query = (
+        select(Node, Voice, Link.relation, *COUNTS)
+        .join(Link, Link.child_id == Node.id)
+        .outerjoin(Voice, Voice.id == Node.voice_id)
+        .where(Link.parent_id == bindparam("parent_id"), Link.relation == relation, ACTIVE)
+    )
+    if still:
+        query = query.where(Link.child_rank == strength.RANK[STANDS])
+    return query, (*strength.sort_keys(), Link.position, Link.child_id)
 
 
 def children(
@@ -93,15 +115,8 @@ def children(
     (strength.py), only those that still stand when `still`. The page starts after `seek.after` (the key of the
     previous page's last card), so a late page costs what the first costs; without a key, at page `seek.page`.
     Two queries; BadRequest (400) for a key that is not one of this list's."""
-    keys = (*strength.sort_keys(), Link.position, Link.child_id)
-    query = (
-        select(Node, Voice, Link.relation, *COUNTS)
-        .join(Link, Link.child_id == Node.id)
-        .outerjoin(Voice, Voice.id == Node.voice_id)
-        .where(Link.parent_id == parent_id, Link.relation == relation, ACTIVE)
-    )
-    if still:
-        query = query.where(Link.child_rank == strength.RANK[STANDS])
-    rows, window = seek_page(session, query, keys, (int, signed, int, int), seek, size)
+    query, keys = _children_query(relation, still)
+    params = {"parent_id": parent_id}
+    rows, window = seek_page(session, query, keys, (int, signed, int, int), seek, size, params=params)
     cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows]
     return Page(_decorate(session, cards, counts=False), window.page, window.has_more, window.last, window.first)

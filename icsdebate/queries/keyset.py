@@ -1,9 +1,10 @@
 """Long lists read a page at a time by key: a page's links carry the sort values of its first and last rows, and
 the next page is a seek in an index from there, so that page 2,000 costs what page 1 costs."""
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import tuple_
+from sqlalchemy import Integer, bindparam, tuple_
 from sqlmodel import Session
 from werkzeug.exceptions import BadRequest
 
@@ -78,33 +79,57 @@ def _runs(keys: tuple, values: tuple, upward: bool) -> list[tuple]:
     return runs
 
 
-def seek_page(session: Session, query, keys: tuple, types: tuple, seek: Seek, size: int, descending: bool = False):
+@functools.lru_cache(maxsize=256)
+def _first_pages(query, keys: tuple, descending: bool):
+    """`query` with its sort keys as columns, in their order, from row :seek_offset, :seek_limit rows; kept for a
+    query built once (seek_page)."""
+    order = [key.desc() if descending else key for key in keys]
+    query = query.add_columns(*keys).order_by(*order)
+    return query.offset(bindparam("seek_offset", type_=Integer)).limit(bindparam("seek_limit", type_=Integer))
+
+
+def seek_page(
+    session: Session,
+    query,
+    keys: tuple,
+    types: tuple,
+    seek: Seek,
+    size: int,
+    descending: bool = False,
+    params: dict | None = None,
+):
     """Rows of `query` (without its sort keys) for one page in the order of `keys`, and the page's Window.
     Reading after or before a key is a seek in an index on `keys`, whatever the page number: one query on
-    PostgreSQL (a row comparison); on SQLite one query a run of _runs until the page is full, at most len(keys)."""
-    query = query.add_columns(*keys)
-    order = [key.desc() if descending else key for key in keys]
-    backwards = [key if descending else key.desc() for key in keys]
-    if seek.after or seek.before:
+    PostgreSQL (a row comparison); on SQLite one query a run of _runs until the page is full, at most len(keys).
+    A query built once, its bound parameters' values in `params`, has its first pages' statement built once too.
+    BadRequest (400) for a key that is not one of this list's."""
+    if not (seek.after or seek.before):
+        # a query with bound parameters is built once (cards._children_query): so is its first pages' statement
+        statement = (_first_pages if params is not None else _first_pages.__wrapped__)(query, keys, descending)
+        offset = {"seek_offset": (seek.page - 1) * size, "seek_limit": size + 1}
+        rows = list(session.exec(statement, params={**(params or {}), **offset}))
+    else:
+        query = query.add_columns(*keys)
+        order = [key.desc() if descending else key for key in keys]
+        backwards = [key if descending else key.desc() for key in keys]
         parsed = _parse(seek.after or seek.before, types)  # type: ignore[arg-type]
         upward = bool(seek.after) != descending
         ordering = order if seek.after else backwards
         if session.get_bind().dialect.name == "sqlite":
-            rows: list = []
+            rows = []
             plain = tuple(int(value) if isinstance(value, bool) else value for value in parsed)  # SQLite: 0 or 1
             for run in _runs(keys, plain, upward):
                 # ordered by the keys the run does not hold equal only: SQLite sorted the run otherwise
                 fixed = len(run) - 1
-                rows += session.exec(query.where(*run).order_by(*ordering[fixed:]).limit(size + 1 - len(rows)))
+                page = query.where(*run).order_by(*ordering[fixed:]).limit(size + 1 - len(rows))
+                rows += session.exec(page, params=params or {})
                 if len(rows) > size:
                     break
         else:
             # the first key bounded on its own too, so an expression index (the timeline's) is sought by it
             row_key, value, lead = tuple_(*keys), tuple_(*parsed), keys[0]
             where = (lead >= parsed[0], row_key > value) if upward else (lead <= parsed[0], row_key < value)
-            rows = list(session.exec(query.where(*where).order_by(*ordering).limit(size + 1)))
-    else:
-        rows = list(session.exec(query.order_by(*order).offset((seek.page - 1) * size).limit(size + 1)))
+            rows = list(session.exec(query.where(*where).order_by(*ordering).limit(size + 1), params=params or {}))
     more = len(rows) > size
     rows = rows[:size]
     if seek.before:

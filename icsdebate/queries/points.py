@@ -3,6 +3,7 @@ link picker finds, and the choices a form offers."""
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -27,21 +28,34 @@ class NodeDetail:
 def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
     """A node with its voice, debate, its paths from the points above (the nearest graph.LEVELS on each),
     citations and themes: five queries."""
-    row = session.exec(_detail_query(Node.id == node_id, ACTIVE)).first()
+    row = session.exec(_DETAIL_ACTIVE, params={"node_id": node_id}).first()
     if row is None:
         return None
     return _detail(session, *row)
 
 
-def _detail_query(*conditions):
-    outcome_source = aliased(Source)
-    return (
-        select(Node, Voice, Debate, outcome_source, *COUNTS)
-        .outerjoin(Voice, Voice.id == Node.voice_id)
-        .join(Debate, Debate.id == Node.debate_id)
-        .outerjoin(outcome_source, outcome_source.id == Node.outcome_source_id)
-        .where(*conditions)
-    )
+# The statements of a point's page, built once and run with the point's id (a page builds none of its own).
+_OUTCOME_SOURCE = aliased(Source, name="outcome_source")
+_DETAIL = (
+    select(Node, Voice, Debate, _OUTCOME_SOURCE, *COUNTS)
+    .outerjoin(Voice, Voice.id == Node.voice_id)
+    .join(Debate, Debate.id == Node.debate_id)
+    .outerjoin(_OUTCOME_SOURCE, _OUTCOME_SOURCE.id == Node.outcome_source_id)
+    .where(Node.id == bindparam("node_id"))
+)
+_DETAIL_ACTIVE = _DETAIL.where(ACTIVE)
+_CITATIONS = (
+    select(Citation, Source)
+    .join(Source, Source.id == Citation.source_id)
+    .where(Citation.node_id == bindparam("node_id"))
+    .order_by(Citation.position)
+)
+_THEMES = (
+    select(Theme)
+    .join(NodeTheme, NodeTheme.theme_id == Theme.id)
+    .where(NodeTheme.node_id == bindparam("node_id"))
+    .order_by(Theme.name)
+)
 
 
 def _detail(
@@ -53,22 +67,8 @@ def _detail(
     pros: int | None,
     cons: int | None,
 ) -> NodeDetail:
-    citations = list(
-        session.exec(
-            select(Citation, Source)
-            .join(Source, Source.id == Citation.source_id)
-            .where(Citation.node_id == node.id)
-            .order_by(Citation.position)
-        )
-    )
-    themes = list(
-        session.exec(
-            select(Theme)
-            .join(NodeTheme, NodeTheme.theme_id == Theme.id)
-            .where(NodeTheme.node_id == node.id)
-            .order_by(Theme.name)
-        )
-    )
+    citations = list(session.exec(_CITATIONS, params={"node_id": node.id}))
+    themes = list(session.exec(_THEMES, params={"node_id": node.id}))
     paths, complete = graph.ancestor_paths(session, node=node)
     own = Card(
         node,
@@ -82,7 +82,7 @@ def _detail(
 
 def node_any_status(session: Session, *, node_id: int) -> NodeDetail | None:
     """Like node_detail, but archived nodes too (for moderators and history)."""
-    row = session.exec(_detail_query(Node.id == node_id)).first()
+    row = session.exec(_DETAIL, params={"node_id": node_id}).first()
     if row is None:
         return None
     return _detail(session, *row)
