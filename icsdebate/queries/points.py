@@ -37,7 +37,8 @@ def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
 # The statements of a point's page, built once and run with the point's id (a page builds none of its own).
 _OUTCOME_SOURCE = aliased(Source, name="outcome_source")
 _DETAIL = (
-    select(Node, Voice, Debate, _OUTCOME_SOURCE, *COUNTS)
+    select(Node, Voice, Debate, _OUTCOME_SOURCE)
+    .add_columns(*COUNTS)
     .outerjoin(Voice, Voice.id == Node.voice_id)
     .join(Debate, Debate.id == Node.debate_id)
     .outerjoin(_OUTCOME_SOURCE, _OUTCOME_SOURCE.id == Node.outcome_source_id)
