@@ -240,16 +240,10 @@ def _body(item: dict, title: str) -> tuple[str, dict, list[str]]:
     return _clean(member) or title, data, tags
 
 
-def parse(text: str, name: str) -> dict:
-    """Argdown source as a map document, read by the Argdown parser itself (@argdown/cli): the front matter's title
-    and description name and describe the debate; statements and arguments become points, their tags themes, their
-    mentions the mentioned title; support and attack relations become links; in a reconstructed argument each
-    premise supports the argument and the argument supports its conclusion, as the CLI's map draws it.
-    FormatError names the line and column of what the parser refused."""
-    if not text or text.isspace():
-        raise FormatError(f"{name}: the file is empty.")
-    front = _front_matter(text, name)
-    parsed = _run_parser(text, name)
+def _relations(parsed: _Parsed) -> list[tuple[str, str, str]]:
+    """The (child, parent, relation) triples of what the parser read, each pair of points linked once: its support
+    and attack relations, each premise supporting its argument and the argument its conclusion (as the CLI's map
+    draws them), and each position the question it answers."""
     ids = parsed.ids
     relations, pairs = [], set()
 
@@ -274,6 +268,22 @@ def parse(text: str, name: str) -> dict:
     for title, answered in parsed.answers:
         for question in answered:
             relate(ids[("equivalence-class", title)], ids.get(("equivalence-class", str(question))), "answers")
+    return relations
+
+
+def parse(text: str, name: str) -> dict:
+    """Argdown source as a map document, read by the Argdown parser itself (@argdown/cli): the front matter's title
+    and description name and describe the debate; statements and arguments become points, their tags themes, their
+    mentions the mentioned title; support and attack relations become links; in a reconstructed argument each
+    premise supports the argument and the argument supports its conclusion, as the CLI's map draws it.
+    FormatError names the line and column of what the parser refused."""
+    if not text or text.isspace():
+        raise FormatError(f"{name}: the file is empty.")
+    front = _front_matter(text, name)
+    parsed = _run_parser(text, name)
+    relations = _relations(parsed)
+    statements, themes = parsed.statements + parsed.arguments, _named(parsed.themes)
+    del parsed  # its ids and the parser's relations: the document is made without them
     named = front.get("title")
     summary = front.get("description") or front.get("subTitle") or ""
     return imported.document(
@@ -281,8 +291,8 @@ def parse(text: str, name: str) -> dict:
         tool="Argdown",
         name=name,
         content=text,
-        statements=parsed.statements + parsed.arguments,
+        statements=statements,
         relations=relations,
-        themes=[{"key": key, "name": value} for key, value in _named(parsed.themes).items()],
+        themes=[{"key": key, "name": value} for key, value in themes.items()],
         summary=str(summary),
     )

@@ -79,6 +79,7 @@ def document(
         for end in (child, parent):
             if end not in known:
                 raise FormatError(f"{name}: a relation refers to {end!r}, which is not a statement in the file.")
+    del known  # a set of every statement's id, not wanted past the check
     digest = _digest(content)
     source_key, voice_key = f"import-{_slug(name)}-{digest}", f"import-{_slug(tool)}"
     local = {source["key"]: f"{source_key}-{_slug(source['key'])}" for source in sources}
