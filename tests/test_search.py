@@ -181,16 +181,20 @@ def test_archived_points_take_no_place_among_the_newest_ranked(app, client, mini
 
 
 def test_a_word_in_the_title_outranks_the_same_word_in_a_quote_or_annotation_on_either_database(app, mini, users):
-    """Ranked as PostgreSQL's ts_rank weighs the search column (title over annotation over quotes), on SQLite as on
-    PostgreSQL: newer points holding the word only in an annotation or a quote come after an older one holding it
-    in its title, and among those the annotation comes before the quote."""
+    """Ranked as PostgreSQL's ts_rank weighs the search column (title over annotation over quotes, each further
+    match counting less), on SQLite as on PostgreSQL: newer points holding the word only in an annotation or a
+    quote, however often, come after an older one holding it once in its title, and the annotation comes before
+    the quote; among titles, the one holding the word more often comes first."""
     with app.app_context(), db.write_session() as session:
         thesis = session.get(Node, session.exec(select(Debate.thesis_id)).first())
         author = session.exec(select(User)).first()
+        twice = add_reply(session, thesis, author, "Okapi sightings and okapi tracks fell", "supports")
         titled = add_reply(session, thesis, author, "Okapi sightings fell", "supports")
-        annotated = add_reply(session, thesis, author, "Sightings fell", "supports", annotation="An okapi count.")
-        quoted = add_reply(session, thesis, author, "Counts fell", "supports", quote="the okapi count fell")
-        order = [titled.id, annotated.id, quoted.id]
+        annotation = "Okapi counts: the okapi survey, the okapi census."
+        annotated = add_reply(session, thesis, author, "Sightings fell", "supports", annotation=annotation)
+        quote = "the okapi count, " + ", ".join(["okapi"] * 6)
+        quoted = add_reply(session, thesis, author, "Counts fell", "supports", quote=quote)
+        order = [twice.id, titled.id, annotated.id, quoted.id]
     with app.app_context():
         assert search.ranked_ids(db.session(), words="okapi", limit=10) == order
-        assert search.ranked_ids(db.session(), words="okapi sightings", limit=10)[:1] == [titled.id]
+        assert search.ranked_ids(db.session(), words="okapi sightings", limit=10)[:2] == [twice.id, titled.id]
