@@ -155,6 +155,6 @@ def children(
     Two queries; BadRequest (400) for a key that is not one of this list's."""
     query, keys = _children_query(relation, still)
     params = {"parent_id": parent_id}
-    rows, window = seek_page(session, query, keys, (int, signed, int, int), seek, size, params=params)
+    rows, window = seek_page(session, query, keys, (int, signed, int, int), seek, size, params=params, built_once=True)
     cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows]
     return Page(_decorate(session, cards, counts=False), window.page, window.has_more, window.last, window.first)

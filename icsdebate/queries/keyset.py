@@ -82,7 +82,7 @@ def _runs(keys: tuple, values: tuple, upward: bool) -> list[tuple]:
 @functools.lru_cache(maxsize=256)
 def _first_pages(query, keys: tuple, descending: bool):
     """`query` with its sort keys as columns, in their order, from row :seek_offset, :seek_limit rows; kept for a
-    query built once (seek_page)."""
+    query built once (seek_page's `built_once`)."""
     order = [key.desc() if descending else key for key in keys]
     query = query.add_columns(*keys).order_by(*order)
     return query.offset(bindparam("seek_offset", type_=Integer)).limit(bindparam("seek_limit", type_=Integer))
@@ -97,15 +97,16 @@ def seek_page(
     size: int,
     descending: bool = False,
     params: dict | None = None,
+    built_once: bool = False,
 ):
     """Rows of `query` (without its sort keys) for one page in the order of `keys`, and the page's Window.
     Reading after or before a key is a seek in an index on `keys`, whatever the page number: one query on
     PostgreSQL (a row comparison); on SQLite one query a run of _runs until the page is full, at most len(keys).
-    A query built once, its bound parameters' values in `params`, has its first pages' statement built once too.
+    `params` are the values of the query's bound parameters; a query `built_once` (kept for the life of the
+    process) has its first pages' statement kept too.
     BadRequest (400) for a key that is not one of this list's."""
     if not (seek.after or seek.before):
-        # a query with bound parameters is built once (cards._children_query): so is its first pages' statement
-        statement = (_first_pages if params is not None else _first_pages.__wrapped__)(query, keys, descending)
+        statement = (_first_pages if built_once else _first_pages.__wrapped__)(query, keys, descending)
         offset = {"seek_offset": (seek.page - 1) * size, "seek_limit": size + 1}
         rows = list(session.exec(statement, params={**(params or {}), **offset}))
     else:
