@@ -1,0 +1,74 @@
+"""SQLite prepares a page's statements once: the second time a page is made, every statement is found ready in
+the connection's statement cache, not compiled again.
+
+SQLite compiles a statement again on every run when the value of one of its parameters could change its plan
+(a parameter compared with a column that a partial index's condition names, as `node.status = ?` against
+ix_node_timeline's `status = 'active'`). That cost 130 µs of a point's 145 µs detail statement. SQLite calls the
+connection's authorizer for each column a statement reads as it compiles it, so those calls name the statements
+compiled. FTS5 compiles its own small statements on its shadow tables as a search reads them: those are not ours."""
+
+import sqlite3
+
+import pytest
+from sqlalchemy import event, text
+
+from icsdebate import db, pagecache
+
+from .test_query_counts import PAGES, build
+
+# every page a reader opens: those whose queries are counted, and the rest of what a reader reads
+READ = PAGES + [
+    "/timeline",
+    "/changes",
+    "/debates/{slug}/changes",
+    "/nodes/{node}/history",
+    "/glossary",
+    "/debates/{slug}/map",
+    "/nodes/{node}/map",
+    "/nodes/{node}/map.svg",
+    "/debates/{slug}/summary",
+    "/nodes/{node}/summary",
+    "/nodes/{node}/children/opposes",
+]
+
+
+def test_making_a_page_again_compiles_no_statement(app):
+    engine = app.extensions["engine"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("statement compilation is SQLite's; PostgreSQL plans are measured by make bench")
+    ids = build(app, 60)
+    with app.app_context():
+        found = db.session().exec(text("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"))
+        shadows = tuple(f"{name}_" for name in found.scalars())
+    assert shadows, "the search index is an FTS5 table"
+    compiled: set[str] = set()
+    running = [""]
+    watched: set[int] = set()  # connections given the authorizer: setting it again would expire their statements
+
+    def authorize(action, table, *_names):
+        if action == sqlite3.SQLITE_READ and not table.startswith(shadows):
+            compiled.add(running[0])
+        return sqlite3.SQLITE_OK
+
+    def watch(connection, _cursor, statement, *_rest) -> None:
+        running[0] = statement
+        driver = connection.connection.driver_connection
+        if id(driver) not in watched:
+            watched.add(id(driver))
+            driver.set_authorizer(authorize)
+
+    event.listen(engine, "before_cursor_execute", watch)
+    client = app.test_client()
+    again = {}
+    try:
+        for page in READ:
+            address = page.format(**ids)
+            for _ in range(2):
+                with app.app_context():
+                    pagecache.cache.clear()  # the page is made, not taken from the cache
+                compiled.clear()
+                assert client.get(address).status_code == 200, address
+            again[address] = sorted(statement[:200] for statement in compiled)
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert {address: statements for address, statements in again.items() if statements} == {}
