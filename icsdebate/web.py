@@ -14,6 +14,7 @@ from . import db, fragments, pagecache
 from .extensions import htmx
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
+from .queries.rows import run
 from .text import acronym_pattern, expand_acronyms, lead, partial_date
 
 CSP = (
@@ -30,10 +31,13 @@ def render_page(partial: str, title: str, **context):
     return render_template("page.html", **context)
 
 
+_TERMS = select(GlossaryTerm.term, GlossaryTerm.expansion)
+
+
 def _glossary():
     """The request's acronyms and their pattern, read once."""
     if "glossary" not in g:
-        terms = dict(db.session().exec(select(GlossaryTerm.term, GlossaryTerm.expansion)).all())
+        terms = dict(run(db.session(), _TERMS).all())
         g.glossary = (terms, acronym_pattern(terms))
     return g.glossary
 

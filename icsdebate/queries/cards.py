@@ -2,17 +2,18 @@
 children."""
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, bindparam
-from sqlalchemy.orm import Bundle
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from .. import strength
 from ..models import ChildTally, Citation, Link, Node, Source, Voice
 from ..standing import STANDS
 from .keyset import FIRST_PAGE, Seek, seek_page, signed
+from .rows import Part, run, select_of, split
 
 ACTIVE = Node.status == "active"
 
@@ -20,38 +21,24 @@ ACTIVE = Node.status == "active"
 TALLIED = {"supports": "pros", "opposes": "cons"}  # answers (a position under a question) is neither
 
 
-class _Found(Bundle):
-    """Columns of an outer-joined row read as one row with their names (`row.name`), or None when the join found
-    nothing (its first column, the id, is None)."""
-
-    def create_row_processor(self, query, procs, labels):
-        make = super().create_row_processor(query, procs, labels)
-
-        def found(row):
-            made = make(row)
-            return None if made[0] is None else made
-
-        return found
-
-
 # What a card shows of a point, its voice and a source it cites (templates/browse/_card.html, _outline_items.html),
-# read as rows with the models' names, not as ORM objects: a page of cards is read several times faster so.
-POINT: Bundle = Bundle(
-    "node",
-    col(Node.id),
-    col(Node.title),
-    col(Node.kind),
-    col(Node.status),
-    col(Node.standing),
-    col(Node.outcome),
-    col(Node.outcome_on),
-    col(Node.outcome_reason),
-    col(Node.happened_on),
+# read as rows with the models' names (rows.py), not as ORM objects.
+POINT = Part(
+    "Point",
+    (
+        Node.id,
+        Node.title,
+        Node.kind,
+        Node.status,
+        Node.standing,
+        Node.outcome,
+        Node.outcome_on,
+        Node.outcome_reason,
+        Node.happened_on,
+    ),
 )
-VOICE = _Found("voice", col(Voice.id), col(Voice.key), col(Voice.name), col(Voice.group_name))
-SOURCE: Bundle = Bundle(
-    "source", col(Source.id), col(Source.key), col(Source.kind), col(Source.title), col(Source.publisher)
-)
+VOICE = Part("Voice", (Voice.id, Voice.key, Voice.name, Voice.group_name), outer=True)
+SOURCE = Part("Source", (Source.id, Source.key, Source.kind, Source.title, Source.publisher))
 
 
 @dataclass
@@ -59,10 +46,10 @@ class Card:
     """A node as a card: its voice, the sources it cites and how many pros and cons it has itself. The node,
     voice and sources are the models' objects, or rows of their POINT, VOICE and SOURCE columns."""
 
-    node: Any  # a Node, or a row of POINT
-    voice: Any  # a Voice, a row of VOICE, or None
+    node: Any  # a Node, or a POINT
+    voice: Any  # a Voice, a VOICE, or None
     relation: str | None = None
-    sources: list[Any] = field(default_factory=list)  # Sources, or rows of SOURCE
+    sources: list[Any] = field(default_factory=list)  # SOURCEs
     pros: int = 0
     cons: int = 0
 
@@ -90,7 +77,7 @@ COUNTS = (_tally("supports"), _tally("opposes"))
 
 # The sources and counts of a list of cards, built once and run with their ids.
 _SOURCES = (
-    select(Citation.node_id, SOURCE)
+    select_of(Citation.node_id, SOURCE)
     .join(Source, Source.id == Citation.source_id)
     .where(Citation.node_id.in_(bindparam("ids", expanding=True)))
     .order_by(Citation.position)
@@ -107,8 +94,7 @@ def _decorate(session: Session, cards: list[Card], counts: bool = True) -> list[
     if not ids:
         return cards
     by_id = {card.node.id: card for card in cards}
-    rows = session.exec(_SOURCES, params={"ids": ids})
-    for node_id, source in rows:
+    for node_id, source in (split(row, 1, SOURCE) for row in run(session, _SOURCES, {"ids": ids})):
         if source not in by_id[node_id].sources:
             by_id[node_id].sources.append(source)
     if not counts:
@@ -129,8 +115,7 @@ def _children_query(relation: str, still: bool) -> tuple[Select, tuple]:
     """The statement reading a parent's children that `relation` it (the parent's id bound as :parent_id), built
     once for each relation and reading, and its sort keys."""
     query = (
-        select(POINT, VOICE, Link.relation)
-        .add_columns(*COUNTS)
+        select_of(POINT, VOICE, Link.relation, *COUNTS)
         .join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
         .where(Link.parent_id == bindparam("parent_id"), Link.relation == relation, ACTIVE)
@@ -138,6 +123,39 @@ def _children_query(relation: str, still: bool) -> tuple[Select, tuple]:
     if still:
         query = query.where(Link.child_rank == strength.RANK[STANDS])
     return query, (*strength.sort_keys(), Link.position, Link.child_id)
+
+
+def _page(session: Session, parent_id: int, relation: str, seek: Seek, size: int, still: bool) -> Page:
+    """A page of cards (without their sources) of the children that `relation` `parent_id`: one query."""
+    query, keys = _children_query(relation, still)
+    params = {"parent_id": parent_id}
+    rows, window = seek_page(
+        session, query, keys, (int, signed, int, int), seek, size, params=params, built_once=True, plain=True
+    )
+    cards = [
+        Card(point, voice, rel, pros=pros or 0, cons=cons or 0)
+        for point, voice, rel, pros, cons in (split(row, POINT, VOICE, 3) for row in rows)
+    ]
+    return Page(cards, window.page, window.has_more, window.last, window.first)
+
+
+def sides(
+    session: Session,
+    *,
+    parent_id: int,
+    relations: Sequence[str],
+    seek: Seek = FIRST_PAGE,
+    size: int = 40,
+    still: bool = False,
+) -> dict[str, Page]:
+    """A page of a node's active children for each of `relations` ('supports', 'opposes'), by relation: each
+    strongest first (strength.py), only those that still stand when `still`. Each page starts after `seek.after`
+    (the key of the previous page's last card), so a late page costs what the first costs; without a key, at page
+    `seek.page`. One query a relation, and one for the sources of all their cards; BadRequest (400) for a key that
+    is not one of the list's."""
+    pages = {relation: _page(session, parent_id, relation, seek, size, still) for relation in relations}
+    _decorate(session, [card_ for page in pages.values() for card_ in page.cards], counts=False)
+    return pages
 
 
 def children(
@@ -149,12 +167,5 @@ def children(
     size: int = 40,
     still: bool = False,
 ) -> Page:
-    """A page of a node's active children that `relation` it ('supports' or 'opposes'), strongest first
-    (strength.py), only those that still stand when `still`. The page starts after `seek.after` (the key of the
-    previous page's last card), so a late page costs what the first costs; without a key, at page `seek.page`.
-    Two queries; BadRequest (400) for a key that is not one of this list's."""
-    query, keys = _children_query(relation, still)
-    params = {"parent_id": parent_id}
-    rows, window = seek_page(session, query, keys, (int, signed, int, int), seek, size, params=params, built_once=True)
-    cards = [Card(node, voice, rel, pros=pros or 0, cons=cons or 0) for node, voice, rel, pros, cons in rows]
-    return Page(_decorate(session, cards, counts=False), window.page, window.has_more, window.last, window.first)
+    """The page of a node's children that `relation` it, as `sides` reads it: two queries."""
+    return sides(session, parent_id=parent_id, relations=(relation,), seek=seek, size=size, still=still)[relation]

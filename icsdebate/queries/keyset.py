@@ -9,6 +9,7 @@ from sqlmodel import Session
 from werkzeug.exceptions import BadRequest
 
 from ..params import parse_int
+from .rows import run
 
 
 @dataclass(frozen=True)
@@ -98,17 +99,23 @@ def seek_page(
     descending: bool = False,
     params: dict | None = None,
     built_once: bool = False,
+    plain: bool = False,
 ):
     """Rows of `query` (without its sort keys) for one page in the order of `keys`, and the page's Window.
     Reading after or before a key is a seek in an index on `keys`, whatever the page number: one query on
     PostgreSQL (a row comparison); on SQLite one query a run of _runs until the page is full, at most len(keys).
     `params` are the values of the query's bound parameters; a query `built_once` (kept for the life of the
-    process) has its first pages' statement kept too.
+    process) has its first pages' statement kept too. A `plain` query selects columns, no models: it runs without
+    the ORM (rows.run), and its rows are plain.
     BadRequest (400) for a key that is not one of this list's."""
+
+    def execute(statement, values: dict) -> list:
+        return list(run(session, statement, values) if plain else session.exec(statement, params=values))
+
     if not (seek.after or seek.before):
         statement = (_first_pages if built_once else _first_pages.__wrapped__)(query, keys, descending)
         offset = {"seek_offset": (seek.page - 1) * size, "seek_limit": size + 1}
-        rows = list(session.exec(statement, params={**(params or {}), **offset}))
+        rows = execute(statement, {**(params or {}), **offset})
     else:
         query = query.add_columns(*keys)
         order = [key.desc() if descending else key for key in keys]
@@ -118,19 +125,19 @@ def seek_page(
         ordering = order if seek.after else backwards
         if session.get_bind().dialect.name == "sqlite":
             rows = []
-            plain = tuple(int(value) if isinstance(value, bool) else value for value in parsed)  # SQLite: 0 or 1
-            for run in _runs(keys, plain, upward):
+            numbers = tuple(int(value) if isinstance(value, bool) else value for value in parsed)  # SQLite: 0, 1
+            for terms in _runs(keys, numbers, upward):
                 # ordered by the keys the run does not hold equal only: SQLite sorted the run otherwise
-                fixed = len(run) - 1
-                page = query.where(*run).order_by(*ordering[fixed:]).limit(size + 1 - len(rows))
-                rows += session.exec(page, params=params or {})
+                fixed = len(terms) - 1
+                page = query.where(*terms).order_by(*ordering[fixed:]).limit(size + 1 - len(rows))
+                rows += execute(page, params or {})
                 if len(rows) > size:
                     break
         else:
             # the first key bounded on its own too, so an expression index (the timeline's) is sought by it
             row_key, value, lead = tuple_(*keys), tuple_(*parsed), keys[0]
             where = (lead >= parsed[0], row_key > value) if upward else (lead <= parsed[0], row_key < value)
-            rows = list(session.exec(query.where(*where).order_by(*ordering).limit(size + 1), params=params or {}))
+            rows = execute(query.where(*where).order_by(*ordering).limit(size + 1), params or {})
     more = len(rows) > size
     rows = rows[:size]
     if seek.before:

@@ -2,6 +2,7 @@
 link picker finds, and the choices a form offers."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
@@ -10,35 +11,40 @@ from sqlmodel import Session, select
 from .. import graph, search
 from ..models import Citation, Debate, Node, NodeTheme, Revision, Source, Theme, User, Voice
 from .cards import ACTIVE, COUNTS, Card
+from .rows import Part, run, select_of, split
 
 
 @dataclass
 class NodeDetail:
-    node: Node
-    voice: Voice | None
-    debate: Debate
+    """A point's page: the point, its voice and debate, citations (each with its source) and themes as rows with
+    the models' names (rows.py; a NODE, VOICE, DEBATE, ...), not as ORM objects."""
+
+    node: Any  # a NODE
+    voice: Any  # a VOICE or None
+    debate: Any  # a DEBATE
     paths: list[graph.Path]  # the nearest graph.LEVELS points above on each path (graph.ancestor_paths)
-    citations: list[tuple[Citation, Source]]
-    themes: list[Theme]
+    citations: list[tuple[Any, Any]]  # (a CITATION, its SOURCE)
+    themes: list[Any]  # THEMEs
     card: Card
-    outcome_source: Source | None = None
+    outcome_source: Any = None  # a SOURCE or None
     paths_complete: bool = True  # False: the point appears in at least len(paths) places
 
 
 def node_detail(session: Session, *, node_id: int) -> NodeDetail | None:
     """A node with its voice, debate, its paths from the points above (the nearest graph.LEVELS on each),
     citations and themes: five queries."""
-    row = session.exec(_DETAIL_ACTIVE, params={"node_id": node_id}).first()
-    if row is None:
-        return None
-    return _detail(session, *row)
+    return _detail(session, _DETAIL_ACTIVE, node_id)
 
 
-# The statements of a point's page, built once and run with the point's id (a page builds none of its own).
+# The statements of a point's page, built once and run with the point's id (a page builds none of its own); every
+# column of each table, as the page and its forms show most of them.
 _OUTCOME_SOURCE = aliased(Source, name="outcome_source")
+NODE, VOICE, DEBATE = Part.of(Node), Part.of(Voice, outer=True), Part.of(Debate)
+SOURCE, CITATION, THEME = Part.of(Source), Part.of(Citation), Part.of(Theme)
+OUTCOME_SOURCE = Part("Source", tuple(getattr(_OUTCOME_SOURCE, column.key) for column in SOURCE.columns), outer=True)
 _DETAIL = (
-    select(Node, Voice, Debate, _OUTCOME_SOURCE)
-    .add_columns(*COUNTS)
+    select_of(NODE, VOICE, DEBATE, OUTCOME_SOURCE, *COUNTS)
+    .select_from(Node)
     .outerjoin(Voice, Voice.id == Node.voice_id)
     .join(Debate, Debate.id == Node.debate_id)
     .outerjoin(_OUTCOME_SOURCE, _OUTCOME_SOURCE.id == Node.outcome_source_id)
@@ -46,30 +52,28 @@ _DETAIL = (
 )
 _DETAIL_ACTIVE = _DETAIL.where(ACTIVE)
 _CITATIONS = (
-    select(Citation, Source)
+    select_of(CITATION, SOURCE)
     .join(Source, Source.id == Citation.source_id)
     .where(Citation.node_id == bindparam("node_id"))
     .order_by(Citation.position)
 )
 _THEMES = (
-    select(Theme)
+    select_of(THEME)
     .join(NodeTheme, NodeTheme.theme_id == Theme.id)
     .where(NodeTheme.node_id == bindparam("node_id"))
     .order_by(Theme.name)
 )
 
 
-def _detail(
-    session: Session,
-    node: Node,
-    voice: Voice | None,
-    debate: Debate,
-    outcome_source: Source | None,
-    pros: int | None,
-    cons: int | None,
-) -> NodeDetail:
-    citations = list(session.exec(_CITATIONS, params={"node_id": node.id}))
-    themes = list(session.exec(_THEMES, params={"node_id": node.id}))
+def _detail(session: Session, statement, node_id: int) -> NodeDetail | None:
+    """The NodeDetail of `node_id` as `statement` (_DETAIL or _DETAIL_ACTIVE) finds it, or None: five queries."""
+    row = run(session, statement, {"node_id": node_id}).first()
+    if row is None:
+        return None
+    node, voice, debate, outcome_source, pros, cons = split(row, NODE, VOICE, DEBATE, OUTCOME_SOURCE, 2)
+    params = {"node_id": node.id}
+    citations = [split(row, CITATION, SOURCE) for row in run(session, _CITATIONS, params)]
+    themes = [THEME.read(row) for row in run(session, _THEMES, params)]
     paths, complete = graph.ancestor_paths(session, node=node)
     own = Card(
         node,
@@ -83,10 +87,7 @@ def _detail(
 
 def node_any_status(session: Session, *, node_id: int) -> NodeDetail | None:
     """Like node_detail, but archived nodes too (for moderators and history)."""
-    row = session.exec(_DETAIL, params={"node_id": node_id}).first()
-    if row is None:
-        return None
-    return _detail(session, *row)
+    return _detail(session, _DETAIL, node_id)
 
 
 def revisions(session: Session, *, node_id: int) -> list[tuple[Revision, User | None]]:

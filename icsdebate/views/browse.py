@@ -16,18 +16,8 @@ bp = Blueprint("browse", __name__)
 def _children(parent_id: int, relations, at: Seek = FIRST_PAGE) -> tuple[dict[str, cards.Page], bool]:
     """A page of `parent_id`'s children for each relation: only those that still stand, when the reader asks."""
     still = request.args.get("still") == "1"
-    pages = {
-        rel: cards.children(
-            db.session(),
-            parent_id=parent_id,
-            relation=rel,
-            seek=at,
-            size=current_app.config["PAGE_SIZE"],
-            still=still,
-        )
-        for rel in relations
-    }
-    return pages, still
+    size = current_app.config["PAGE_SIZE"]
+    return cards.sides(db.session(), parent_id=parent_id, relations=relations, seek=at, size=size, still=still), still
 
 
 @bp.get("/healthz")
@@ -104,12 +94,9 @@ def node_outline(node_id: int):
     """The tree below a node as an outline, both sides on every page (page N holds the Nth page of the points for
     and of the points against); htmx asks for one level at a time."""
     number = seek().page  # both sides' Nth pages: by number, as one page holds two lists
-    sides = {
-        rel: cards.children(
-            db.session(), parent_id=node_id, relation=rel, seek=Seek(number), size=current_app.config["PAGE_SIZE"]
-        )
-        for rel in SIDES
-    }
+    sides = cards.sides(
+        db.session(), parent_id=node_id, relations=SIDES, seek=Seek(number), size=current_app.config["PAGE_SIZE"]
+    )
     more = any(side.has_more for side in sides.values())
     if htmx and (htmx.target or "").startswith("outline-"):
         node_ = node_or_404(node_id, archived=True)
