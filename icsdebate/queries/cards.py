@@ -111,14 +111,16 @@ def card(session: Session, node: Node, voice: Voice | None) -> Card:
 
 
 @functools.cache
-def _children_query(relation: str, still: bool) -> tuple[Select, tuple]:
-    """The statement reading a parent's children that `relation` it (the parent's id bound as :parent_id), built
-    once for each relation and reading, and its sort keys."""
+def _children_query(still: bool) -> tuple[Select, tuple]:
+    """The statement reading a parent's children that a relation links to it (bound as :parent_id and :relation),
+    built once for each reading, and its sort keys. One statement for both relations: two statements alike but for
+    a value would share one compiled form, and SQLAlchemy would map the result columns of the second to the
+    first's on each run."""
     query = (
         select_of(POINT, VOICE, Link.relation, *COUNTS)
         .join(Link, Link.child_id == Node.id)
         .outerjoin(Voice, Voice.id == Node.voice_id)
-        .where(Link.parent_id == bindparam("parent_id"), Link.relation == relation, ACTIVE)
+        .where(Link.parent_id == bindparam("parent_id"), Link.relation == bindparam("relation"), ACTIVE)
     )
     if still:
         query = query.where(Link.child_rank == strength.RANK[STANDS])
@@ -127,8 +129,8 @@ def _children_query(relation: str, still: bool) -> tuple[Select, tuple]:
 
 def _page(session: Session, parent_id: int, relation: str, seek: Seek, size: int, still: bool) -> Page:
     """A page of cards (without their sources) of the children that `relation` `parent_id`: one query."""
-    query, keys = _children_query(relation, still)
-    params = {"parent_id": parent_id}
+    query, keys = _children_query(still)
+    params = {"parent_id": parent_id, "relation": relation}
     rows, window = seek_page(
         session, query, keys, (int, signed, int, int), seek, size, params=params, built_once=True, plain=True
     )
