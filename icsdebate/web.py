@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from . import db, fragments, pagecache
+from . import db, fragments, labels, pagecache
 from .extensions import htmx
 from .formats.registry import EXPORTERS
 from .models import GlossaryTerm
@@ -193,6 +193,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(fragments.link, "at_quote")
     app.add_template_filter(lead, "lead")
     app.add_template_filter(form_order, "form_order")
+    app.jinja_env.filters.update(labels.FILTERS)
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["OUTCOME_LABELS"] = {
         "open": "still open",
