@@ -88,7 +88,14 @@ def expand_acronyms(html: str, terms: dict[str, str], pattern: re.Pattern | None
     """Wrap known acronyms in <abbr title="expansion"> in sanitised HTML, leaving links, code and abbr alone."""
     if pattern is None:
         return Markup(html)
-    by_escaped = {str(escape(term)): expansion for term, expansion in terms.items()}
+
+    def expansion(found: str) -> str:
+        """The expansion of a term as it reads in the HTML (`found`): most terms read as they are written, and
+        the table of their escaped forms is made only for a term that does not (A&E read as A&amp;E)."""
+        if found in terms and str(escape(found)) == found:
+            return terms[found]
+        return {str(escape(term)): meaning for term, meaning in terms.items()}[found]
+
     out, skipping = [], []
     for piece in TAG.split(html):
         if piece.startswith("<"):
@@ -105,7 +112,7 @@ def expand_acronyms(html: str, terms: dict[str, str], pattern: re.Pattern | None
             out.append(piece)
         else:
             out.append(
-                pattern.sub(lambda m: f'<abbr title="{escape(by_escaped[m.group(1)])}">{m.group(0)}</abbr>', piece)
+                pattern.sub(lambda m: f'<abbr title="{escape(expansion(m.group(1)))}">{m.group(0)}</abbr>', piece)
             )
     return Markup("".join(out))
 
