@@ -52,7 +52,11 @@ class Vocabulary(TypeDecorator):
     knows the value. So it prepares the statement again each time it runs (where.c, whereUsablePartialIndex, which
     marks the parameter through sqlite3ExprImpliesExpr). For a point's detail that was 130 µs of a 145 µs
     statement, on every statement about points on every page (tests/test_statements.py counts the statements
-    SQLite prepares). PostgreSQL's plans, likewise, use a partial index only where the word is written."""
+    SQLite prepares). PostgreSQL's plans, likewise, use a partial index only where the word is written.
+
+    Only a plain str equal to one of `words` is written, and it is the listed word that is written. A written word
+    cannot be evaluated in Python: an ORM bulk update filtering on these columns must synchronise the session by
+    "fetch" (the default, "auto", chooses it), not "evaluate"."""
 
     impl = String
     cache_ok = True
@@ -66,8 +70,8 @@ class Vocabulary(TypeDecorator):
     class comparator_factory(TypeDecorator.Comparator):
         def operate(self, op, *other, **kwargs):
             words = self.type.words  # type: ignore[attr-defined]
-            if op in (operators.eq, operators.ne) and len(other) == 1 and other[0] in words:
-                other = (literal_column(f"'{other[0]}'", self.type),)  # one of `words`: no quote to escape
+            if op in (operators.eq, operators.ne) and len(other) == 1 and type(other[0]) is str and other[0] in words:
+                other = (literal_column(f"'{words[words.index(other[0])]}'", self.type),)  # the listed word
             return super().operate(op, *other, **kwargs)
 
 
