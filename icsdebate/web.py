@@ -35,26 +35,44 @@ def render_page(partial: str, title: str, **context):
 _TERMS = select(GlossaryTerm.term, GlossaryTerm.expansion)
 
 
-@functools.lru_cache(maxsize=4096)
-def _address(script_root: str, endpoint: str, values: tuple) -> str:
-    return url_for(endpoint, **dict(values))
+REMEMBERED = 4096  # addresses remembered by each app
+_PLAIN = (str, int, type(None))  # values remembered; a key holds each value's type: 1, True and 1.0 stay apart
+_LONGEST = 200  # characters of a str value remembered: a longer one (a `next` address, say) is built each time
+
+
+def _addresses() -> Callable[..., str]:
+    """Remembered addresses for one app: url_for, behind a functools.lru_cache of REMEMBERED entries."""
+
+    @functools.lru_cache(maxsize=REMEMBERED)
+    def address(_script_root: str, endpoint: str, values: tuple) -> str:
+        return url_for(endpoint, **{name: value for name, _kind, value in values})
+
+    return address
 
 
 def remembered_url_for(endpoint: str, **values) -> str:
     """url_for for templates: the address of `endpoint` with `values`, built once for each (site root, endpoint,
-    values) and remembered (the 4,096 most recent). A point's page builds about 60 addresses, and Werkzeug builds
-    each afresh (about 5 µs), mostly the same ones on every page: the site's menu and files, the point's links.
+    values) and remembered by the app (its REMEMBERED most recent). A point's page builds about 60 addresses, and
+    Werkzeug builds each afresh (about 5 µs), mostly the same ones on every page: the site's menu and files, the
+    point's links.
 
-    The address depends on nothing else here: no URL defaults or value preprocessors are registered, and no
-    SERVER_NAME. A blueprint-relative endpoint (".name"), an external, anchored or scheme-given address
-    (`_external`, ...), or values that cannot be hashed go to url_for each time, as does a call outside a request.
-    Raises what url_for raises (BuildError for an endpoint or values that build no address)."""
-    if endpoint.startswith(".") or not has_request_context() or any(key.startswith("_") for key in values):
+    The address then depends on nothing else: the app has no URL defaults (checked on each call), and the address
+    is relative (no host). Built by url_for each time instead: a blueprint-relative endpoint (".name"); an external,
+    anchored or scheme-given address (`_external`, ...); values other than str, int and None, or a str
+    longer than _LONGEST; a call outside a request. Raises what url_for raises (BuildError for an endpoint or
+    values that build no address)."""
+    if (
+        endpoint.startswith(".")
+        or not has_request_context()
+        or current_app.url_default_functions
+        or not all(
+            type(value) in _PLAIN and not (type(value) is str and len(value) > _LONGEST) and not name.startswith("_")
+            for name, value in values.items()
+        )
+    ):
         return url_for(endpoint, **values)
-    try:
-        return _address(request.script_root, endpoint, tuple(values.items()))
-    except TypeError:  # a value that cannot be hashed (a list, say): not remembered
-        return url_for(endpoint, **values)
+    key = tuple((name, type(value), value) for name, value in values.items())
+    return current_app.extensions["addresses"](request.script_root, endpoint, key)
 
 
 def _glossary():
@@ -217,8 +235,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lead, "lead")
     app.add_template_filter(form_order, "form_order")
     app.jinja_env.filters.update(labels.FILTERS)
-    if app.url_default_functions or app.url_value_preprocessors:  # remembered_url_for assumes neither
-        raise RuntimeError("remembered_url_for needs an app without URL defaults or value preprocessors")
+    app.extensions["addresses"] = _addresses()
     app.jinja_env.globals["url_for"] = remembered_url_for
     app.jinja_env.globals["EXPORTERS"] = EXPORTERS
     app.jinja_env.globals["OUTCOME_LABELS"] = {
