@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import graph, search
 from ..models import Citation, Debate, Node, NodeTheme, Revision, Source, Theme, User, Voice
@@ -54,13 +54,13 @@ _DETAIL_ACTIVE = _DETAIL.where(ACTIVE)
 _CITATIONS = (
     select_of(CITATION, SOURCE)
     .join(Source, Source.id == Citation.source_id)
-    .where(Citation.node_id == bindparam("node_id"))
+    .where(col(Citation.node_id) == bindparam("node_id"))
     .order_by(Citation.position)
 )
 _THEMES = (
     select_of(THEME)
     .join(NodeTheme, NodeTheme.theme_id == Theme.id)
-    .where(NodeTheme.node_id == bindparam("node_id"))
+    .where(col(NodeTheme.node_id) == bindparam("node_id"))
     .order_by(Theme.name)
 )
 
