@@ -161,7 +161,7 @@ class Link(SQLModel, table=True):
         UniqueConstraint("child_id", "parent_id", name="uq_link_child_parent"),
         CheckConstraint("child_id <> parent_id", name="not_self"),
         _in("relation", RELATIONS),
-        # a point's replies by relation, strongest first (cards.children): a page is read from here in order
+        # a point's replies by relation, strongest first (cards.sides): a page is read from here in order
         Index(
             "ix_link_parent_order", "parent_id", "relation", "child_rank", "child_less_support", "position", "child_id"
         ),

@@ -32,9 +32,6 @@ def render_page(partial: str, title: str, **context):
     return render_template("page.html", **context)
 
 
-_TERMS = select(GlossaryTerm.term, GlossaryTerm.expansion)
-
-
 REMEMBERED = 4096  # addresses remembered by each app
 _PLAIN = (str, int, type(None))  # values remembered; a key holds each value's type: 1, True and 1.0 stay apart
 _LONGEST = 200  # characters of a str value remembered: a longer one (a `next` address, say) is built each time
@@ -48,6 +45,11 @@ def _addresses() -> Callable[..., str]:
         return url_for(endpoint, **{name: value for name, _kind, value in values})
 
     return address
+
+
+def _rememberable(name: str, value) -> bool:
+    """Whether an address built with `name`=`value` is remembered: a plain value (_PLAIN), a short str."""
+    return type(value) in _PLAIN and not name.startswith("_") and not (type(value) is str and len(value) > _LONGEST)
 
 
 def remembered_url_for(endpoint: str, **values) -> str:
@@ -65,14 +67,14 @@ def remembered_url_for(endpoint: str, **values) -> str:
         endpoint.startswith(".")
         or not has_request_context()
         or current_app.url_default_functions
-        or not all(
-            type(value) in _PLAIN and not (type(value) is str and len(value) > _LONGEST) and not name.startswith("_")
-            for name, value in values.items()
-        )
+        or not all(_rememberable(name, value) for name, value in values.items())
     ):
         return url_for(endpoint, **values)
     key = tuple((name, type(value), value) for name, value in values.items())
     return current_app.extensions["addresses"](request.script_root, endpoint, key)
+
+
+_TERMS = select(GlossaryTerm.term, GlossaryTerm.expansion)
 
 
 def _glossary():

@@ -143,7 +143,7 @@ def test_following_show_more_lists_every_reply_once_in_the_columns_order(app, cl
             reply.standing = ("stands", "answered", "stands")[index % 3]
             reply.support = (0, 7, 2, 7)[index % 4]
     with app.app_context():
-        whole = cards.children(db.session(), parent_id=hub_id, relation="opposes", size=1000)
+        whole = cards.sides(db.session(), parent_id=hub_id, relations=("opposes",), size=1000)["opposes"]
         expected = [card.node.title for card in whole.cards]
     assert len(expected) == 30
     seen, url = [], f"/nodes/{hub_id}/children/opposes"

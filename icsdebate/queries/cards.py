@@ -158,16 +158,3 @@ def sides(
     pages = {relation: _page(session, parent_id, relation, seek, size, still) for relation in relations}
     _decorate(session, [card_ for page in pages.values() for card_ in page.cards], counts=False)
     return pages
-
-
-def children(
-    session: Session,
-    *,
-    parent_id: int,
-    relation: str,
-    seek: Seek = FIRST_PAGE,
-    size: int = 40,
-    still: bool = False,
-) -> Page:
-    """The page of a node's children that `relation` it, as `sides` reads it: two queries."""
-    return sides(session, parent_id=parent_id, relations=(relation,), seek=seek, size=size, still=still)[relation]
