@@ -103,17 +103,20 @@ class Versions:
                     self._kept[(slug, node_id)] = found
         return found
 
-    def forget(self, _connection=None) -> None:
+    def forget(self, connection=None) -> None:
+        """Forget every version read, unless `connection` (a commit's) can only read (db.reads_only)."""
+        if connection is not None and db.reads_only(connection):
+            return
         with self._lock:
             self._forgotten += 1
             self._kept.clear()
 
 
 @event.listens_for(Session, "after_commit")
-def _after_commit(_session) -> None:
+def _after_commit(session) -> None:
     """Once a session's commit is done, forget the versions again: one read between the `commit` event and the
-    database's commit may have seen the version before it."""
-    if has_app_context() and (versions := current_app.extensions.get("page_versions")) is not None:
+    database's commit may have seen the version before it. A read-only session's commit wrote nothing."""
+    if has_app_context() and not db.reads_only(session.get_bind()) and (versions := current_app.extensions.get("page_versions")) is not None:
         versions.forget()
 
 

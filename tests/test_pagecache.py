@@ -75,7 +75,10 @@ def test_a_version_read_while_a_commit_is_under_way_is_not_kept(app, client, min
     assert client.get("/").headers.get("X-Page-Cache") == "hit"
     seen = []
 
-    def read_from_another_thread(_connection) -> None:
+    def read_from_another_thread(connection) -> None:
+        if db.reads_only(connection):  # the reader's own commit (PostgreSQL's read-only sessions commit)
+            return
+
         def run() -> None:
             with app.app_context():
                 seen.append(pagecache._version(None, None))
@@ -95,6 +98,20 @@ def test_a_version_read_while_a_commit_is_under_way_is_not_kept(app, client, min
     assert seen  # a reader did read the version while the commit was under way
     page = client.get("/")
     assert "X-Page-Cache" not in page.headers and "A renamed debate" in page.get_data(as_text=True)
+
+
+def test_a_kept_page_is_served_without_a_query_until_the_recheck_time_runs_out(app, client, mini, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(pagecache, "monotonic", lambda: now[0])
+    for address in ("/", "/debates/mini", f"/nodes/{mini['pro-boards']}"):
+        client.get(address)  # made, kept, and its version read
+        with count_queries(app.extensions["engine"]) as counter:
+            again = client.get(address)
+        assert again.headers.get("X-Page-Cache") == "hit" and counter[0] == 0, address
+    now[0] += app.config["PAGE_CACHE_RECHECK_SECONDS"] + 0.01
+    with count_queries(app.extensions["engine"]) as counter:
+        assert client.get("/").headers.get("X-Page-Cache") == "hit"
+    assert counter[0] >= 1  # the version is read again, then the page is served from the cache
 
 
 def test_signed_in_readers_are_never_served_a_kept_page(client, mini, users):
