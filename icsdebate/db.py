@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from flask import Flask, current_app, g
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, Engine, create_engine, event, insert, text
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -21,7 +22,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     it overestimates, for 200 ms each time, and short queries never gain from it. SQLite gets foreign keys, WAL
     and a busy timeout."""
     if not url.startswith("sqlite"):
-        return create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
+        event.listen(engine, "checkin", _server_default_access)
+        return engine
     engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 15})
 
     @event.listens_for(engine, "connect")
@@ -38,6 +41,18 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
 
     return engine
+
+
+def _server_default_access(dbapi_connection, _record) -> None:
+    """As a PostgreSQL connection returns to the pool: its next transactions start with a plain BEGIN again.
+
+    The request's session makes its connection's transactions READ ONLY (session), and SQLAlchemy undoes that as
+    the connection returns by setting psycopg's `read_only` to False, which psycopg sends as BEGIN READ WRITE: that
+    would override a server or database made read-only (default_transaction_read_only, as for maintenance), and a
+    write would go through. None leaves the server's default in force."""
+    if dbapi_connection is not None and not dbapi_connection.closed and dbapi_connection.read_only is not None:
+        if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+            dbapi_connection.read_only = None
 
 
 def init_app(app: Flask) -> None:

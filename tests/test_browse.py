@@ -106,15 +106,13 @@ def test_long_columns_are_paged(app, client, mini):
     from icsdebate import db, graph
     from icsdebate.models import Node
 
-    with app.app_context():
-        session = db.session()
+    with app.app_context(), db.write_session() as session:
         thesis = session.get(Node, mini["t"])
         for index in range(7):
             child = Node(debate_id=thesis.debate_id, kind="claim", title=f"Extra point {index}", voice_id=None)
             session.add(child)
             session.flush()
             graph.add_link(session, child=child, parent=thesis, relation="opposes")
-        session.commit()
     html = client.get("/debates/mini").get_data(as_text=True)
     link = re.search(rf'hx-get="(/nodes/{mini["t"]}/children/opposes\?page=2&amp;after=[^"]+)"', html)
     assert link, "the column's Show more link carries the key of its last card"
@@ -223,8 +221,7 @@ def test_long_voice_pages_are_paged_and_lose_nothing(app, client, mini):
     from icsdebate.models import Node
 
     app.config["LIST_SIZE"] = 4
-    with app.app_context():
-        session = db.session()
+    with app.app_context(), db.write_session() as session:
         thesis = session.get(Node, mini["t"])
         for index in range(9):
             child = Node(
@@ -236,7 +233,6 @@ def test_long_voice_pages_are_paged_and_lose_nothing(app, client, mini):
             session.add(child)
             session.flush()
             graph.add_link(session, child=child, parent=thesis, relation="opposes")
-        session.commit()
 
     def cards(html):
         return re.findall(r'<h3 class="card-title"><a href="/nodes/(\d+)"', html)
@@ -294,13 +290,11 @@ def test_a_source_page_lists_each_point_once_however_often_it_quotes_the_source(
     from icsdebate.models import Citation, Source
 
     app.config["LIST_SIZE"] = 2
-    with app.app_context():
-        session = db.session()
+    with app.app_context(), db.write_session() as session:
         source = session.exec(select(Source).where(Source.key == "kf")).one()
         cited = sorted(session.exec(select(Citation.node_id).where(Citation.source_id == source.id)).all())
         for node_id in set(cited):  # every point quotes the source a second time
             session.add(Citation(node_id=node_id, source_id=source.id, quote="Again.", position=9))
-        session.commit()
     seen, url = [], "/sources/kf"
     while url:
         html = client.get(url).get_data(as_text=True)

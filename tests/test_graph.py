@@ -41,11 +41,10 @@ def test_a_duplicate_link_and_an_unknown_relation_are_refused(app, mini):
 
 def test_a_node_may_have_several_parents(app, mini):
     with app.app_context():
-        session = db.session()
-        question, boards = nodes(app, mini, "question", "pro-boards")
-        graph.add_link(session, child=question, parent=boards, relation="opposes")
-        session.commit()
-        paths, complete = graph.ancestor_paths(session, node=question)
+        with db.write_session() as session:
+            question, boards = session.get(Node, mini["question"]), session.get(Node, mini["pro-boards"])
+            graph.add_link(session, child=question, parent=boards, relation="opposes")
+        paths, complete = graph.ancestor_paths(db.session(), node=question)
         assert complete
         assert sorted([step.id for step in path] for path in paths) == sorted(
             [
