@@ -116,7 +116,9 @@ class Versions:
 def _after_commit(session) -> None:
     """Once a session's commit is done, forget the versions again: one read between the `commit` event and the
     database's commit may have seen the version before it. A read-only session's commit wrote nothing."""
-    if has_app_context() and not db.reads_only(session.get_bind()) and (versions := current_app.extensions.get("page_versions")) is not None:
+    if not has_app_context() or db.reads_only(session.get_bind()):
+        return
+    if (versions := current_app.extensions.get("page_versions")) is not None:
         versions.forget()
 
 

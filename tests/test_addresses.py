@@ -1,10 +1,17 @@
 """Addresses built for templates are remembered (web.remembered_url_for), and a remembered address is always the
 one url_for builds."""
 
-from flask import url_for
+from flask import render_template_string, url_for
+from markupsafe import Markup
 
 from icsdebate import create_app
-from icsdebate.web import _LONGEST, remembered_url_for
+from icsdebate.web import _LONGEST
+
+
+def remembered_url_for(endpoint: str, **values) -> str:
+    """The address a template builds for `endpoint` with `values`, through the url_for pages call."""
+    built = render_template_string("{{ url_for(endpoint, **values) }}", endpoint=endpoint, values=values)
+    return Markup(built).unescape()
 
 
 def test_a_remembered_address_is_the_one_url_for_builds_whatever_the_values_type(app):
