@@ -5,6 +5,8 @@ They were macros; a page of cards called about 140 of them, and a Jinja macro ca
 filter's (binding its arguments, a frame of its own, joining its output), about a tenth of a point's page.
 Each takes text and returns Markup with that text escaped, or plain text for Jinja to escape."""
 
+import functools
+
 from markupsafe import Markup, escape
 
 from .models import NODE_KINDS
@@ -58,9 +60,12 @@ def counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def drill(url: str) -> Markup:
     """The attributes of a link that htmx follows into #main (pushing the address, scrolling to the top), and
-    that works as a plain link without it."""
+    that works as a plain link without it. Made once for each of the 4,096 addresses most recently asked for
+    (a point's page asks for about 35, mostly the same on every page); `typed`, so that Markup, which is not
+    escaped again, is kept apart from a str of the same text."""
     url = escape(url)
     return Markup(
         f'href="{url}" hx-get="{url}" hx-target="#main" hx-push-url="true" hx-swap="innerHTML show:window:top"'

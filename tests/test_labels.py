@@ -1,5 +1,7 @@
 """The marks every card repeats (labels.py): the words a reader sees, and text never read as markup."""
 
+from markupsafe import Markup
+
 from icsdebate.labels import counted, drill, kind_badge, side_label, standing_words
 
 
@@ -27,3 +29,10 @@ def test_text_given_to_a_mark_is_escaped():
     attributes = str(drill('/nodes/1?q="><b>'))
     assert attributes.startswith('href="/nodes/1?q=&#34;&gt;&lt;b&gt;" hx-get="/nodes/1?q=&#34;&gt;&lt;b&gt;"')
     assert "<b>" not in attributes
+
+
+def test_a_remembered_link_is_escaped_as_text_whether_it_came_as_text_or_as_markup():
+    for _ in range(2):  # made, then remembered
+        assert str(drill("/search?q=a&b")).startswith('href="/search?q=a&amp;b"')
+        assert str(drill(Markup("/search?q=a&amp;b"))).startswith('href="/search?q=a&amp;b"')  # escaped already
+        assert str(drill("/search?q=a&amp;b")).startswith('href="/search?q=a&amp;amp;b"')
