@@ -97,14 +97,18 @@ def discard_session() -> None:
     Closing gives the connection back to the pool, which rolls back any open transaction and, when that fails
     (the connection is gone), throws the connection away instead; a rollback of our own would raise on a dead
     connection. Rows already read stay readable (nothing is expired), so the user's name can still be shown.
-    The next db.session() starts afresh. A read-only session (PostgreSQL's, see session) first commits, so its
-    connection keeps the statements it has prepared; when that fails, closing rolls back as above."""
+    The next db.session() starts afresh. A read-only session (PostgreSQL's, see session) whose transaction is
+    open and has not failed first commits, so its connection keeps the statements it has prepared. A failed
+    transaction is rolled back by closing, which drops them: a statement that failed (say, a prepared plan whose
+    result types a migration changed) is prepared afresh next time rather than failing on every request."""
     db_session = g.pop("db_session", None)
     if db_session is None:
         return
-    if reads_only(db_session.get_bind()):
+    if reads_only(db_session.get_bind()) and db_session.in_transaction():
         try:
-            db_session.commit()
+            driver = db_session.connection().connection.dbapi_connection
+            if driver is not None and driver.info.transaction_status == TransactionStatus.INTRANS:
+                db_session.commit()
         except Exception:  # noqa: BLE001,S110 - closing below rolls back, or throws a dead connection away
             pass
     try:
@@ -120,6 +124,10 @@ def discard_session() -> None:
 # insufficient resources such as a full disk (53), operator intervention such as pg_terminate_backend or a
 # shutdown (57P), system errors (58), and a read-only transaction (25006, a standby or default_transaction_read_only).
 _UNAVAILABLE_SQLSTATES = ("08", "53", "57P", "58", "25006")
+# PostgreSQL refuses a prepared statement whose result columns changed type since it was prepared (a migration run
+# while the site serves, ALTER COLUMN ... TYPE): the rollback that ends the request drops the connection's prepared
+# statements (discard_session), so the request sent again works.
+_STALE_PLAN = ("0A000", "cached plan must not change result type")
 # SQLite's primary result codes with the same meaning: read-only file, disk full, I/O error, cannot open, locked
 # for longer than the busy timeout. https://www.sqlite.org/rescode.html
 _UNAVAILABLE_SQLITE = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_BUSY")
@@ -127,8 +135,9 @@ _UNAVAILABLE_SQLITE = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE
 
 def unavailable(exc: BaseException) -> bool:
     """True when `exc` says the database cannot be written or reached for a while (read-only, disk full,
-    connection refused or lost, shut down, locked too long) rather than that the request was wrong: the
-    request should be answered 503 and may be sent again. Takes any exception; SQLAlchemy wraps the driver's."""
+    connection refused or lost, shut down, locked too long, a prepared plan gone stale) rather than that the
+    request was wrong: the request should be answered 503 and may be sent again. Takes any exception;
+    SQLAlchemy wraps the driver's."""
     if isinstance(exc, (DisconnectionError, PoolTimeout)):
         return True
     if not isinstance(exc, DBAPIError):
@@ -138,6 +147,8 @@ def unavailable(exc: BaseException) -> bool:
     original = exc.orig
     sqlstate = getattr(original, "sqlstate", None) or ""
     if sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+        return True
+    if sqlstate == _STALE_PLAN[0] and _STALE_PLAN[1] in str(original):
         return True
     if (getattr(original, "sqlite_errorname", None) or "").startswith(_UNAVAILABLE_SQLITE):
         return True

@@ -13,10 +13,10 @@ The store is Flask-Caching: Redis when CACHE_REDIS_URL is set (shared by every w
 each process's memory (PAGE_CACHE_PAGES pages; 0 turns the cache off).
 
 Each worker remembers the content versions it has read for PAGE_CACHE_RECHECK_SECONDS (1 s by default), so a kept
-page is served without touching the database. Any commit made by this process forgets them all, as it commits
-and again once it is done, so a writer, and every reader of the same worker, sees a write once it is committed; a
-write made by another worker or machine reaches anonymous readers of this one within that time. 0 reads the
-version on every request."""
+page is served without touching the database. Any commit made by this process that can write (db.reads_only)
+forgets them all, as it commits and again once it is done, so a writer, and every reader of the same worker, sees
+a write once it is committed; a write made by another worker or machine reaches anonymous readers of this one
+within that time. 0 reads the version on every request."""
 
 import hashlib
 import threading

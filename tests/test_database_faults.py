@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlmodel import select
 
-from icsdebate import db
+from icsdebate import db, pagecache
 from icsdebate.models import Link, Node, Revision
 
 from .conftest import sign_in
@@ -268,3 +268,36 @@ def test_unavailable_tells_transient_failures_from_bugs():
     assert not db.unavailable(IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed")))
     assert not db.unavailable(ProgrammingError("SELECT", {}, sqlite3.ProgrammingError("bad parameter")))
     assert not db.unavailable(RuntimeError("not a database error"))
+
+
+def test_pages_answer_again_after_a_migration_changes_a_columns_type_under_prepared_statements(app, client, mini):
+    if not _postgres(app):
+        pytest.skip("prepared statements kept from one request to the next are PostgreSQL's")
+    app.testing = False  # answer errors as the site does, rather than raising them into the test
+    app.config["PAGE_CACHE_PAGES"] = 0
+    pages = ["/themes", "/debates/mini", "/"]
+
+    def alter(length: int) -> None:
+        other = db.make_engine(app.config["DATABASE_URL"])  # from another process, as `flask db upgrade` runs
+        try:
+            with other.begin() as connection:  # as migration 0020 widened theme.key, while the site serves
+                connection.exec_driver_sql(f"ALTER TABLE theme ALTER COLUMN key TYPE varchar({length})")
+        finally:
+            other.dispose()
+
+    for _ in range(8):  # each page's statements prepared on the connection
+        for page in pages:
+            with app.app_context():
+                pagecache.cache.clear()
+            assert client.get(page).status_code == 200, page
+    alter(81)
+    try:
+        answers = {}
+        for page in pages:
+            for _ in range(3):
+                with app.app_context():
+                    pagecache.cache.clear()
+                answers.setdefault(page, []).append(client.get(page).status_code)
+    finally:
+        alter(80)
+    assert all(set(codes) <= {200, 503} and codes[-1] == 200 for codes in answers.values()), answers

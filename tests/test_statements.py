@@ -1,6 +1,7 @@
 """A page's statements are prepared once: the second time a page is made on SQLite, every statement is found ready
 in the connection's statement cache, not compiled again; on PostgreSQL, once a page has been made a few times, its
-statements are prepared on the server and not planned again.
+statements are prepared on the server: parsed once, and planned again only while PostgreSQL judges a plan for the
+values at hand worth making (plan_cache_mode auto: its first five runs, and after them where a generic plan costs more).
 
 SQLite compiles a statement again on every run when the value of one of its parameters could change its plan
 (a parameter compared with a column that a partial index's condition names, as `node.status = ?` against
