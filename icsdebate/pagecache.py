@@ -140,7 +140,7 @@ def _key() -> tuple[str, datetime | None] | None:
     # version; any other page under the site's
     args = request.view_args or {}
     version, changed_at = _version(args.get("slug"), args.get("node_id"))
-    raw = f"{version}:{bool(htmx)}:{htmx.target}:{request.full_path}"
+    raw = f"{version}:{bool(htmx)}:{htmx.target}:{request.script_root}{request.full_path}"  # links follow the root
     return hashlib.sha256(raw.encode()).hexdigest(), changed_at
 
 
