@@ -67,7 +67,8 @@ def remembered_url_for(context: Context, endpoint: str, **values) -> str:
     longer than _LONGEST; a call outside a request. The app is the environment's and the request the one in the
     template's context (Flask's context processor puts the request there; a macro file's context has the
     `request` global instead), not context-local proxies looked up on each call: a remembered address takes about
-    1 µs. Raises what url_for raises (BuildError for an endpoint or values that build no address)."""
+    1.5 µs, besides the 1.8 µs or so of Jinja's call of any function from a template. Raises what url_for raises
+    (BuildError for an endpoint or values that build no address)."""
     app = context.environment.app  # type: ignore[attr-defined]  # Flask's Environment knows its app
     if endpoint.startswith(".") or app.url_default_functions or not has_request_context():
         return url_for(endpoint, **values)

@@ -309,3 +309,6 @@ def test_links_follow_the_root_the_site_is_served_under_each_time(client, mini):
         page = client.get("/", base_url=f"http://localhost{root}/").get_data(as_text=True)
         assert f'href="{root}/debates/mini"' in page
         assert f'href="{root}/sources"' in page and f'href="{root}/static/css/site.css' in page
+        debate = client.get("/debates/mini", base_url=f"http://localhost{root}/").get_data(as_text=True)
+        assert f'href="{root}/nodes/{mini["pro-boards"]}"' in debate  # a card's link, built in browse/_card.html
+        assert f'<a class="voice" href="{root}/voices/' in debate  # a voice's link, built in _macros.html
